@@ -1,0 +1,30 @@
+#include <stdio.h>
+
+#include "cli.h"
+
+void cli_print_error(const char *tool, const struct odj_ctx *ctx)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *text = odj_error_format(tmp, ctx);
+	fprintf(stderr, "%s: %s\n", tool, text ? text : "out of memory");
+	talloc_free(tmp);
+}
+
+int cli_explain(FILE *out, const char *tool, const char *code)
+{
+	odj_status st;
+	if (!odj_status_parse(code, &st)) {
+		fprintf(stderr, "%s: --explain: '%s' is not a known status (hex, decimal or symbol)\n",
+			tool, code);
+		return ODJ_E_INPUT;
+	}
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	fprintf(out, "%s\n", odj_status_row(tmp, st));
+	talloc_free(tmp);
+	return odj_status_symbol(st) ? ODJ_OK : ODJ_E_INPUT;
+}
+
+void cli_print_version(FILE *out, const char *tool)
+{
+	fprintf(out, "%s (odj) %s\n", tool, ODJ_VERSION);
+}

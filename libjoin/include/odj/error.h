@@ -1,0 +1,118 @@
+/*
+ * Results and the per-call error context.
+ *
+ * Every library function that can fail returns an odj_result: a small
+ * category that is also the tools' exit status.  What went wrong in detail
+ * (the Win32 row, what was being done, the LDAP/Kerberos/errno text, advice)
+ * lives in the struct odj_ctx the caller passed in: never in a global.
+ */
+#ifndef ODJ_ERROR_H
+#define ODJ_ERROR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <talloc.h>
+
+#include <odj/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ODJ_PRINTF(fmt_idx, first_arg) __attribute__((format(printf, fmt_idx, first_arg)))
+
+/*
+ * Result categories.  The numeric values are the exit status of every odj
+ * tool (README "Exit status"), so they never change meaning.
+ */
+typedef enum odj_result {
+	ODJ_OK = 0,           /* success */
+	ODJ_E_UNEXPECTED = 1, /* a bug, out of memory, an impossible state */
+	ODJ_E_INPUT = 2,      /* bad option, name, blob or other input */
+	ODJ_E_CREDENTIALS = 3,/* authentication failed or not allowed */
+	ODJ_E_DIRECTORY = 4,  /* the directory refused or lacks something */
+	ODJ_E_NETWORK = 5,    /* DC not found, unreachable, timed out */
+	ODJ_E_CONFIG = 6,     /* local system or target root state */
+	ODJ_E_PARTIAL = 7,    /* some items of a batch failed, others succeeded */
+} odj_result;
+
+#define ODJ_RESULT_MAX ODJ_E_PARTIAL
+
+/* "ok", "unexpected", "input", ... */
+const char *odj_result_name(odj_result r);
+
+/* Where a foreign error code in the detail came from. */
+enum odj_error_source {
+	ODJ_SRC_NONE = 0,
+	ODJ_SRC_ERRNO,
+	ODJ_SRC_LDAP,
+	ODJ_SRC_KRB5,
+	ODJ_SRC_SMB,
+};
+
+struct odj_error {
+	odj_result result;            /* ODJ_OK when no error is recorded */
+	odj_status status;            /* the Win32/NERR/DNS row */
+	const char *doing;            /* what was being done ("binding to ldap://dc1") */
+	const char *message;          /* one human sentence */
+	const char *detail;           /* technical detail: library text, offsets */
+	const char *advice;           /* what to check; NULL: the catalogue's advice */
+	enum odj_error_source source; /* origin of source_code */
+	long source_code;             /* errno, LDAP result, krb5_error_code, ... */
+};
+
+/* The per-call context: error state, conversion handles, trace sink. */
+struct odj_ctx;
+
+/* A trace sink gets one finished line (no newline) per event. */
+typedef void (*odj_trace_fn)(void *priv, const char *line);
+
+struct odj_ctx *odj_ctx_new(TALLOC_CTX *mem);
+
+/*
+ * Records an error and returns r, so callers can write
+ *   return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_InvalidComputer, "name too long");
+ * The message is formatted on the context; the current "doing" is captured.
+ * A later odj_fail replaces the earlier error.
+ */
+odj_result odj_fail(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt, ...)
+	ODJ_PRINTF(4, 5);
+odj_result odj_failv(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt,
+		     va_list ap) ODJ_PRINTF(4, 0);
+
+/* Sets what is being done now ("connecting to dc1.odj.test:389"); NULL clears. */
+void odj_doing(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+/* Appends technical detail to the recorded error ("; "-separated). */
+void odj_error_detail(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+/* Sets the advice ("what to check") of the recorded error. */
+void odj_error_advice(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+/* Records the foreign error code behind the recorded error. */
+void odj_error_source(struct odj_ctx *ctx, enum odj_error_source src, long code);
+
+/* The recorded error; result is ODJ_OK if there is none.  Never NULL. */
+const struct odj_error *odj_error_get(const struct odj_ctx *ctx);
+
+void odj_error_clear(struct odj_ctx *ctx);
+
+/*
+ * The error for a person, several lines:
+ *   0x40 64 ERROR_NETNAME_DELETED The specified network name is no longer available.
+ *   while: <doing>
+ *   <message>
+ *   detail: <detail>
+ *   check: <advice>
+ */
+char *odj_error_format(TALLOC_CTX *mem, const struct odj_ctx *ctx);
+
+/* Trace sink; every odj_trace line goes there (no sink: dropped). */
+void odj_ctx_set_trace(struct odj_ctx *ctx, odj_trace_fn fn, void *priv);
+bool odj_ctx_tracing(const struct odj_ctx *ctx);
+void odj_trace(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
