@@ -39,3 +39,17 @@ out=$(net rpc info --configfile="$TESTDC_SMBCONF" -S "$TESTDC_DC" --use-kerberos
 grep -q "Domain Name: $TESTDC_NETBIOS" <<<"$out" || fail "net rpc info: $out"
 echo "ok: SMB+RPC over Kerberos: $(grep 'Domain Name' <<<"$out")"
 kdestroy
+
+# Every socket the DC's processes listen on is on 127.0.0.2 (interfaces +
+# bind interfaces only); Samba retitles its processes, so go by PID.
+pids=" $("$(dirname "$0")/testdc" pids | tr '\n' ' ') "
+listeners=$(ss -Hlntup | while read -r line; do
+	for p in $(grep -o 'pid=[0-9]*' <<<"$line" | cut -d= -f2); do
+		case $pids in *" $p "*) echo "$line"; break ;; esac
+	done
+done)
+[ -n "$listeners" ] || fail "no listening socket of the DC found"
+others=$(awk '{ n = split($5, a, ":"); addr = substr($5, 1, length($5) - length(a[n]) - 1);
+	if (addr != "127.0.0.2") print }' <<<"$listeners")
+[ -z "$others" ] || fail "the DC listens beyond 127.0.0.2: $others"
+echo "ok: all $(wc -l <<<"$listeners") listening sockets of the DC are on 127.0.0.2"
