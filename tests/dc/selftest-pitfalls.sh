@@ -18,7 +18,7 @@ recs=$(ldapsearch -LLL -Y GSSAPI -b "DC=$TESTDC_DOMAIN,CN=MicrosoftDNS,DC=Domain
 echo "ok: $recs DNS records for dc1/@"
 # Samba's smb.conf has no forwarder to the host's resolver.
 grep -q 'dns forwarder = 127.0.0.9' "$TESTDC_DC_SMBCONF" || fail "dns forwarder is not the loopback dead end"
-# No AAAA or non-loopback A record: samba's own DNS answers only 127.0.0.2.
+# No AAAA or non-loopback A record: samba's own DNS answers only $TESTDC_IP.
 if command -v python3 >/dev/null; then
 	python3 - "$TESTDC_DC" "$TESTDC_IP" <<'PY'
 import socket, sys
@@ -49,7 +49,7 @@ listeners=$(ss -Hlntup | while read -r line; do
 	done
 done)
 [ -n "$listeners" ] || fail "no listening socket of the DC found"
-others=$(awk '{ n = split($5, a, ":"); addr = substr($5, 1, length($5) - length(a[n]) - 1);
-	if (addr != "127.0.0.2") print }' <<<"$listeners")
-[ -z "$others" ] || fail "the DC listens beyond 127.0.0.2: $others"
-echo "ok: all $(wc -l <<<"$listeners") listening sockets of the DC are on 127.0.0.2"
+others=$(awk -v ip="$TESTDC_IP" '{ n = split($5, a, ":"); addr = substr($5, 1, length($5) - length(a[n]) - 1);
+	if (addr != ip) print }' <<<"$listeners")
+[ -z "$others" ] || fail "the DC listens beyond $TESTDC_IP: $others"
+echo "ok: all $(wc -l <<<"$listeners") listening sockets of the DC are on $TESTDC_IP"
