@@ -125,7 +125,7 @@ static odj_result make_password(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj
 		req->out.provision_options |= ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD;
 		odj_result r = odj_password_default(ctx, mem, req->out.netbios_name,
 						    &req->out.password);
-		odj_trace_status(ctx, FN, odj_error_get(ctx)->status,
+		odj_trace_status(ctx, FN, r == ODJ_OK ? 0 : odj_error_get(ctx)->status,
 				 "step 20: default machine password (first %d characters of the "
 				 "name, lower case)",
 				 ODJ_DEFAULT_PASSWORD_MAX);
@@ -196,6 +196,13 @@ static odj_result run_steps(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_joi
 	const char *domain_dns = req->in.domain_dns;
 	if (domain_dns == NULL && strchr(req->out.domain, '.') != NULL)
 		domain_dns = req->out.domain;
+	size_t dlen = domain_dns ? strlen(domain_dns) : 0;
+	if (dlen > 1 && domain_dns[dlen - 1] == '.') {
+		/* "odj.test." is absolute; the names made from it carry no root dot. */
+		domain_dns = talloc_strndup(mem, domain_dns, dlen - 1);
+		if (domain_dns == NULL)
+			return oom(ctx);
+	}
 	r = resolve_machine(ctx, mem, req, domain_dns);
 	if (r == ODJ_OK)
 		r = odj_join_check_domain(ctx, req->out.domain, req->in.domain_dns,

@@ -273,6 +273,12 @@ static void step26_dns_host_name(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(check(f), ODJ_ERROR_SUCCESS);
 	assert_string_equal(f->req.out.dns_host_name, "odjcli01.odj.test");
+	f->req.in.domain = "odj.test."; /* absolute: no root dot in what is derived */
+	assert_int_equal(check(f), ODJ_ERROR_SUCCESS);
+	assert_string_equal(f->req.out.dns_host_name, "odjcli01.odj.test");
+	assert_string_equal(f->req.out.spns[0], "HOST/odjcli01.odj.test");
+	assert_string_equal(f->req.out.realm, "ODJ.TEST");
+	f->req.in.domain = "odj.test";
 	/* Given explicitly (with a root dot), and with a long first label. */
 	f->req.in.machine_name = NULL;
 	f->req.in.dns_host_name = "Build-Server-0042.Lab.ODJ.test.";
