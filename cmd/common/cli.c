@@ -1,5 +1,8 @@
 #include <stdio.h>
 
+#include <odj/catalogue.h>
+#include <odj/trace.h>
+
 #include "cli.h"
 
 void cli_print_error(const char *tool, const struct odj_ctx *ctx)
@@ -19,9 +22,22 @@ int cli_explain(FILE *out, const char *tool, const char *code)
 		return ODJ_E_INPUT;
 	}
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	fprintf(out, "%s\n", odj_status_row(tmp, st));
+	char *text = odj_catalogue_explain(tmp, st);
+	fprintf(out, "%s\n", text ? text : "out of memory");
 	talloc_free(tmp);
 	return odj_status_symbol(st) ? ODJ_OK : ODJ_E_INPUT;
+}
+
+int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const char *path)
+{
+	struct odj_trace_file *tf = NULL;
+	odj_result r = odj_trace_file_open(ctx, mem, path, &tf);
+	if (r != ODJ_OK) {
+		cli_print_error(tool, ctx);
+		return r;
+	}
+	odj_trace_begin(ctx, tool);
+	return ODJ_OK;
 }
 
 void cli_print_version(FILE *out, const char *tool)

@@ -10,11 +10,18 @@
 void cli_print_error(const char *tool, const struct odj_ctx *ctx);
 
 /*
- * --explain CODE: prints the catalogue row for CODE (hex, decimal or
- * symbol) to out.  Returns the exit status (0, or ODJ_E_INPUT for an
+ * --explain CODE: prints the catalogue entry for CODE (hex, decimal or
+ * symbol) to out: the row, the likely causes and what to check.  Returns the exit status (0, or ODJ_E_INPUT for an
  * unknown code, with a message on stderr).
  */
 int cli_explain(FILE *out, const char *tool, const char *code);
+
+/*
+ * --trace FILE: appends a netsetup.log-style trace of this run to FILE
+ * (mode 0600, symlinks refused).  The writer lives on mem.  Returns the exit
+ * status (0, or the failure's category after printing the error).
+ */
+int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const char *path);
 
 /* Prints "<tool> (odj) <version>". */
 void cli_print_version(FILE *out, const char *tool);
