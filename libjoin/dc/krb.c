@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <odj/catalogue.h>
+
 #include "krb.h"
 
 /* AS with pre-authentication and a referral or two never needs more. */
@@ -33,75 +35,20 @@ static int krb_destructor(struct odj_krb *k)
 	return 0;
 }
 
-odj_status odj_krb_status(krb5_error_code code, odj_result *category)
-{
-	odj_result cat = ODJ_E_CREDENTIALS;
-	odj_status st;
-	switch (code) {
-	case KRB5KDC_ERR_PREAUTH_FAILED:
-	case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-	case KRB5_PREAUTH_FAILED:
-		st = ODJ_ERROR_LOGON_FAILURE;
-		break;
-	case KRB5KDC_ERR_KEY_EXP:
-		st = ODJ_ERROR_PASSWORD_EXPIRED;
-		break;
-	case KRB5KDC_ERR_CLIENT_REVOKED:
-		st = ODJ_ERROR_ACCOUNT_DISABLED;
-		break;
-	case KRB5KDC_ERR_POLICY:
-		st = ODJ_ERROR_ACCOUNT_RESTRICTION;
-		break;
-	case KRB5KRB_AP_ERR_SKEW:
-		st = ODJ_ERROR_TIME_SKEW;
-		cat = ODJ_E_CONFIG;
-		break;
-	case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
-		st = ODJ_ERROR_BAD_NET_NAME;
-		cat = ODJ_E_DIRECTORY;
-		break;
-	case KRB5KDC_ERR_WRONG_REALM:
-	case KRB5_REALM_UNKNOWN:
-		st = ODJ_ERROR_NO_SUCH_DOMAIN;
-		cat = ODJ_E_NETWORK;
-		break;
-	case KRB5_KDC_UNREACH:
-	case KRB5_REALM_CANT_RESOLVE:
-		st = ODJ_ERROR_NO_LOGON_SERVERS;
-		cat = ODJ_E_NETWORK;
-		break;
-	case KRB5KDC_ERR_ETYPE_NOSUPP:
-	case KRB5_PROG_ETYPE_NOSUPP:
-		st = ODJ_ERROR_NOT_SUPPORTED;
-		cat = ODJ_E_CONFIG;
-		break;
-	default:
-		st = ODJ_ERROR_CAN_NOT_COMPLETE;
-		cat = ODJ_E_UNEXPECTED;
-		break;
-	}
-	if (category != NULL)
-		*category = cat;
-	return st;
-}
-
 /* Records a libkrb5 failure with its message as detail. */
 static odj_result fail_krb5(struct odj_krb *k, krb5_error_code code, const char *fmt, ...)
 	ODJ_PRINTF(3, 4);
 static odj_result fail_krb5(struct odj_krb *k, krb5_error_code code, const char *fmt, ...)
 {
-	odj_result cat;
-	odj_status st = odj_krb_status(code, &cat);
 	va_list ap;
 	va_start(ap, fmt);
-	odj_failv(k->ctx, cat, st, fmt, ap);
+	char *what = talloc_vasprintf(k, fmt, ap);
 	va_end(ap);
 	const char *msg = krb5_get_error_message(k->kctx, code);
-	odj_error_detail(k->ctx, "Kerberos: %s (%ld)", msg, (long)code);
+	odj_result r = odj_fail_krb5(k->ctx, code, msg, "%s", what ? what : "Kerberos failed");
 	krb5_free_error_message(k->kctx, msg);
-	odj_error_source(k->ctx, ODJ_SRC_KRB5, code);
-	return cat;
+	talloc_free(what);
+	return r;
 }
 
 odj_result odj_krb_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_krb_options *o,

@@ -67,7 +67,4 @@ krb5_ccache odj_krb_ccache(const struct odj_krb *k);
  */
 odj_result odj_krb_export_tickets(struct odj_krb *k, const char *path, const char *const *services);
 
-/* Win32 row for a krb5 error code returned by an exchange. */
-odj_status odj_krb_status(krb5_error_code code, odj_result *category);
-
 #endif

@@ -14,6 +14,7 @@
 #include <odj/odj.h>
 
 #include "krb.h"
+#include "smb_ipc.h"
 
 static double now(void)
 {
@@ -59,6 +60,16 @@ int main(int argc, char **argv)
 		r = odj_krb_service_ticket(k, cifs, ODJ_ERROR_NETNAME_DELETED);
 	if (r == ODJ_OK)
 		printf("TGS %s: ok after %.3f s\n", cifs, now() - t0);
+	if (r == ODJ_OK) {
+		struct odj_smb_options so = ODJ_SMB_OPTIONS_INIT;
+		so.dc_host = getenv("TESTDC_DC");
+		so.dc_address = o.kdc_address;
+		so.realm = o.realm;
+		so.workgroup = getenv("TESTDC_NETBIOS");
+		r = odj_smb_ipc_check(ctx, k, &so);
+		if (r == ODJ_OK)
+			printf("SMB \\\\%s\\IPC$: ok after %.3f s\n", so.dc_host, now() - t0);
+	}
 	if (r == ODJ_OK)
 		r = odj_krb_service_ticket(k, ldap, ODJ_ERROR_NO_LOGON_SERVERS);
 	if (r == ODJ_OK)

@@ -1,0 +1,251 @@
+/* NetUseAdd to \\dc\IPC$: libsmbclient in a child process, Kerberos only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libsmbclient.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smb_ipc.h"
+
+odj_status odj_smb_status(int err)
+{
+	switch (err) {
+	case 0:
+		return ODJ_ERROR_SUCCESS;
+	case ECONNREFUSED:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case ETIMEDOUT:
+		return ODJ_ERROR_BAD_NETPATH;
+	case ENOENT:
+	case ENODEV:
+		return ODJ_ERROR_BAD_NET_NAME;
+	case EACCES:
+	case EPERM:
+		return ODJ_ERROR_ACCESS_DENIED;
+	case EINVAL:
+		return ODJ_ERROR_LOGON_FAILURE;
+	case ECONNRESET:
+	case EPIPE:
+		return ODJ_ERROR_NETNAME_DELETED;
+	default:
+		return ODJ_ERROR_CAN_NOT_COMPLETE;
+	}
+}
+
+static odj_result category_of(odj_status st)
+{
+	switch (st) {
+	case ODJ_ERROR_ACCESS_DENIED:
+	case ODJ_ERROR_LOGON_FAILURE:
+		return ODJ_E_CREDENTIALS;
+	case ODJ_ERROR_CAN_NOT_COMPLETE:
+		return ODJ_E_UNEXPECTED;
+	default:
+		return ODJ_E_NETWORK;
+	}
+}
+
+static bool write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	size_t len = strlen(text);
+	bool ok = write(fd, text, len) == (ssize_t)len;
+	return close(fd) == 0 && ok;
+}
+
+struct session_identity {
+	const char *user; /* the ticket's client without the realm */
+	int user_len;
+	const char *workgroup;
+};
+
+/* The auth callback: Kerberos needs no password, only the user's name. */
+static void auth_fn(SMBCCTX *c, const char *server, const char *share, char *wg, int wglen,
+		    char *user, int userlen, char *pass, int passlen)
+{
+	(void)server;
+	(void)share;
+	const struct session_identity *id = smbc_getOptionUserData(c);
+	snprintf(wg, (size_t)wglen, "%s", id->workgroup);
+	snprintf(user, (size_t)userlen, "%.*s", id->user_len, id->user);
+	if (passlen > 0)
+		pass[0] = '\0';
+}
+
+/* Runs in the child; never returns. Writes errno (0: success) to fd. */
+static void child_session(int fd, const char *dir, const char *url, struct session_identity *id)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "FILE:%s/ccache", dir);
+	setenv("KRB5CCNAME", path, 1);
+	snprintf(path, sizeof(path), "%s/krb5.conf", dir);
+	setenv("KRB5_CONFIG", path, 1);
+	/* libsmbclient reads $HOME/.smb/smb.conf before anything else */
+	setenv("HOME", dir, 1);
+	int err = 0;
+	SMBCCTX *c = smbc_new_context();
+	if (c == NULL) {
+		err = errno ? errno : ENOMEM;
+	} else {
+		smbc_setOptionUseKerberos(c, 1);
+		smbc_setOptionFallbackAfterKerberos(c, 0);
+		smbc_setOptionNoAutoAnonymousLogin(c, 1);
+		smbc_setOptionUserData(c, id);
+		smbc_setFunctionAuthDataWithContext(c, auth_fn);
+		snprintf(path, sizeof(path), "%s/smb.conf", dir);
+		if (smbc_setConfiguration(c, path) != 0)
+			err = EINVAL;
+		else if (smbc_init_context(c) == NULL)
+			err = errno ? errno : EINVAL;
+	}
+	if (err == 0) {
+		smbc_set_context(c);
+		smbc_open_fn open_fn = smbc_getFunctionOpen(c);
+		SMBCFILE *f = open_fn(c, url, O_RDWR, 0);
+		if (f == NULL)
+			err = errno ? errno : EIO;
+		else
+			smbc_getFunctionClose(c)(c, f);
+	}
+	ssize_t n = write(fd, &err, sizeof(err));
+	(void)n;
+	_exit(0);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* The directory and whatever libsmbclient left in it (gencache, ...). */
+static void remove_dir(const char *dir)
+{
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
+			     const struct odj_smb_options *o)
+{
+	if (o == NULL || o->version != ODJ_SMB_OPTIONS_VERSION || o->dc_host == NULL ||
+	    o->realm == NULL || o->workgroup == NULL || o->dc_address == NULL)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"SMB options incomplete");
+	TALLOC_CTX *tmp = talloc_new(ctx);
+	const char *base = getenv("TMPDIR");
+	char *dir = talloc_asprintf(tmp, "%s/odj-smb-XXXXXX", base && *base ? base : "/tmp");
+	odj_doing(ctx, "NetUseAdd to \\\\%s\\IPC$", o->dc_host);
+	if (mkdtemp(dir) == NULL) {
+		odj_result r = odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_ACCESS_DENIED,
+					"cannot create a private directory for the SMB session: %s",
+					strerror(errno));
+		talloc_free(tmp);
+		return r;
+	}
+	chmod(dir, 0700);
+
+	char *cifs = talloc_asprintf(tmp, "cifs/%s", o->dc_host);
+	const char *services[] = {cifs, NULL};
+	char *ccache = talloc_asprintf(tmp, "%s/ccache", dir);
+	odj_result r = odj_krb_export_tickets(krb, ccache, services);
+
+	/* Heimdal's own knobs: it must never wait on a KDC for long. */
+	char *krb5conf = talloc_asprintf(tmp,
+					 "[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n"
+					 "\tdns_lookup_realm = false\n\tkdc_timeout = 2\n\tmax_retries = 1\n"
+					 "\tforwardable = false\n[realms]\n\t%s = {\n\t\tkdc = %s\n\t}\n",
+					 o->realm, o->realm, o->dc_address);
+	char *smbconf = talloc_asprintf(tmp,
+					"[global]\n\tworkgroup = %s\n\trealm = %s\n\tsecurity = ads\n"
+					"\tclient use kerberos = required\n\tprivate dir = %s\n"
+					"\tlock directory = %s\n\tstate directory = %s\n"
+					"\tcache directory = %s\n\tncalrpc dir = %s\n"
+					"\tname resolve order = host\n\tdisable netbios = yes\n"
+					"\tlog level = 0\n\tlogging = file\n\tlog file = %s/log\n",
+					o->workgroup, o->realm, dir, dir, dir, dir, dir, dir);
+	if (r == ODJ_OK && (!write_file(talloc_asprintf(tmp, "%s/krb5.conf", dir), krb5conf) ||
+			    !write_file(talloc_asprintf(tmp, "%s/smb.conf", dir), smbconf)))
+		r = odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_WRITE_FAULT,
+			     "cannot write the SMB session's private configuration in %s", dir);
+
+	const char *client = odj_krb_client(krb);
+	struct session_identity id = {client ? client : "", client ? (int)strcspn(client, "@") : 0,
+				      o->workgroup};
+	char *url = talloc_asprintf(tmp, "smb://%s/IPC$/lsarpc", o->dc_host);
+
+	int pipefd[2] = {-1, -1};
+	pid_t pid = -1;
+	double t0 = now_ms();
+	if (r == ODJ_OK && pipe2(pipefd, O_CLOEXEC) != 0)
+		r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE, "pipe: %s",
+			     strerror(errno));
+	if (r == ODJ_OK) {
+		pid = fork();
+		if (pid == 0) {
+			close(pipefd[0]);
+			child_session(pipefd[1], dir, url, &id);
+		}
+		if (pid < 0)
+			r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE, "fork: %s",
+				     strerror(errno));
+		close(pipefd[1]);
+	}
+	if (r == ODJ_OK) {
+		int err = -1;
+		struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
+		int n;
+		do {
+			n = poll(&p, 1, o->timeout_ms);
+		} while (n < 0 && errno == EINTR);
+		if (n == 1 && read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
+			err = ECONNRESET; /* the child died without a word */
+		double ms = now_ms() - t0;
+		if (n == 0) {
+			kill(pid, SIGKILL);
+			r = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+				     "the SMB session to \\\\%s\\IPC$ was not set up within %.1f s",
+				     o->dc_host, o->timeout_ms / 1e3);
+			odj_error_advice(ctx, "Check that TCP port 445 of the DC is reachable and that no "
+					      "firewall or WAN accelerator drops SMB or Kerberos traffic.");
+		} else if (err != 0) {
+			odj_status st = odj_smb_status(err);
+			r = odj_fail(ctx, category_of(st), st,
+				     "the SMB session to \\\\%s\\IPC$ (Kerberos only) failed after %.0f ms",
+				     o->dc_host, ms);
+			odj_error_detail(ctx, "libsmbclient: %s (errno %d) opening %s", strerror(err),
+					 err, url);
+			odj_error_source(ctx, ODJ_SRC_SMB, err);
+		}
+		odj_trace(ctx, "NetpJoinDomain: status of connecting to dc '\\\\%s': 0x%x", o->dc_host,
+			  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
+		waitpid(pid, NULL, 0);
+	}
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	remove_dir(dir);
+	talloc_free(tmp);
+	return r;
+}
