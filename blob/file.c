@@ -123,7 +123,7 @@ odj_result odj_blob_text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint
 	if (utf16 && (len - start) % 2 != 0)
 		return bad_text(ctx, "UTF-16 text ends in half a character (%zu bytes)", len);
 
-	struct odj_secret *text = odj_secret_new(NULL, utf16 ? (len - start) / 2 : len - start);
+	struct odj_secret *text = odj_secret_new(mem, utf16 ? (len - start) / 2 : len - start);
 	if (text == NULL)
 		return no_memory(ctx);
 	uint8_t *t = odj_secret_data(text);
@@ -182,7 +182,7 @@ odj_result odj_blob_text_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint
 				size_t len, struct odj_secret **file)
 {
 	struct odj_secret *text;
-	odj_result r = odj_blob_base64_encode(ctx, NULL, ndr, len, &text);
+	odj_result r = odj_blob_base64_encode(ctx, mem, ndr, len, &text);
 	if (r != ODJ_OK)
 		return r;
 	size_t n = odj_secret_len(text);
@@ -228,7 +228,7 @@ odj_result odj_blob_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uint64_t)st.st_size <= ODJ_BLOB_MAX_FILE)
 		cap = (size_t)st.st_size + 1; /* +1: a read of 0 confirms the end */
-	struct odj_secret *buf = odj_secret_new(NULL, cap);
+	struct odj_secret *buf = odj_secret_new(mem, cap);
 	size_t len = 0;
 	odj_result r = buf ? ODJ_OK : no_memory(ctx);
 	while (r == ODJ_OK) {
@@ -240,7 +240,7 @@ odj_result odj_blob_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 				break;
 			}
 			/* Grow by copying, so the old buffer is wiped when freed. */
-			struct odj_secret *grown = odj_secret_new(NULL, cap * 2);
+			struct odj_secret *grown = odj_secret_new(mem, cap * 2);
 			if (grown != NULL)
 				memcpy(odj_secret_data(grown), odj_secret_data(buf), len);
 			if (grown == NULL) {
@@ -279,7 +279,7 @@ odj_result odj_blob_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *fi
 {
 	struct odj_secret *ndr;
 	*out = NULL;
-	odj_result r = odj_blob_text_decode(ctx, NULL, file, len, &ndr);
+	odj_result r = odj_blob_text_decode(ctx, mem, file, len, &ndr);
 	if (r != ODJ_OK)
 		return r;
 	r = odj_blob_decode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), out);
@@ -292,7 +292,7 @@ odj_result odj_blob_save(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_
 {
 	struct odj_secret *ndr;
 	*file = NULL;
-	odj_result r = odj_blob_encode(ctx, NULL, prov, opts, &ndr);
+	odj_result r = odj_blob_encode(ctx, mem, prov, opts, &ndr);
 	if (r != ODJ_OK)
 		return r;
 	r = odj_blob_text_encode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), file);

@@ -326,11 +326,11 @@ odj_result ndr_pull_stream_end(struct ndr_pull *p)
 
 odj_result ndr_pull_nested(struct odj_ctx *ctx, const struct ndr_pull *parent, TALLOC_CTX *mem,
 			   const uint8_t *bytes, size_t len, const char *what,
-			   ndr_stream_pull_fn fn, void *obj)
+			   ndr_stream_pull_fn fn, void *obj, uint32_t *object_buffer_length)
 {
 	struct ndr_pull child;
-	uint32_t obl;
-	NDR_CHECK(ndr_pull_stream_begin(ctx, parent, bytes, len, what, &child, &obl));
+	NDR_CHECK(ndr_pull_stream_begin(ctx, parent, bytes, len, what, &child,
+					object_buffer_length));
 	NDR_CHECK(fn(&child, mem, obj));
 	return ndr_pull_stream_end(&child);
 }

@@ -116,7 +116,7 @@ odj_result ndr_pull_stream_end(struct ndr_pull *p);
 typedef odj_result (*ndr_stream_pull_fn)(struct ndr_pull *p, TALLOC_CTX *mem, void *obj);
 odj_result ndr_pull_nested(struct odj_ctx *ctx, const struct ndr_pull *parent, TALLOC_CTX *mem,
 			   const uint8_t *bytes, size_t len, const char *what,
-			   ndr_stream_pull_fn fn, void *obj);
+			   ndr_stream_pull_fn fn, void *obj, uint32_t *object_buffer_length);
 
 /* Adds a decoder remark to the provision being decoded. */
 void ndr_pull_warn(struct ndr_pull *p, const char *fmt, ...) ODJ_PRINTF(2, 3);

@@ -107,7 +107,8 @@ static odj_result pull_part_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 	if (obj == NULL)
 		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
-	NDR_CHECK(ndr_pull_nested(p->ctx, p, obj, bytes, part->wire_cb, t->what, t->pull, obj));
+	NDR_CHECK(ndr_pull_nested(p->ctx, p, obj, bytes, part->wire_cb, t->what, t->pull, obj,
+				  &part->wire_obl));
 	set_part_obj(part, obj);
 	return ODJ_OK;
 }
@@ -206,7 +207,7 @@ odj_result odj_pull_package(struct ndr_pull *p, TALLOC_CTX *mem, void *obj)
 		ODJ_NEW(p->ctx, mem, struct odj_part_collection, &pkg->collection);
 		NDR_CHECK(ndr_pull_nested(p->ctx, p, pkg->collection, bytes, wrapped.len,
 					  "OP_PACKAGE_PART_COLLECTION", pull_collection,
-					  pkg->collection));
+					  pkg->collection, &pkg->wire_collection_obl));
 	}
 	return ndr_pull_bytes_deferred(p, mem, r_ext, "OP_PACKAGE.Extension", &pkg->extension);
 }

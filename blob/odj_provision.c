@@ -16,12 +16,12 @@ static odj_result pull_blob_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 	if (bytes != NULL && e->format == ODJ_WIN7_FORMAT) {
 		ODJ_NEW(p->ctx, mem, struct odj_win7blob, &e->win7);
 		return ndr_pull_nested(p->ctx, p, e->win7, bytes, e->wire_cb, "ODJ_WIN7BLOB",
-				       odj_pull_win7blob, e->win7);
+				       odj_pull_win7blob, e->win7, &e->wire_obl);
 	}
 	if (bytes != NULL && e->format == ODJ_WIN8_FORMAT) {
 		ODJ_NEW(p->ctx, mem, struct odj_package, &e->package);
 		return ndr_pull_nested(p->ctx, p, e->package, bytes, e->wire_cb, "OP_PACKAGE",
-				       odj_pull_package, e->package);
+				       odj_pull_package, e->package, &e->wire_obl);
 	}
 	/* Another format (or no bytes): kept as it is, as Samba does. */
 	e->raw.len = e->wire_cb;
@@ -190,9 +190,8 @@ odj_result odj_blob_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *
 	if (prov == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	struct ndr_pull outer;
-	uint32_t obl;
 	odj_result r = ndr_pull_stream_begin(ctx, NULL, ndr, len, "ODJ_PROVISION_DATA", &outer,
-					     &obl);
+					     &prov->wire_obl);
 	if (r == ODJ_OK) {
 		outer.warn_to = prov;
 		r = pull_provision(&outer, prov, prov);
@@ -222,7 +221,7 @@ odj_result odj_blob_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct od
 				ODJ_BLOB_ENCODE_OPTIONS_VERSION);
 	odj_doing(ctx, "encoding the provisioning blob");
 	/* Every intermediate stream holds the password: all of it is wiped with tmp. */
-	TALLOC_CTX *tmp = talloc_new(NULL);
+	TALLOC_CTX *tmp = talloc_new(mem);
 	struct ndr_push p;
 	odj_result r = ndr_push_init(&p, ctx, tmp, opts->referents, 1);
 	if (r == ODJ_OK)

@@ -210,6 +210,7 @@ struct odj_part {
 	struct odj_bytes raw;    /* the Part bytes of an ODJ_PART_UNKNOWN part */
 	struct odj_bytes extension;
 	uint32_t wire_cb;        /* Part.cbBlob as decoded (informational) */
+	uint32_t wire_obl;       /* its stream's ObjectBufferLength (informational) */
 };
 
 /* OP_PACKAGE_PART_COLLECTION */
@@ -227,6 +228,7 @@ struct odj_package {
 	uint32_t cb_decrypted_part_collection;
 	struct odj_bytes extension;
 	uint32_t wire_collection_cb;         /* WrappedPartCollection.cbBlob as decoded */
+	uint32_t wire_collection_obl;        /* its stream's ObjectBufferLength */
 };
 
 /* ODJ_BLOB */
@@ -236,11 +238,13 @@ struct odj_blob_entry {
 	struct odj_package *package;  /* format 2 */
 	struct odj_bytes raw;         /* any other format: bytes kept */
 	uint32_t wire_cb;        /* cbBlob as decoded (informational) */
+	uint32_t wire_obl;       /* its stream's ObjectBufferLength (informational) */
 };
 
 /* ODJ_PROVISION_DATA: the whole blob. */
 struct odj_provision {
 	uint32_t version;        /* 1 */
+	uint32_t wire_obl;       /* the outer stream's ObjectBufferLength as decoded */
 	uint32_t count;
 	struct odj_blob_entry *blobs;
 	/* Decoder remarks that are not errors (unknown essential part, ...). */
