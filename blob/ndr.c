@@ -270,6 +270,8 @@ odj_result ndr_pull_bytes_deferred(struct ndr_pull *p, TALLOC_CTX *mem, uint32_t
 	if (b->data == NULL)
 		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
+	/* Opaque bytes (PFX keys, parts odj does not know) may be secret. */
+	odj_wipe_on_free(b->data);
 	return ODJ_OK;
 }
 

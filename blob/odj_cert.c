@@ -4,7 +4,7 @@
  *   pfx:  pTemplateName, ulPrivateKeyExportPolicy, pPolicyServerUrl,
  *         ulPolicyServerUrlFlags, pPolicyServerId, cbPfx, pPfx     (28 bytes)
  *   sst:  StoreLocation, pStoreName, cbSst, pSst                   (16 bytes)
- * PFX bytes may hold private keys: they are wiped when freed.
+ * PFX bytes may hold private keys: like all decoded bytes, they are wiped when freed.
  */
 #include "odj_structs.h"
 
@@ -34,7 +34,6 @@ static odj_result pull_pfx(struct ndr_pull *p, TALLOC_CTX *mem, struct odj_cert_
 		NDR_CHECK(ndr_pull_string_ptr(p, mem, r_id[i], "pPolicyServerId",
 					      &s->policy_server_id));
 		NDR_CHECK(ndr_pull_bytes_deferred(p, mem, r_pfx[i], "pPfx", &s->pfx));
-		odj_wipe_on_free(s->pfx.data);
 	}
 	return ODJ_OK;
 }

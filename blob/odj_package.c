@@ -99,6 +99,7 @@ static odj_result pull_part_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 			if (part->raw.data == NULL)
 				return odj_fail(p->ctx, ODJ_E_UNEXPECTED,
 						ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+			odj_wipe_on_free(part->raw.data);
 		}
 		part->kind = ODJ_PART_UNKNOWN;
 		return ODJ_OK;

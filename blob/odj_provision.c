@@ -32,6 +32,7 @@ static odj_result pull_blob_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 		if (e->raw.data == NULL)
 			return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 					"out of memory");
+		odj_wipe_on_free(e->raw.data);
 		ndr_pull_warn(p, "blob format %u is unknown; kept as raw bytes", e->format);
 	}
 	return ODJ_OK;
