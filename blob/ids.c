@@ -167,3 +167,30 @@ char *odj_dc_flags_string(TALLOC_CTX *mem, uint32_t flags)
 		s = talloc_asprintf_append(s, "%s0x%08" PRIx32, *s ? "|" : "", rest);
 	return s;
 }
+
+bool odj_sid_from_binary(struct odj_sid *sid, const uint8_t *p, size_t len)
+{
+	memset(sid, 0, sizeof(*sid));
+	if (p == NULL || len < 8)
+		return false;
+	uint8_t count = p[1];
+	if (p[0] != 1 || count > ODJ_SID_MAX_SUB_AUTHS || len != 8 + 4 * (size_t)count)
+		return false;
+	sid->revision = p[0];
+	sid->num_auths = count;
+	memcpy(sid->id_auth, p + 2, 6);
+	for (unsigned i = 0; i < count; i++) {
+		const uint8_t *s = p + 8 + 4 * i;
+		sid->sub_auths[i] = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 |
+				    (uint32_t)s[3] << 24;
+	}
+	return true;
+}
+
+void odj_guid_from_wire(struct odj_guid *g, const uint8_t w[16])
+{
+	g->d1 = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+	g->d2 = (uint16_t)(w[4] | w[5] << 8);
+	g->d3 = (uint16_t)(w[6] | w[7] << 8);
+	memcpy(g->d4, w + 8, 8);
+}

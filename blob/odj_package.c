@@ -78,16 +78,16 @@ static void set_part_obj(struct odj_part *part, void *obj)
 	}
 }
 
-static odj_result pull_part_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_t index,
+static odj_result pull_part_content(struct odj_ndr_pull *p, TALLOC_CTX *mem, uint32_t index,
 				    uint32_t ref, struct odj_part *part)
 {
 	const uint8_t *bytes;
-	NDR_CHECK(ndr_pull_bytes_view(p, part->wire_cb, ref, "OP_PACKAGE_PART.Part", &bytes));
+	NDR_CHECK(odj_ndr_pull_bytes_view(p, part->wire_cb, ref, "OP_PACKAGE_PART.Part", &bytes));
 	const struct part_type *t = part_type_of(part->kind);
 	if (t == NULL || bytes == NULL) {
 		if (part->flags & ODJ_PART_FLAG_ESSENTIAL) {
 			char *g = odj_guid_string(mem, &part->type);
-			ndr_pull_warn(p, "part %u {%s} is marked essential but %s", index,
+			odj_ndr_pull_warn(p, "part %u {%s} is marked essential but %s", index,
 				      g ? g : "?", t ? "is empty" : "its type is unknown");
 			talloc_free(g);
 		}
@@ -108,127 +108,127 @@ static odj_result pull_part_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 	if (obj == NULL)
 		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
-	NDR_CHECK(ndr_pull_nested(p->ctx, p, obj, bytes, part->wire_cb, t->what, t->pull, obj,
+	NDR_CHECK(odj_ndr_pull_nested(p->ctx, p, obj, bytes, part->wire_cb, t->what, t->pull, obj,
 				  &part->wire_obl));
 	set_part_obj(part, obj);
 	return ODJ_OK;
 }
 
 /* OP_PACKAGE_PART_COLLECTION: cParts, pParts, Extension; parts; part contents. */
-static odj_result pull_collection(struct ndr_pull *p, TALLOC_CTX *mem, void *obj)
+static odj_result pull_collection(struct odj_ndr_pull *p, TALLOC_CTX *mem, void *obj)
 {
 	struct odj_part_collection *c = obj;
 	uint32_t r_parts, r_ext, r_part[ODJ_BLOB_MAX_ITEMS], r_pext[ODJ_BLOB_MAX_ITEMS];
-	NDR_CHECK(ndr_pull_u32(p, &c->count));
-	NDR_CHECK(ndr_pull_u32(p, &r_parts));
-	NDR_CHECK(ndr_pull_bytes_scalar(p, &c->extension, &r_ext));
-	NDR_CHECK(ndr_check_count(p, c->count, r_parts, "cParts"));
+	NDR_CHECK(odj_ndr_pull_u32(p, &c->count));
+	NDR_CHECK(odj_ndr_pull_u32(p, &r_parts));
+	NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &c->extension, &r_ext));
+	NDR_CHECK(odj_ndr_check_count(p, c->count, r_parts, "cParts"));
 	if (r_parts != 0) {
-		NDR_CHECK(ndr_pull_array_count(p, c->count, PART_SCALAR, "pParts"));
+		NDR_CHECK(odj_ndr_pull_array_count(p, c->count, PART_SCALAR, "pParts"));
 		ODJ_NEW_ARRAY(p->ctx, mem, struct odj_part, c->count, &c->parts);
 		for (uint32_t i = 0; i < c->count; i++) {
 			struct odj_part *part = &c->parts[i];
 			struct odj_bytes content;
-			NDR_CHECK(ndr_pull_guid(p, &part->type));
-			NDR_CHECK(ndr_pull_u32(p, &part->flags));
-			NDR_CHECK(ndr_pull_bytes_scalar(p, &content, &r_part[i]));
-			NDR_CHECK(ndr_pull_bytes_scalar(p, &part->extension, &r_pext[i]));
+			NDR_CHECK(odj_ndr_pull_guid(p, &part->type));
+			NDR_CHECK(odj_ndr_pull_u32(p, &part->flags));
+			NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &content, &r_part[i]));
+			NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &part->extension, &r_pext[i]));
 			part->wire_cb = content.len;
 			part->kind = odj_part_kind_of(&part->type);
 		}
 		for (uint32_t i = 0; i < c->count; i++) {
 			struct odj_part *part = &c->parts[i];
 			NDR_CHECK(pull_part_content(p, mem, i, r_part[i], part));
-			NDR_CHECK(ndr_pull_bytes_deferred(p, mem, r_pext[i],
+			NDR_CHECK(odj_ndr_pull_bytes_deferred(p, mem, r_pext[i],
 							  "OP_PACKAGE_PART.Extension",
 							  &part->extension));
 		}
 	}
-	return ndr_pull_bytes_deferred(p, mem, r_ext, "OP_PACKAGE_PART_COLLECTION.Extension",
+	return odj_ndr_pull_bytes_deferred(p, mem, r_ext, "OP_PACKAGE_PART_COLLECTION.Extension",
 				       &c->extension);
 }
 
-static odj_result push_collection(struct ndr_push *p, const void *obj)
+static odj_result push_collection(struct odj_ndr_push *p, const void *obj)
 {
 	const struct odj_part_collection *c = obj;
 	if (c->count > 0 && c->parts == NULL)
-		return ndr_push_fail(p, "%u parts without a part array", c->count);
+		return odj_ndr_push_fail(p, "%u parts without a part array", c->count);
 	struct ndr_nested content[ODJ_BLOB_MAX_ITEMS];
-	NDR_CHECK(ndr_push_u32(p, c->count));
-	NDR_CHECK(ndr_push_ref(p, c->count > 0));
-	NDR_CHECK(ndr_push_bytes_scalar(p, &c->extension));
+	NDR_CHECK(odj_ndr_push_u32(p, c->count));
+	NDR_CHECK(odj_ndr_push_ref(p, c->count > 0));
+	NDR_CHECK(odj_ndr_push_bytes_scalar(p, &c->extension));
 	if (c->count == 0)
-		return ndr_push_bytes_deferred(p, &c->extension);
-	NDR_CHECK(ndr_push_array_count(p, c->count));
+		return odj_ndr_push_bytes_deferred(p, &c->extension);
+	NDR_CHECK(odj_ndr_push_array_count(p, c->count));
 	for (uint32_t i = 0; i < c->count; i++) {
 		const struct odj_part *part = &c->parts[i];
 		const struct part_type *t = part_type_of(part->kind);
-		NDR_CHECK(ndr_push_guid(p, &part->type));
-		NDR_CHECK(ndr_push_u32(p, part->flags));
+		NDR_CHECK(odj_ndr_push_guid(p, &part->type));
+		NDR_CHECK(odj_ndr_push_u32(p, part->flags));
 		if (t != NULL && part_obj(part) != NULL)
-			NDR_CHECK(ndr_push_nested(p, t->push, part_obj(part), &content[i]));
+			NDR_CHECK(odj_ndr_push_nested(p, t->push, part_obj(part), &content[i]));
 		else if (t != NULL)
-			return ndr_push_fail(p, "part %u has no content", i);
+			return odj_ndr_push_fail(p, "part %u has no content", i);
 		else
-			NDR_CHECK(ndr_push_bytes_scalar(p, &part->raw));
-		NDR_CHECK(ndr_push_bytes_scalar(p, &part->extension));
+			NDR_CHECK(odj_ndr_push_bytes_scalar(p, &part->raw));
+		NDR_CHECK(odj_ndr_push_bytes_scalar(p, &part->extension));
 	}
 	for (uint32_t i = 0; i < c->count; i++) {
 		const struct odj_part *part = &c->parts[i];
 		if (part_type_of(part->kind) != NULL)
-			NDR_CHECK(ndr_push_nested_deferred(p, &content[i]));
+			NDR_CHECK(odj_ndr_push_nested_deferred(p, &content[i]));
 		else
-			NDR_CHECK(ndr_push_bytes_deferred(p, &part->raw));
-		NDR_CHECK(ndr_push_bytes_deferred(p, &part->extension));
+			NDR_CHECK(odj_ndr_push_bytes_deferred(p, &part->raw));
+		NDR_CHECK(odj_ndr_push_bytes_deferred(p, &part->extension));
 	}
-	return ndr_push_bytes_deferred(p, &c->extension);
+	return odj_ndr_push_bytes_deferred(p, &c->extension);
 }
 
 /* OP_PACKAGE: EncryptionType, EncryptionContext, WrappedPartCollection,
  * cbDecryptedPartCollection, Extension. */
-odj_result odj_pull_package(struct ndr_pull *p, TALLOC_CTX *mem, void *obj)
+odj_result odj_pull_package(struct odj_ndr_pull *p, TALLOC_CTX *mem, void *obj)
 {
 	struct odj_package *pkg = obj;
 	struct odj_bytes wrapped;
 	uint32_t r_ctx, r_wrapped, r_ext;
-	NDR_CHECK(ndr_pull_guid(p, &pkg->encryption_type));
-	NDR_CHECK(ndr_pull_bytes_scalar(p, &pkg->encryption_context, &r_ctx));
-	NDR_CHECK(ndr_pull_bytes_scalar(p, &wrapped, &r_wrapped));
-	NDR_CHECK(ndr_pull_u32(p, &pkg->cb_decrypted_part_collection));
-	NDR_CHECK(ndr_pull_bytes_scalar(p, &pkg->extension, &r_ext));
+	NDR_CHECK(odj_ndr_pull_guid(p, &pkg->encryption_type));
+	NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &pkg->encryption_context, &r_ctx));
+	NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &wrapped, &r_wrapped));
+	NDR_CHECK(odj_ndr_pull_u32(p, &pkg->cb_decrypted_part_collection));
+	NDR_CHECK(odj_ndr_pull_bytes_scalar(p, &pkg->extension, &r_ext));
 	pkg->wire_collection_cb = wrapped.len;
 
-	NDR_CHECK(ndr_pull_bytes_deferred(p, mem, r_ctx, "OP_PACKAGE.EncryptionContext",
+	NDR_CHECK(odj_ndr_pull_bytes_deferred(p, mem, r_ctx, "OP_PACKAGE.EncryptionContext",
 					  &pkg->encryption_context));
 	const uint8_t *bytes;
-	NDR_CHECK(ndr_pull_bytes_view(p, wrapped.len, r_wrapped, "OP_PACKAGE.WrappedPartCollection",
+	NDR_CHECK(odj_ndr_pull_bytes_view(p, wrapped.len, r_wrapped, "OP_PACKAGE.WrappedPartCollection",
 				      &bytes));
 	pkg->collection = NULL;
 	if (bytes != NULL) {
 		ODJ_NEW(p->ctx, mem, struct odj_part_collection, &pkg->collection);
-		NDR_CHECK(ndr_pull_nested(p->ctx, p, pkg->collection, bytes, wrapped.len,
+		NDR_CHECK(odj_ndr_pull_nested(p->ctx, p, pkg->collection, bytes, wrapped.len,
 					  "OP_PACKAGE_PART_COLLECTION", pull_collection,
 					  pkg->collection, &pkg->wire_collection_obl));
 	}
-	return ndr_pull_bytes_deferred(p, mem, r_ext, "OP_PACKAGE.Extension", &pkg->extension);
+	return odj_ndr_pull_bytes_deferred(p, mem, r_ext, "OP_PACKAGE.Extension", &pkg->extension);
 }
 
-odj_result odj_push_package(struct ndr_push *p, const void *obj)
+odj_result odj_push_package(struct odj_ndr_push *p, const void *obj)
 {
 	const struct odj_package *pkg = obj;
 	struct ndr_nested wrapped;
-	NDR_CHECK(ndr_push_guid(p, &pkg->encryption_type));
-	NDR_CHECK(ndr_push_bytes_scalar(p, &pkg->encryption_context));
+	NDR_CHECK(odj_ndr_push_guid(p, &pkg->encryption_type));
+	NDR_CHECK(odj_ndr_push_bytes_scalar(p, &pkg->encryption_context));
 	if (pkg->collection != NULL) {
-		NDR_CHECK(ndr_push_nested(p, push_collection, pkg->collection, &wrapped));
+		NDR_CHECK(odj_ndr_push_nested(p, push_collection, pkg->collection, &wrapped));
 	} else {
-		NDR_CHECK(ndr_push_u32(p, 0));
-		NDR_CHECK(ndr_push_ref(p, false));
+		NDR_CHECK(odj_ndr_push_u32(p, 0));
+		NDR_CHECK(odj_ndr_push_ref(p, false));
 	}
-	NDR_CHECK(ndr_push_u32(p, pkg->cb_decrypted_part_collection));
-	NDR_CHECK(ndr_push_bytes_scalar(p, &pkg->extension));
-	NDR_CHECK(ndr_push_bytes_deferred(p, &pkg->encryption_context));
+	NDR_CHECK(odj_ndr_push_u32(p, pkg->cb_decrypted_part_collection));
+	NDR_CHECK(odj_ndr_push_bytes_scalar(p, &pkg->extension));
+	NDR_CHECK(odj_ndr_push_bytes_deferred(p, &pkg->encryption_context));
 	if (pkg->collection != NULL)
-		NDR_CHECK(ndr_push_nested_deferred(p, &wrapped));
-	return ndr_push_bytes_deferred(p, &pkg->extension);
+		NDR_CHECK(odj_ndr_push_nested_deferred(p, &wrapped));
+	return odj_ndr_push_bytes_deferred(p, &pkg->extension);
 }

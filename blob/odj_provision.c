@@ -8,19 +8,19 @@
 
 #define BLOB_SCALAR 12u
 
-static odj_result pull_blob_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_t ref,
+static odj_result pull_blob_content(struct odj_ndr_pull *p, TALLOC_CTX *mem, uint32_t ref,
 				    struct odj_blob_entry *e)
 {
 	const uint8_t *bytes;
-	NDR_CHECK(ndr_pull_bytes_view(p, e->wire_cb, ref, "ODJ_BLOB.pBlob", &bytes));
+	NDR_CHECK(odj_ndr_pull_bytes_view(p, e->wire_cb, ref, "ODJ_BLOB.pBlob", &bytes));
 	if (bytes != NULL && e->format == ODJ_WIN7_FORMAT) {
 		ODJ_NEW(p->ctx, mem, struct odj_win7blob, &e->win7);
-		return ndr_pull_nested(p->ctx, p, e->win7, bytes, e->wire_cb, "ODJ_WIN7BLOB",
+		return odj_ndr_pull_nested(p->ctx, p, e->win7, bytes, e->wire_cb, "ODJ_WIN7BLOB",
 				       odj_pull_win7blob, e->win7, &e->wire_obl);
 	}
 	if (bytes != NULL && e->format == ODJ_WIN8_FORMAT) {
 		ODJ_NEW(p->ctx, mem, struct odj_package, &e->package);
-		return ndr_pull_nested(p->ctx, p, e->package, bytes, e->wire_cb, "OP_PACKAGE",
+		return odj_ndr_pull_nested(p->ctx, p, e->package, bytes, e->wire_cb, "OP_PACKAGE",
 				       odj_pull_package, e->package, &e->wire_obl);
 	}
 	/* Another format (or no bytes): kept as it is, as Samba does. */
@@ -33,17 +33,17 @@ static odj_result pull_blob_content(struct ndr_pull *p, TALLOC_CTX *mem, uint32_
 			return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 					"out of memory");
 		odj_wipe_on_free(e->raw.data);
-		ndr_pull_warn(p, "blob format %u is unknown; kept as raw bytes", e->format);
+		odj_ndr_pull_warn(p, "blob format %u is unknown; kept as raw bytes", e->format);
 	}
 	return ODJ_OK;
 }
 
 /* ODJ_PROVISION_DATA: ulVersion, ulcBlobs, pBlobs; blob scalars; blob contents. */
-static odj_result pull_provision(struct ndr_pull *p, TALLOC_CTX *mem, void *obj)
+static odj_result pull_provision(struct odj_ndr_pull *p, TALLOC_CTX *mem, void *obj)
 {
 	struct odj_provision *prov = obj;
 	uint32_t r_blobs, r_blob[ODJ_BLOB_MAX_ITEMS];
-	NDR_CHECK(ndr_pull_u32(p, &prov->version));
+	NDR_CHECK(odj_ndr_pull_u32(p, &prov->version));
 	if (prov->version != 1) {
 		odj_fail(p->ctx, ODJ_E_INPUT, ODJ_NERR_ProvisioningBlobUnsupported,
 			 "The provisioning blob has version %u; only version 1 is supported.",
@@ -52,51 +52,51 @@ static odj_result pull_provision(struct ndr_pull *p, TALLOC_CTX *mem, void *obj)
 				 p->abs_base + p->off - 4, prov->version);
 		return ODJ_E_INPUT;
 	}
-	NDR_CHECK(ndr_pull_u32(p, &prov->count));
-	NDR_CHECK(ndr_pull_u32(p, &r_blobs));
-	NDR_CHECK(ndr_check_count(p, prov->count, r_blobs, "ulcBlobs"));
+	NDR_CHECK(odj_ndr_pull_u32(p, &prov->count));
+	NDR_CHECK(odj_ndr_pull_u32(p, &r_blobs));
+	NDR_CHECK(odj_ndr_check_count(p, prov->count, r_blobs, "ulcBlobs"));
 	if (prov->count == 0)
-		return ndr_pull_fail(p, "no blobs");
-	NDR_CHECK(ndr_pull_array_count(p, prov->count, BLOB_SCALAR, "pBlobs"));
+		return odj_ndr_pull_fail(p, "no blobs");
+	NDR_CHECK(odj_ndr_pull_array_count(p, prov->count, BLOB_SCALAR, "pBlobs"));
 	ODJ_NEW_ARRAY(p->ctx, mem, struct odj_blob_entry, prov->count, &prov->blobs);
 	for (uint32_t i = 0; i < prov->count; i++) {
 		struct odj_blob_entry *e = &prov->blobs[i];
-		NDR_CHECK(ndr_pull_u32(p, &e->format));
-		NDR_CHECK(ndr_pull_u32(p, &e->wire_cb));
-		NDR_CHECK(ndr_pull_u32(p, &r_blob[i]));
+		NDR_CHECK(odj_ndr_pull_u32(p, &e->format));
+		NDR_CHECK(odj_ndr_pull_u32(p, &e->wire_cb));
+		NDR_CHECK(odj_ndr_pull_u32(p, &r_blob[i]));
 	}
 	for (uint32_t i = 0; i < prov->count; i++)
 		NDR_CHECK(pull_blob_content(p, mem, r_blob[i], &prov->blobs[i]));
 	return ODJ_OK;
 }
 
-static odj_result push_provision(struct ndr_push *p, const void *obj)
+static odj_result push_provision(struct odj_ndr_push *p, const void *obj)
 {
 	const struct odj_provision *prov = obj;
 	struct ndr_nested content[ODJ_BLOB_MAX_ITEMS];
 	if (prov->count == 0 || prov->blobs == NULL)
-		return ndr_push_fail(p, "a provisioning blob needs at least one blob");
-	NDR_CHECK(ndr_push_u32(p, prov->version));
-	NDR_CHECK(ndr_push_u32(p, prov->count));
-	NDR_CHECK(ndr_push_ref(p, true));
-	NDR_CHECK(ndr_push_array_count(p, prov->count));
+		return odj_ndr_push_fail(p, "a provisioning blob needs at least one blob");
+	NDR_CHECK(odj_ndr_push_u32(p, prov->version));
+	NDR_CHECK(odj_ndr_push_u32(p, prov->count));
+	NDR_CHECK(odj_ndr_push_ref(p, true));
+	NDR_CHECK(odj_ndr_push_array_count(p, prov->count));
 	for (uint32_t i = 0; i < prov->count; i++) {
 		const struct odj_blob_entry *e = &prov->blobs[i];
-		NDR_CHECK(ndr_push_u32(p, e->format));
+		NDR_CHECK(odj_ndr_push_u32(p, e->format));
 		if (e->format == ODJ_WIN7_FORMAT && e->win7 != NULL)
-			NDR_CHECK(ndr_push_nested(p, odj_push_win7blob, e->win7, &content[i]));
+			NDR_CHECK(odj_ndr_push_nested(p, odj_push_win7blob, e->win7, &content[i]));
 		else if (e->format == ODJ_WIN8_FORMAT && e->package != NULL)
-			NDR_CHECK(ndr_push_nested(p, odj_push_package, e->package, &content[i]));
+			NDR_CHECK(odj_ndr_push_nested(p, odj_push_package, e->package, &content[i]));
 		else
-			NDR_CHECK(ndr_push_bytes_scalar(p, &e->raw));
+			NDR_CHECK(odj_ndr_push_bytes_scalar(p, &e->raw));
 	}
 	for (uint32_t i = 0; i < prov->count; i++) {
 		const struct odj_blob_entry *e = &prov->blobs[i];
 		if ((e->format == ODJ_WIN7_FORMAT && e->win7 != NULL) ||
 		    (e->format == ODJ_WIN8_FORMAT && e->package != NULL))
-			NDR_CHECK(ndr_push_nested_deferred(p, &content[i]));
+			NDR_CHECK(odj_ndr_push_nested_deferred(p, &content[i]));
 		else
-			NDR_CHECK(ndr_push_bytes_deferred(p, &e->raw));
+			NDR_CHECK(odj_ndr_push_bytes_deferred(p, &e->raw));
 	}
 	return ODJ_OK;
 }
@@ -190,15 +190,15 @@ odj_result odj_blob_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *
 	struct odj_provision *prov = talloc_zero(mem, struct odj_provision);
 	if (prov == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-	struct ndr_pull outer;
-	odj_result r = ndr_pull_stream_begin(ctx, NULL, ndr, len, "ODJ_PROVISION_DATA", &outer,
+	struct odj_ndr_pull outer;
+	odj_result r = odj_ndr_pull_stream_begin(ctx, NULL, ndr, len, "ODJ_PROVISION_DATA", &outer,
 					     &prov->wire_obl);
 	if (r == ODJ_OK) {
 		outer.warn_to = prov;
 		r = pull_provision(&outer, prov, prov);
 	}
 	if (r == ODJ_OK)
-		r = ndr_pull_stream_end(&outer);
+		r = odj_ndr_pull_stream_end(&outer);
 	if (r != ODJ_OK) {
 		talloc_free(prov);
 		return r;
@@ -223,14 +223,14 @@ odj_result odj_blob_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct od
 	odj_doing(ctx, "encoding the provisioning blob");
 	/* Every intermediate stream holds the password: all of it is wiped with tmp. */
 	TALLOC_CTX *tmp = talloc_new(mem);
-	struct ndr_push p;
-	odj_result r = ndr_push_init(&p, ctx, tmp, opts->referents, 1);
+	struct odj_ndr_push p;
+	odj_result r = odj_ndr_push_init(&p, ctx, tmp, opts->referents, 1);
 	if (r == ODJ_OK)
-		r = ndr_push_stream_begin(&p);
+		r = odj_ndr_push_stream_begin(&p);
 	if (r == ODJ_OK)
 		r = push_provision(&p, prov);
 	if (r == ODJ_OK)
-		r = ndr_push_stream_end(&p);
+		r = odj_ndr_push_stream_end(&p);
 	if (r == ODJ_OK) {
 		*ndr = odj_secret_dup(mem, p.buf, p.len);
 		if (*ndr == NULL)

@@ -164,9 +164,9 @@ static odj_result read_domain_object(struct odj_ldap *c, struct odj_domain_facts
 	bool ok = sid != NULL && guid != NULL && guid[0]->bv_len == 16 &&
 		  odj_sid_from_binary(&f->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len);
 	if (ok) {
-		memcpy(f->guid, guid[0]->bv_val, 16);
+		odj_guid_from_wire(&f->guid, (const uint8_t *)guid[0]->bv_val);
 		f->sid_str = odj_sid_string(f, &f->sid);
-		f->guid_str = odj_guid_string(f, f->guid);
+		f->guid_str = odj_guid_string(f, &f->guid);
 	}
 	ldap_value_free_len(sid);
 	ldap_value_free_len(guid);

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include <odj/ids.h>
+#include <odj/blob.h>
 
 #include "ldap_conn.h"
 
@@ -21,7 +21,7 @@ struct odj_domain_facts {
 	char *site; /* the DC's site, from serverName */
 	struct odj_sid sid;
 	char *sid_str;
-	uint8_t guid[16];
+	struct odj_guid guid;
 	char *guid_str;
 	int domain_level, forest_level, dc_level; /* msDS-Behavior-Version values */
 	time_t dc_time;

@@ -220,8 +220,14 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 		do {
 			n = poll(&p, 1, o->timeout_ms);
 		} while (n < 0 && errno == EINTR);
-		if (n == 1 && read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
-			err = ECONNRESET; /* the child died without a word */
+		int status = 0;
+		bool died = false;
+		if (n == 1 && read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err)) {
+			/* the child ended without a word: it crashed */
+			waitpid(pid, &status, 0);
+			died = true;
+			err = ECONNRESET;
+		}
 		double ms = now_ms() - t0;
 		if (n == 0) {
 			kill(pid, SIGKILL);
@@ -235,13 +241,20 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 			r = odj_fail(ctx, category_of(st), st,
 				     "the SMB session to \\\\%s\\IPC$ (Kerberos only) failed after %.0f ms",
 				     o->dc_host, ms);
-			odj_error_detail(ctx, "libsmbclient: %s (errno %d) opening %s", strerror(err),
-					 err, url);
+			if (died)
+				odj_error_detail(ctx, "the SMB session's process ended (%s %d) opening %s",
+						 WIFSIGNALED(status) ? "signal" : "exit status",
+						 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+						 url);
+			else
+				odj_error_detail(ctx, "libsmbclient: %s (errno %d) opening %s",
+						 strerror(err), err, url);
 			odj_error_source(ctx, ODJ_SRC_SMB, err);
 		}
 		odj_trace(ctx, "NetpJoinDomain: status of connecting to dc '\\\\%s': 0x%x", o->dc_host,
 			  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
-		waitpid(pid, NULL, 0);
+		if (!died)
+			waitpid(pid, NULL, 0);
 	}
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);

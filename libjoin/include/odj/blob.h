@@ -105,6 +105,10 @@ bool odj_guid_equal(const struct odj_guid *a, const struct odj_guid *b);
 
 /* "S-1-5-21-..." */
 char *odj_sid_string(TALLOC_CTX *mem, const struct odj_sid *sid);
+/* The binary form AD stores in objectSid: exactly 8 + 4 * count bytes. */
+bool odj_sid_from_binary(struct odj_sid *sid, const uint8_t *p, size_t len);
+/* The 16 bytes of objectGUID (and of NDR): d1..d3 little-endian. */
+void odj_guid_from_wire(struct odj_guid *g, const uint8_t wire[16]);
 bool odj_sid_parse(const char *s, struct odj_sid *sid);
 
 /* The well-known part GUIDs and their names ("JOIN_PROVIDER3", ...; NULL if unknown). */
