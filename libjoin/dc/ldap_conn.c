@@ -28,7 +28,6 @@ int ldap_init_fd(ber_socket_t fd, int proto, const char *url, LDAP **ldp);
 struct odj_ldap {
 	struct odj_ctx *ctx;
 	LDAP *ld;
-	gss_cred_id_t cred;
 	char *uri;
 	unsigned ssf;
 	bool tls;
@@ -38,10 +37,6 @@ static int ldap_destructor(struct odj_ldap *c)
 {
 	if (c->ld != NULL)
 		ldap_unbind_ext_s(c->ld, NULL, NULL);
-	if (c->cred != GSS_C_NO_CREDENTIAL) {
-		OM_uint32 minor;
-		gss_release_cred(&minor, &c->cred);
-	}
 	return 0;
 }
 
@@ -171,7 +166,6 @@ odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct o
 	if (c == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	c->ctx = ctx;
-	c->cred = GSS_C_NO_CREDENTIAL;
 	talloc_set_destructor(c, ldap_destructor);
 	uint16_t port = o->ldaps ? 636 : 389;
 	c->uri = o->ldaps ? talloc_asprintf(c, "ldaps://%s", o->dc_host)
@@ -206,16 +200,6 @@ odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct o
 		return r;
 	}
 
-	/* The tickets fetched over odj's transport, so GSSAPI needs no KDC. */
-	OM_uint32 major, minor;
-	major = gss_krb5_import_cred(&minor, odj_krb_ccache(krb), NULL, NULL, &c->cred);
-	if (GSS_ERROR(major)) {
-		talloc_free(c);
-		return odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_LOGON_FAILURE,
-				"cannot use the Kerberos tickets for the LDAP bind (GSSAPI major 0x%x minor %u)",
-				major, minor);
-	}
-	ldap_set_option(c->ld, LDAP_OPT_X_SASL_GSS_CREDS, c->cred);
 	if (o->ldaps) {
 		/* TLS is the layer; bind GSSAPI to this TLS channel. */
 		int cb = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
@@ -227,8 +211,24 @@ odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct o
 		ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, props);
 	}
 	odj_doing(ctx, "binding to %s with SASL GSSAPI as %s", c->uri, odj_krb_client(krb));
+	/*
+	 * The tickets fetched over odj's transport, so GSSAPI needs no KDC:
+	 * point this thread's GSSAPI at odj's MEMORY ccache for the bind only.
+	 * (LDAP_OPT_X_SASL_GSS_CREDS needs a SASL context that exists only
+	 * inside the bind call.)
+	 */
+	OM_uint32 minor;
+	const char *prev = NULL;
+	if (GSS_ERROR(gss_krb5_ccache_name(&minor, odj_krb_ccache_name(krb), &prev))) {
+		talloc_free(c);
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
+				"cannot hand the Kerberos tickets to GSSAPI (minor %u)", minor);
+	}
+	char *restore = prev ? talloc_strdup(c, prev) : NULL;
 	rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
 					  sasl_defaults, NULL);
+	gss_krb5_ccache_name(&minor, restore, NULL);
+	talloc_free(restore);
 	if (rc != LDAP_SUCCESS) {
 		r = odj_ldap_fail(c, rc, "the SASL GSSAPI bind to %s failed", c->uri);
 		talloc_free(c);

@@ -21,3 +21,22 @@ fault_on() { # swallow-tgs | blackhole-kdc
 }
 
 fault_counter() { nft list table inet "$fault_table" 2>/dev/null | grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}'; }
+
+# Counting (no dropping): packets to the DC, packets to any other address
+# except DNS to the DC, and TCP SYNs to its KDC.
+count_table=odjcount_${TESTDC_INSTANCE:-default}
+count_clear() { nft delete table inet "$count_table" 2>/dev/null || true; }
+count_on() {
+	count_clear
+	nft add table inet "$count_table"
+	nft add chain inet "$count_table" out '{ type filter hook output priority -20; policy accept; }'
+	nft add rule inet "$count_table" out ip daddr "$TESTDC_IP" counter comment '"to-dc"'
+	nft add rule inet "$count_table" out meta oif lo ip daddr != "$TESTDC_IP" ip saddr != "$TESTDC_IP" counter comment '"to-others"'
+	nft add rule inet "$count_table" out ip daddr "$TESTDC_IP" tcp dport 88 tcp flags syn counter comment '"kdc-syn"'
+}
+count_read() { # prints: to-dc to-others kdc-syn
+	nft list table inet "$count_table" | awk '
+		/comment/ { for (i = 1; i <= NF; i++) if ($i == "packets") n = $(i + 1)
+			    match($0, /comment "[a-z-]+"/); c = substr($0, RSTART + 9, RLENGTH - 10); v[c] = n }
+		END { print v["to-dc"] + 0, v["to-others"] + 0, v["kdc-syn"] + 0 }'
+}

@@ -2,21 +2,8 @@
 #ifndef ODJ_DC_H
 #define ODJ_DC_H
 
+#include <odj/locate.h>
 #include <odj/odj.h>
+#include <odj/prepare.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/*
- * The network libraries this build of libodj-dc runs with, as reported by
- * the libraries themselves at run time, e.g.
- *   "OpenLDAP 20513, libsmbclient 4.17.12-Debian"
- * Allocated on mem.
- */
-char *odj_dc_library_versions(TALLOC_CTX *mem);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

@@ -1,0 +1,47 @@
+/*
+ * A session with one pinned DC: located, Kerberos logged in, SMB IPC$ checked,
+ * LDAP bound, domain facts read.  Both verbs of odj-prepare (check and
+ * provision) start with one; everything after talks only to this DC.
+ */
+#ifndef ODJ_DC_SESSION_H
+#define ODJ_DC_SESSION_H
+
+#include <odj/locate.h>
+#include <odj/prepare.h>
+
+#include "facts.h"
+#include "krb.h"
+#include "ldap_conn.h"
+
+struct odj_session_params {
+	const char *domain;  /* DNS name (already split from "domain\dc") */
+	const char *dc;      /* NULL: locate */
+	const char *account; /* "NAME$" to probe with the netlogon ping, or NULL */
+	struct odj_credentials creds;
+	bool ldaps;
+	const char *ca_file;
+	struct odj_deadlines deadlines;
+};
+
+struct odj_dc_session {
+	struct odj_ctx *ctx;
+	struct odj_dc_choice dc;
+	struct odj_netlogon_info *netlogon;
+	char *realm;
+	struct odj_krb *krb;
+	struct odj_ldap *ldap;
+	struct odj_domain_facts *facts;
+	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
+};
+
+/* Fills in the default deadlines where d has 0. */
+void odj_deadlines_default(struct odj_deadlines *d);
+
+/*
+ * Opens the session step by step; on failure the error of the failing step
+ * is on ctx and *out holds what was done so far (to report it), or NULL.
+ */
+odj_result odj_dc_session_open(struct odj_ctx *ctx, TALLOC_CTX *mem,
+			       const struct odj_session_params *p, struct odj_dc_session **out);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * odj-prepare's engine (libodj-dc): everything next to the DC.
+ *
+ * odj_prepare_check() is the verb behind `odj-prepare --check`: it runs every
+ * step a provision runs before it writes to the directory, in [MS-WKST]
+ * 3.2.4.13.3 order, and reports whether a provision would work, creating
+ * nothing:
+ *   offline validation of names and options (steps 1-13, core)
+ *   -> locate and pin the DC (DNS SRV + CLDAP netlogon ping)
+ *   -> Kerberos AS for the credentials over odj's own transport
+ *   -> cifs/ ticket and the SMB session to \\dc\IPC$ (steps 14-17)
+ *   -> ldap/ ticket and the sealed LDAP bind
+ *   -> domain facts, clock skew, the target container and the right to
+ *      create computer objects in it, whether the account already exists.
+ */
+#ifndef ODJ_PREPARE_H
+#define ODJ_PREPARE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <odj/blob.h>
+#include <odj/error.h>
+#include <odj/secret.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Who binds: a ccache (kinit'ed before), or a user with a password. */
+struct odj_credentials {
+	const char *ccache;               /* "FILE:/tmp/krb5cc_0"; NULL: use user + password */
+	const char *user;                 /* "administrator" or "administrator@ODJ.TEST" */
+	const struct odj_secret *password;
+};
+
+/* Deadlines of every network step, in milliseconds (0: the default). */
+struct odj_deadlines {
+	int cldap_ms;       /* per netlogon ping try, default 1000 (3 tries) */
+	int kdc_connect_ms; /* TCP connect to the KDC, default 3000 */
+	int kdc_reply_ms;   /* a KDC reply after the request was sent, default 10000 */
+	int smb_ms;         /* the whole IPC$ session set-up, default 15000 */
+	int ldap_ms;        /* per LDAP operation, default 30000 */
+};
+
+/* The facts the DC reports about its domain. */
+struct odj_domain_facts {
+	char *default_nc; /* DC=odj,DC=test */
+	char *config_nc;
+	char *root_nc;
+	char *dns_domain; /* odj.test */
+	char *forest;
+	char *netbios;    /* ODJ */
+	char *dc_dns_host;
+	char *server_dn;
+	char *site;       /* the DC's site */
+	struct odj_sid sid;
+	char *sid_str;
+	struct odj_guid guid;
+	char *guid_str;
+	int domain_level, forest_level, dc_level; /* msDS-Behavior-Version */
+	time_t dc_time;
+	double skew_seconds; /* the DC's clock minus ours */
+};
+
+/* The pinned DC. */
+struct odj_dc_choice {
+	char *host;       /* dc1.odj.test */
+	char *address;    /* 127.0.0.2 */
+	const char *found_by; /* "given" or "SRV" */
+	uint32_t flags;   /* DS_* flags of its netlogon answer */
+	char *flags_text; /* "PDC|GC|LDAP|..." */
+	char *dc_site;
+	char *client_site;
+	char *netbios_domain;
+	char *netbios_dc;
+};
+
+#define ODJ_CHECK_VERSION 1
+
+struct odj_check_req {
+	struct {
+		unsigned version;   /* ODJ_CHECK_VERSION */
+		const char *domain; /* DNS name; "domain\dc" pins the DC ([MS-WKST] step 9) */
+		const char *dc;     /* host name or address of the DC to pin; NULL: find one */
+		const char *machine; /* NetBIOS name or FQDN to validate and look up; may be NULL */
+		const char *ou;     /* DN; NULL: the Computers container */
+		struct odj_credentials creds;
+		bool ldaps;         /* TLS on 636 with channel binding instead of GSSAPI sealing */
+		const char *ca_file;
+		struct odj_deadlines deadlines;
+	} in;
+	struct {
+		struct odj_dc_choice dc;
+		struct odj_domain_facts *facts;
+		char *realm;
+		char *client;           /* the Kerberos principal that bound */
+		unsigned ldap_ssf;      /* GSSAPI layer; 0 with TLS */
+		bool ldap_tls;
+		char *container_dn;     /* where the account would go */
+		bool may_create;        /* allowedChildClassesEffective has computer */
+		bool machine_checked;   /* machine given: the next two are meaningful */
+		char *sam_account_name;
+		bool account_exists;
+		double ms_locate, ms_kerberos, ms_smb, ms_ldap, ms_total;
+	} out;
+};
+
+/*
+ * Runs the checks.  ODJ_OK when a provision would pass every step before
+ * the directory write; otherwise the first failing step's error is on ctx
+ * (and out holds what was learnt up to there).  A bind identity that may not
+ * create computer objects, an existing account, or a clock skew of more than
+ * 5 minutes are failures too (ERROR_ACCESS_DENIED, NERR_UserExists,
+ * ERROR_TIME_SKEW).
+ */
+odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
+
+/* "OpenLDAP 20513, libsmbclient 4.17.12-Debian" */
+char *odj_dc_library_versions(TALLOC_CTX *mem);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
