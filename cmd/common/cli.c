@@ -44,3 +44,27 @@ void cli_print_version(FILE *out, const char *tool)
 {
 	fprintf(out, "%s (odj) %s\n", tool, ODJ_VERSION);
 }
+
+struct verbose_sink {
+	const char *tool;
+	odj_trace_fn next;
+	void *next_priv;
+};
+
+static void verbose_line(void *priv, const char *line)
+{
+	struct verbose_sink *v = priv;
+	fprintf(stderr, "%s: %s\n", v->tool, line);
+	if (v->next != NULL)
+		v->next(v->next_priv, line);
+}
+
+void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool)
+{
+	struct verbose_sink *v = talloc_zero(mem, struct verbose_sink);
+	if (v == NULL)
+		return;
+	v->tool = tool;
+	odj_ctx_get_trace(ctx, &v->next, &v->next_priv);
+	odj_ctx_set_trace(ctx, verbose_line, v);
+}

@@ -23,6 +23,12 @@ int cli_explain(FILE *out, const char *tool, const char *code);
  */
 int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const char *path);
 
+/*
+ * --verbose: every trace line (each decision and step) also goes to stderr
+ * as "<tool>: <line>", in front of any --trace file.  Call after cli_trace_open.
+ */
+void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool);
+
 /* Prints "<tool> (odj) <version>". */
 void cli_print_version(FILE *out, const char *tool);
 

@@ -180,6 +180,12 @@ void odj_ctx_set_trace(struct odj_ctx *ctx, odj_trace_fn fn, void *priv)
 	ctx->trace_priv = priv;
 }
 
+void odj_ctx_get_trace(const struct odj_ctx *ctx, odj_trace_fn *fn, void **priv)
+{
+	*fn = ctx ? ctx->trace_fn : NULL;
+	*priv = ctx ? ctx->trace_priv : NULL;
+}
+
 bool odj_ctx_tracing(const struct odj_ctx *ctx)
 {
 	return ctx != NULL && ctx->trace_fn != NULL;

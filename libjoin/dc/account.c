@@ -83,3 +83,266 @@ odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *bas
 	*out = a;
 	return ODJ_OK;
 }
+
+/* ---- writing ---- */
+
+static char **spec_spns_missing(TALLOC_CTX *mem, const struct odj_account *have,
+				const char *const *want, size_t *n)
+{
+	size_t count = 0;
+	for (size_t i = 0; want && want[i]; i++)
+		count++;
+	char **out = talloc_zero_array(mem, char *, count + 1);
+	*n = 0;
+	for (size_t i = 0; out && want && want[i]; i++) {
+		bool present = false;
+		for (size_t j = 0; have && j < have->n_spns && !present; j++)
+			present = strcasecmp(have->spns[j], want[i]) == 0;
+		if (!present)
+			out[(*n)++] = talloc_strdup(out, want[i]);
+	}
+	return out;
+}
+
+odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char *base,
+				 const struct odj_account_spec *spec, const char *exclude_dn,
+				 char **holder)
+{
+	*holder = NULL;
+	if (spec->dns_host_name == NULL && spec->spns == NULL)
+		return ODJ_OK;
+	TALLOC_CTX *tmp = talloc_new(mem);
+	char *filter = talloc_strdup(tmp, "(|");
+	if (spec->dns_host_name != NULL)
+		filter = talloc_asprintf_append(filter, "(dNSHostName=%s)",
+						escaped_filter_value(tmp, spec->dns_host_name));
+	for (size_t i = 0; spec->spns && spec->spns[i]; i++)
+		filter = talloc_asprintf_append(filter, "(servicePrincipalName=%s)",
+						escaped_filter_value(tmp, spec->spns[i]));
+	filter = talloc_asprintf_append(filter, ")");
+	LDAP *ld = odj_ldap_handle(c);
+	char *attrs[] = {"servicePrincipalName", "dNSHostName", NULL};
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 0,
+				   &res);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		talloc_free(tmp);
+		return odj_ldap_fail(c, rc, "searching for accounts holding the new names failed");
+	}
+	for (LDAPMessage *e = ldap_first_entry(ld, res); e && *holder == NULL;
+	     e = ldap_next_entry(ld, e)) {
+		char *dn = ldap_get_dn(ld, e);
+		if (dn && exclude_dn && strcasecmp(dn, exclude_dn) == 0) {
+			ldap_memfree(dn);
+			continue;
+		}
+		char *dns = first_value(tmp, ld, e, "dNSHostName");
+		if (dns && spec->dns_host_name && strcasecmp(dns, spec->dns_host_name) == 0)
+			*holder = talloc_asprintf(mem, "%s holds dNSHostName %s", dn, dns);
+		struct berval **v = ldap_get_values_len(ld, e, "servicePrincipalName");
+		for (int i = 0; v && v[i] && *holder == NULL; i++)
+			for (size_t j = 0; spec->spns && spec->spns[j] && *holder == NULL; j++)
+				if (strlen(spec->spns[j]) == v[i]->bv_len &&
+				    strncasecmp(v[i]->bv_val, spec->spns[j], v[i]->bv_len) == 0)
+					*holder = talloc_asprintf(mem, "%s holds servicePrincipalName %s",
+								  dn, spec->spns[j]);
+		ldap_value_free_len(v);
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(res);
+	talloc_free(tmp);
+	return ODJ_OK;
+}
+
+char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container)
+{
+	LDAPAVA ava = {.la_attr = {2, (char *)"CN"},
+		       .la_value = {strlen(name), (char *)name},
+		       .la_flags = LDAP_AVA_STRING};
+	LDAPAVA *rdn[] = {&ava, NULL};
+	LDAPRDN rdns[] = {rdn, NULL};
+	char *s = NULL;
+	if (ldap_dn2str(rdns, &s, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return NULL;
+	char *dn = talloc_asprintf(mem, "%s,%s", s, container);
+	ldap_memfree(s);
+	return dn;
+}
+
+/* LDAPMod arrays on talloc; values are copied. */
+struct mods {
+	TALLOC_CTX *mem;
+	LDAPMod **list; /* NULL-terminated */
+	size_t n;
+};
+
+static LDAPMod *mod_new(struct mods *m, int op, const char *attr)
+{
+	m->list = talloc_realloc(m->mem, m->list, LDAPMod *, m->n + 2);
+	LDAPMod *mod = talloc_zero(m->list, LDAPMod);
+	mod->mod_op = op | LDAP_MOD_BVALUES;
+	mod->mod_type = talloc_strdup(mod, attr);
+	mod->mod_bvalues = talloc_zero_array(mod, struct berval *, 1);
+	m->list[m->n++] = mod;
+	m->list[m->n] = NULL;
+	return mod;
+}
+
+static void mod_value(LDAPMod *mod, const void *p, size_t len)
+{
+	size_t n = 0;
+	while (mod->mod_bvalues[n])
+		n++;
+	mod->mod_bvalues = talloc_realloc(mod, mod->mod_bvalues, struct berval *, n + 2);
+	struct berval *bv = talloc_zero(mod->mod_bvalues, struct berval);
+	bv->bv_val = talloc_memdup(bv, p, len ? len : 1);
+	bv->bv_len = len;
+	mod->mod_bvalues[n] = bv;
+	mod->mod_bvalues[n + 1] = NULL;
+}
+
+static void mod_str(struct mods *m, int op, const char *attr, const char *value)
+{
+	if (value != NULL)
+		mod_value(mod_new(m, op, attr), value, strlen(value));
+}
+
+static void mod_uint(struct mods *m, int op, const char *attr, uint32_t v)
+{
+	char buf[16];
+	snprintf(buf, sizeof(buf), "%u", v);
+	mod_str(m, op, attr, buf);
+}
+
+/* unicodePwd: the password in double quotes, UTF-16LE; the copy is wiped. */
+static void mod_password(struct mods *m, int op, const struct odj_secret *pw)
+{
+	size_t n = odj_secret_len(pw);
+	struct odj_secret *quoted = odj_secret_new(m->mem, n + 4);
+	uint8_t *q = odj_secret_data(quoted);
+	q[0] = '"';
+	memcpy(q + 2, odj_secret_data(pw), n);
+	q[n + 2] = '"';
+	LDAPMod *mod = mod_new(m, op, "unicodePwd");
+	mod_value(mod, q, n + 4);
+	odj_wipe_on_free(mod->mod_bvalues[0]->bv_val);
+	talloc_free(quoted);
+}
+
+odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+			      const struct odj_account_spec *spec)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
+	mod_str(&m, LDAP_MOD_ADD, "objectClass", "computer");
+	mod_str(&m, LDAP_MOD_ADD, "sAMAccountName", spec->sam_account_name);
+	mod_uint(&m, LDAP_MOD_ADD, "userAccountControl", spec->user_account_control);
+	mod_str(&m, LDAP_MOD_ADD, "dNSHostName", spec->dns_host_name);
+	if (spec->spns && spec->spns[0]) {
+		LDAPMod *mod = mod_new(&m, LDAP_MOD_ADD, "servicePrincipalName");
+		for (size_t i = 0; spec->spns[i]; i++)
+			mod_value(mod, spec->spns[i], strlen(spec->spns[i]));
+	}
+	mod_uint(&m, LDAP_MOD_ADD, "msDS-SupportedEncryptionTypes", spec->enctypes);
+	mod_str(&m, LDAP_MOD_ADD, "userPrincipalName", spec->upn);
+	mod_str(&m, LDAP_MOD_ADD, "description", spec->description);
+	mod_str(&m, LDAP_MOD_ADD, "operatingSystem", spec->os_name);
+	mod_str(&m, LDAP_MOD_ADD, "operatingSystemVersion", spec->os_version);
+	if (spec->password_utf16 != NULL)
+		mod_password(&m, LDAP_MOD_ADD, spec->password_utf16);
+	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, m.list, NULL, NULL);
+	talloc_free(tmp); /* wipes the quoted password */
+	if (rc != LDAP_SUCCESS)
+		return odj_ldap_fail(c, rc, "creating the computer account %s failed", dn);
+	return ODJ_OK;
+}
+
+odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
+			      const struct odj_account_spec *spec, char ***changes)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
+	char **what = talloc_zero_array(mem, char *, 1);
+	size_t nwhat = 0;
+#define CHANGED(...)                                                                   \
+	do {                                                                           \
+		what = talloc_realloc(mem, what, char *, nwhat + 2);                   \
+		what[nwhat++] = talloc_asprintf(what, __VA_ARGS__);                    \
+		what[nwhat] = NULL;                                                    \
+	} while (0)
+	if (spec->dns_host_name != NULL &&
+	    (have->dns_host_name == NULL || strcasecmp(have->dns_host_name, spec->dns_host_name) != 0)) {
+		mod_str(&m, LDAP_MOD_REPLACE, "dNSHostName", spec->dns_host_name);
+		CHANGED("dNSHostName %s -> %s", have->dns_host_name ? have->dns_host_name : "(none)",
+			spec->dns_host_name);
+	}
+	size_t nmissing = 0;
+	char **missing = spec_spns_missing(tmp, have, spec->spns, &nmissing);
+	if (nmissing > 0) {
+		LDAPMod *mod = mod_new(&m, LDAP_MOD_ADD, "servicePrincipalName");
+		for (size_t i = 0; i < nmissing; i++) {
+			mod_value(mod, missing[i], strlen(missing[i]));
+			CHANGED("added servicePrincipalName %s", missing[i]);
+		}
+	}
+	if (have->enctypes != spec->enctypes) {
+		mod_uint(&m, LDAP_MOD_REPLACE, "msDS-SupportedEncryptionTypes", spec->enctypes);
+		CHANGED("msDS-SupportedEncryptionTypes %u -> %u", have->enctypes, spec->enctypes);
+	}
+	if (spec->password_utf16 != NULL) {
+		mod_password(&m, LDAP_MOD_REPLACE, spec->password_utf16);
+		CHANGED("new machine password");
+	}
+#undef CHANGED
+	int rc = m.n ? ldap_modify_ext_s(odj_ldap_handle(c), have->dn, m.list, NULL, NULL)
+		     : LDAP_SUCCESS;
+	talloc_free(tmp);
+	*changes = what;
+	if (rc != LDAP_SUCCESS)
+		return odj_ldap_fail(c, rc, "updating the computer account %s failed", have->dn);
+	return ODJ_OK;
+}
+
+int odj_account_remove(struct odj_ldap *c, const char *dn)
+{
+	return ldap_delete_ext_s(odj_ldap_handle(c), dn, NULL, NULL);
+}
+
+odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 struct odj_account_readback *out)
+{
+	memset(out, 0, sizeof(*out));
+	LDAP *ld = odj_ldap_handle(c);
+	char *attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid", "whenCreated",
+			 "msDS-SupportedEncryptionTypes", NULL};
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=computer)", attrs, 0, NULL,
+				   NULL, NULL, 0, &res);
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (e == NULL) {
+		ldap_msgfree(res);
+		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
+				     "reading back %s failed", dn);
+	}
+	char *v;
+	if ((v = first_value(mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
+		out->kvno = (uint32_t)strtoul(v, NULL, 10);
+	if ((v = first_value(mem, ld, e, "pwdLastSet")) != NULL)
+		out->pwd_last_set = strtoll(v, NULL, 10);
+	if ((v = first_value(mem, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
+		out->enctypes = (uint32_t)strtoul(v, NULL, 10);
+	out->when_created = first_value(mem, ld, e, "whenCreated");
+	struct berval **sid = ldap_get_values_len(ld, e, "objectSid");
+	bool ok = sid && sid[0] &&
+		  odj_sid_from_binary(&out->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len) &&
+		  out->sid.num_auths > 0;
+	ldap_value_free_len(sid);
+	ldap_msgfree(res);
+	if (!ok || out->kvno == 0)
+		return odj_fail(odj_ldap_ctx(c), ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
+				"%s has no objectSid or msDS-KeyVersionNumber", dn);
+	out->rid = out->sid.sub_auths[out->sid.num_auths - 1];
+	out->sid_str = odj_sid_string(mem, &out->sid);
+	return ODJ_OK;
+}

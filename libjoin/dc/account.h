@@ -22,6 +22,64 @@ struct odj_account {
 	uint32_t enctypes;
 };
 
+/* What a computer account should carry (steps 25-32 and odj's additions). */
+struct odj_account_spec {
+	const char *sam_account_name;
+	const char *dns_host_name;  /* NULL: leave dNSHostName and SPNs alone (DEFER_SPN_SET) */
+	const char *const *spns;    /* NULL-terminated; NULL with DEFER_SPN_SET */
+	uint32_t user_account_control;
+	uint32_t enctypes;
+	const char *upn;
+	const char *description;
+	const char *os_name;
+	const char *os_version;
+	const struct odj_secret *password_utf16; /* NULL: no unicodePwd (kpasswd sets it) */
+};
+
+/* What the directory says after the write. */
+struct odj_account_readback {
+	uint32_t kvno;
+	int64_t pwd_last_set;  /* FILETIME */
+	struct odj_sid sid;
+	char *sid_str;
+	uint32_t rid;
+	char *when_created;    /* generalized time */
+	uint32_t enctypes;
+};
+
+/*
+ * One search for any object other than exclude_dn that holds one of the SPNs
+ * or the dNSHostName.  *holder is NULL when there is none, else "CN=... holds
+ * servicePrincipalName HOST/pc1.odj.test".
+ */
+odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char *base,
+				 const struct odj_account_spec *spec, const char *exclude_dn,
+				 char **holder);
+
+/* CN=<name>,<container> with the RDN value escaped by libldap. */
+char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container);
+
+/* The one LDAP add of a new computer account. */
+odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+			      const struct odj_account_spec *spec);
+
+/*
+ * Brings an existing account to spec: adds missing SPNs (extra ones stay),
+ * replaces dNSHostName, enctypes and the password.  *changes lists what
+ * changed ("added servicePrincipalName HOST/pc1", ...), NULL-terminated.
+ */
+odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
+			      const struct odj_account_spec *spec, char ***changes);
+
+/*
+ * Removes an object this run created.  Returns the LDAP result code and
+ * records nothing: it runs after another failure, which stays the error.
+ */
+int odj_account_remove(struct odj_ldap *c, const char *dn);
+
+odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 struct odj_account_readback *out);
+
 /*
  * Looks up the object whose sAMAccountName is sam (escaped with libldap's
  * filter escaping) below base.  *out is NULL when there is none.

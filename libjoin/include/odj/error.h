@@ -110,6 +110,8 @@ char *odj_error_format(TALLOC_CTX *mem, const struct odj_ctx *ctx);
 /* Trace sink; every odj_trace line goes there (no sink: dropped). */
 void odj_ctx_set_trace(struct odj_ctx *ctx, odj_trace_fn fn, void *priv);
 bool odj_ctx_tracing(const struct odj_ctx *ctx);
+/* The installed sink (fn NULL if none), to chain another one in front of it. */
+void odj_ctx_get_trace(const struct odj_ctx *ctx, odj_trace_fn *fn, void **priv);
 void odj_trace(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 
 #ifdef __cplusplus

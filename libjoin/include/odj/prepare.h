@@ -117,6 +117,78 @@ struct odj_check_req {
  */
 odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
 
+/* How the machine password is set. */
+enum odj_password_method {
+	ODJ_PASSWORD_METHOD_AUTO = 0, /* LDAP (the connection is always sealed or TLS) */
+	ODJ_PASSWORD_METHOD_LDAP,     /* unicodePwd in the add, or a replace on reuse */
+	ODJ_PASSWORD_METHOD_KPASSWD,  /* the kpasswd protocol (port 464) within a deadline */
+};
+
+#define ODJ_PROVISION_VERSION 1
+
+struct odj_provision_req {
+	struct {
+		unsigned version;      /* ODJ_PROVISION_VERSION */
+		const char *domain;    /* DNS name, or "domain\dc" */
+		const char *dc;
+		const char *machine;   /* NAME or FQDN */
+		const char *netbios_name;  /* overrides the name derived from machine */
+		const char *dns_host_name; /* overrides the FQDN derived from machine */
+		const char *ou;
+		struct odj_credentials creds;
+		bool reuse;            /* reset an existing computer account */
+		bool defpwd;           /* the well-known default password (djoin /defpwd) */
+		bool allow_rc4;        /* msDS-SupportedEncryptionTypes 28 instead of 24 */
+		const char *const *extra_spns; /* NULL-terminated, may be NULL */
+		const char *upn;
+		const char *description;
+		const char *os_name;
+		const char *os_version;
+		enum odj_password_method password_method;
+		bool ldaps;
+		const char *ca_file;
+		struct odj_deadlines deadlines;
+		const char *savefile;  /* where the blob goes (0600, atomically); may be NULL */
+		bool windows;          /* no odj part, Windows referents (for Windows targets) */
+	} in;
+	struct {
+		struct odj_dc_choice dc;
+		struct odj_domain_facts *facts;
+		char *realm;
+		char *client;
+		char *dn;
+		char *sam_account_name;
+		char *netbios_name;
+		char *dns_host_name;
+		char **spns;           /* NULL-terminated */
+		uint32_t enctypes;
+		bool created;          /* a new account */
+		bool reused;           /* an existing one was reset */
+		char **changes;        /* on reuse: what changed, NULL-terminated */
+		const char *password_method; /* "ldap" or "kpasswd" */
+		uint32_t kvno;
+		int64_t pwd_last_set;
+		char *machine_sid;
+		uint32_t rid;
+		char *salt;
+		bool proven;           /* a TGT was obtained with keys derived from the password */
+		struct odj_secret *blob_file;   /* the blob's file bytes */
+		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
+		char *left_behind;     /* an object this run created but could not remove */
+		double ms_session, ms_write, ms_proof, ms_total;
+	} out;
+};
+
+/*
+ * Creates (or with in.reuse resets) the computer account on the pinned DC,
+ * sets a new machine password, reads back kvno, pwdLastSet and SID, proves
+ * the password with a TGT for NAME$ from keys derived like the KDC's, and
+ * only then builds the blob (written to in.savefile).  A failure after the
+ * account was created removes it again; where that is not allowed,
+ * out.left_behind names the object.
+ */
+odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_provision_req *req);
+
 /* "OpenLDAP 20513, libsmbclient 4.17.12-Debian" */
 char *odj_dc_library_versions(TALLOC_CTX *mem);
 

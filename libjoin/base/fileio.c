@@ -1,0 +1,75 @@
+/* Atomic, private file writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <odj/fileio.h>
+
+static odj_status status_of(int err)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return ODJ_ERROR_DISK_FULL;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return ODJ_ERROR_ACCESS_DENIED;
+	case ENOENT:
+	case ENOTDIR:
+		return ODJ_ERROR_FILE_NOT_FOUND;
+	default:
+		return ODJ_ERROR_WRITE_FAULT;
+	}
+}
+
+odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const uint8_t *data,
+				 size_t len)
+{
+	char *copy = talloc_strdup(ctx, path);
+	char *dir = talloc_strdup(ctx, dirname(copy));
+	uint8_t rnd[6];
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd));
+	char *tmp = talloc_asprintf(ctx, "%s.odj-%02x%02x%02x%02x%02x%02x.tmp", path, rnd[0], rnd[1],
+				    rnd[2], rnd[3], rnd[4], rnd[5]);
+	int err = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		err = errno;
+	for (size_t off = 0; err == 0 && off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno != EINTR)
+			err = errno;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (err == 0 && fsync(fd) != 0)
+		err = errno;
+	if (fd >= 0 && close(fd) != 0 && err == 0)
+		err = errno;
+	if (err == 0 && rename(tmp, path) != 0)
+		err = errno;
+	if (err != 0) {
+		if (fd >= 0)
+			unlink(tmp);
+	} else {
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	talloc_free(copy);
+	talloc_free(dir);
+	talloc_free(tmp);
+	if (err != 0)
+		return odj_fail(ctx, ODJ_E_CONFIG, status_of(err), "cannot write %s: %s", path,
+				strerror(err));
+	return ODJ_OK;
+}
