@@ -99,6 +99,7 @@ odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_ch
 	}
 	if (r == ODJ_OK && jr.out.sam_account_name != NULL) {
 		struct odj_account *existing = NULL;
+		odj_doing(ctx, "looking up the account %s", jr.out.sam_account_name);
 		req->out.sam_account_name = jr.out.sam_account_name;
 		r = odj_account_find(s->ldap, mem, s->facts->default_nc, jr.out.sam_account_name,
 				     &existing);

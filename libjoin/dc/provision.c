@@ -331,12 +331,15 @@ odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct od
 	req->out.salt = odj_krb5_salt(mem, s->realm, jr.out.sam_account_name);
 
 	/* Steps 23-24: the container, and the right to create in it. */
+	odj_doing(ctx, "checking the container %s and the right to create computers in it",
+		  req->in.ou ? req->in.ou : "Computers");
 	char *container = NULL;
 	bool may_create = false;
 	r = odj_container_check(s->ldap, mem, f->default_nc, req->in.ou, &container, &may_create);
 	if (r != ODJ_OK)
 		return r;
 	struct odj_account *have = NULL;
+	odj_doing(ctx, "looking up the account %s", jr.out.sam_account_name);
 	r = odj_account_find(s->ldap, mem, f->default_nc, jr.out.sam_account_name, &have);
 	if (r == ODJ_OK)
 		r = check_existing(ctx, req, have, container);
