@@ -71,8 +71,9 @@ static odj_result remove_new_dirs(struct recovery *rc)
 		int bad = 0;
 		if (commit_fault(rc->site->faults, "rmdir new dir") ||
 		    unlinkat(pfd, leaf, AT_REMOVEDIR) != 0) {
-			/* Someone else's files in it (or already gone): leave it. */
-			if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+			/* Gone, not ours (a symlink), or holding others' files: leave it. */
+			if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST &&
+			    errno != ENOTDIR)
 				bad = errno;
 		} else if (commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
 			bad = errno;
