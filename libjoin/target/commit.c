@@ -1,6 +1,7 @@
 /* The commit transaction: collecting the changes (begin, put, remove, mkdir) and recovery. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,7 +103,7 @@ static odj_result check_new_path(struct odj_commit *tx, const char *path, bool i
 	if (!ok)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	/* The staged copy is ".<name>.odj-new" and must fit NAME_MAX. */
-	if (!is_dir && leaf_len + 9 > 255)
+	if (!is_dir && leaf_len + strlen("..odj-new") > NAME_MAX)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_NAME, "file name too long: %s",
 				path);
 	if (path_taken(tx, path))

@@ -111,8 +111,10 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 			err = errno;
 		}
 		if (rc != 0 && err != ENOENT) {
-			fprintf(out, "%s: cannot be changed: %s\n", it->path,
-				err == EINVAL ? "not a regular file" : strerror(err));
+			fprintf(out, "%s: refused: %s\n", it->path,
+				err == EINVAL	? "not a regular file"
+				: err == ELOOP ? "a symbolic link (never followed)"
+					       : strerror(err));
 			continue;
 		}
 		if (it->op == COMMIT_OP_DEL) {

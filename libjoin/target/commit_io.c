@@ -62,6 +62,13 @@ int commit_write_all(int fd, const void *p, size_t len)
 int commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
 		     size_t *len, struct stat *st)
 {
+	/* Never open a device or FIFO: opening one can have effects of its own. */
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
+		return -1;
+	}
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

@@ -167,7 +167,8 @@ int commit_open_dir(int rootfd, const char *path, enum commit_resolve how)
 	}
 	if (how == COMMIT_RESOLVE_AUTO) {
 		int fd = open_dir_openat2(rootfd, path);
-		if (fd >= 0 || errno != ENOSYS)
+		/* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that does not know it. */
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
 			return fd;
 	}
 	return open_dir_walk(rootfd, path);
@@ -198,14 +199,12 @@ int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, co
 		}
 		*list = grown;
 		(*list)[(*n)++] = talloc_strdup(mem, prefix);
+		/* Up one level; the root itself always opens, which ends the loop. */
 		char *slash = strrchr(prefix, '/');
-		if (slash == prefix) {
+		if (slash == prefix)
 			prefix[1] = '\0';
-			if (strcmp(dir, "/") == 0)
-				break;
-		} else {
+		else
 			*slash = '\0';
-		}
 	}
 	/* Found deepest first; the caller wants parents first. */
 	for (size_t i = first_missing, j = *n; i + 1 < j; i++, j--) {

@@ -295,7 +295,10 @@ odj_result commit_recover_site(struct commit_site *site, bool *found)
 		r = ODJ_E_CONFIG;
 		goto out;
 	}
-	odj_trace(site->ctx, "commit: recovering a journal in state %d", (int)rc.j.state);
+	static const char *const names[] = {"empty", "planned", "prepared", "committed",
+					    "rolled-back"};
+	odj_trace(site->ctx, "commit: finishing the journal of an interrupted run (%s)",
+		  names[rc.j.state]);
 	switch (rc.j.state) {
 	case COMMIT_J_NONE:
 	case COMMIT_J_ROLLED_BACK:

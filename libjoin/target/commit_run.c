@@ -227,7 +227,7 @@ static odj_result stage_one(struct run *rn, const struct commit_item *it)
 	if (fd >= 0)
 		close(fd);
 	close(pfd);
-	return bad ? commit_fail_errno(rn->site, bad, it->path, "stage the new") : ODJ_OK;
+	return bad ? commit_fail_errno(rn->site, bad, it->path, "stage the new version of") : ODJ_OK;
 }
 
 /* Copies the current file (if any) into .previous/<i> and records it. */
@@ -249,7 +249,7 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	close(pfd);
 	if (rc != 0)
 		return err == ENOENT ? ODJ_OK
-				     : commit_fail_errno(rn->site, err, it->path, "keep the previous");
+				     : commit_fail_errno(rn->site, err, it->path, "keep the previous version of");
 	*old = (struct commit_old){.known = true, .present = true, .mode = st.st_mode & 07777,
 				   .uid = st.st_uid, .gid = st.st_gid, .size = len,
 				   .crc = commit_crc32(data, len)};
@@ -265,7 +265,7 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	if (fd >= 0)
 		close(fd);
 	talloc_free(data);
-	return bad ? commit_fail_errno(rn->site, bad, it->path, "keep the previous") : ODJ_OK;
+	return bad ? commit_fail_errno(rn->site, bad, it->path, "keep the previous version of") : ODJ_OK;
 }
 
 static odj_result prepare(struct run *rn)

@@ -11,7 +11,9 @@
  * successful one new.  After each kill, the recovery is itself killed at
  * each of its own steps before a clean recovery runs.
  *
- * Usage: commit_faults [--quick]   (--quick: no faults inside recovery)
+ * Usage: commit_faults [--quick] [--walk]
+ *   --quick  no faults inside recovery
+ *   --walk   resolve paths with the O_NOFOLLOW walk instead of openat2
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +31,9 @@
 #include <odj/secret.h>
 
 #include "commit_tx.h"
+
+/* How paths are resolved in every run and recovery (--walk). */
+static enum commit_resolve resolve_how = COMMIT_RESOLVE_AUTO;
 
 /* ---- the scenario ---- */
 
@@ -92,6 +97,8 @@ static struct odj_commit *build_tx(TALLOC_CTX *mem, struct odj_ctx *ctx, const c
 	char hosts[256];
 	snprintf(hosts, sizeof(hosts), "%s192.0.2.10\tclient1.odj.test client1\n", old_hosts);
 	struct odj_commit *tx = odj_commit_begin(mem, ctx, root);
+	if (tx != NULL)
+		commit_tx_set_resolve(tx, resolve_how);
 	struct odj_secret *keytab = odj_secret_dup(mem, new_keytab, sizeof(new_keytab));
 	if (tx == NULL || keytab == NULL ||
 	    odj_commit_mkdir(tx, "/etc/sssd", 0711) != ODJ_OK ||
@@ -228,7 +235,7 @@ enum child_outcome { OUT_OK, OUT_FAILED, OUT_KILLED, OUT_NOT_HIT };
 
 /* Runs the transaction (or a recovery) in a child with a fault at step k. */
 static enum child_outcome run_child(const char *root, bool recover, long k, const char *mode,
-				    long *steps)
+				    long *steps, odj_status *row, bool *detail_has_path)
 {
 	int pipefd[2];
 	if (pipe(pipefd) != 0)
@@ -249,23 +256,32 @@ static enum child_outcome run_child(const char *root, bool recover, long k, cons
 		struct commit_faults *f = &faults;
 		if (recover) {
 			commit_faults_init(&faults);
-			r = commit_recover_root(ctx, root, COMMIT_RESOLVE_AUTO, &faults, NULL);
+			r = commit_recover_root(ctx, root, resolve_how, &faults, NULL);
 		} else {
 			struct odj_commit *tx = build_tx(mem, ctx, root);
 			f = commit_tx_faults(tx);
 			r = odj_commit_run(tx);
 		}
-		long n = f->step;
-		if (write(pipefd[1], &n, sizeof(n)) != sizeof(n))
+		/* Steps passed, then the error row and whether its detail names a path in the root. */
+		long report[3] = {f->step, (long)odj_error_get(ctx)->status,
+				  odj_error_get(ctx)->detail &&
+					  strstr(odj_error_get(ctx)->detail, root) != NULL};
+		if (write(pipefd[1], report, sizeof(report)) != sizeof(report))
 			_exit(2);
 		int code = !f->hit ? 12 : r == ODJ_OK ? 10 : 11;
 		talloc_free(mem);
 		_exit(code);
 	}
 	close(pipefd[1]);
-	long n = -1;
-	if (read(pipefd[0], &n, sizeof(n)) == sizeof(n) && steps)
-		*steps = n;
+	long report[3] = {-1, 0, 0};
+	if (read(pipefd[0], report, sizeof(report)) == sizeof(report)) {
+		if (steps)
+			*steps = report[0];
+		if (row)
+			*row = (odj_status)report[1];
+		if (detail_has_path)
+			*detail_has_path = report[2] != 0;
+	}
 	close(pipefd[0]);
 	int status;
 	if (waitpid(pid, &status, 0) != pid)
@@ -284,7 +300,7 @@ static void recover_clean(TALLOC_CTX *mem, const char *root)
 {
 	struct odj_ctx *ctx = odj_ctx_new(mem);
 	struct commit_faults none = {0};
-	if (commit_recover_root(ctx, root, COMMIT_RESOLVE_AUTO, &none, NULL) != ODJ_OK) {
+	if (commit_recover_root(ctx, root, resolve_how, &none, NULL) != ODJ_OK) {
 		fprintf(stderr, "recovery failed: %s\n", odj_error_format(mem, ctx));
 		exit(1);
 	}
@@ -334,7 +350,15 @@ static void check_tree(TALLOC_CTX *mem, const char *root, const struct snapshot 
 
 int main(int argc, char **argv)
 {
-	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+	bool quick = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = true;
+		else if (strcmp(argv[i], "--walk") == 0)
+			resolve_how = COMMIT_RESOLVE_WALK;
+		else
+			return 2;
+	}
 	TALLOC_CTX *mem = talloc_new(NULL);
 	char base[] = "/tmp/odj-commit-faults-XXXXXX";
 	if (mkdtemp(base) == NULL) {
@@ -347,7 +371,7 @@ int main(int argc, char **argv)
 	reset_root(root);
 	struct snapshot old = snap(mem, root);
 	long total = 0;
-	if (run_child(root, false, 0, "eio", &total) != OUT_NOT_HIT) {
+	if (run_child(root, false, 0, "eio", &total, NULL, NULL) != OUT_NOT_HIT) {
 		fprintf(stderr, "FAIL: the reference run did not succeed\n");
 		return 1;
 	}
@@ -368,10 +392,20 @@ int main(int argc, char **argv)
 			TALLOC_CTX *it = talloc_new(mem);
 			char what[96];
 			reset_root(root);
-			enum child_outcome out = run_child(root, false, k, modes[m], NULL);
+			odj_status status = 0;
+			bool names_path = false;
+			enum child_outcome out =
+				run_child(root, false, k, modes[m], NULL, &status, &names_path);
 			if (out == OUT_NOT_HIT)
 				break;
 			snprintf(what, sizeof(what), "%s at step %ld", modes[m], k);
+			/* A failed run reports the Win32 row of its errno and the file's path. */
+			odj_status want = m == 0 ? ODJ_ERROR_WRITE_FAULT : ODJ_ERROR_DISK_FULL;
+			if (out == OUT_FAILED && (status != want || !names_path)) {
+				fprintf(stderr, "FAIL: %s: status %#x, path in detail: %d\n", what,
+					(unsigned)status, names_path);
+				return 1;
+			}
 			if (out == OUT_KILLED)
 				check_secret_modes(it, root);
 			int expect = out == OUT_OK ? 1 : out == OUT_FAILED ? 0 : -1;
@@ -386,11 +420,11 @@ int main(int argc, char **argv)
 						TALLOC_CTX *jt = talloc_new(it);
 						char jwhat[160];
 						reset_root(root);
-						if (run_child(root, false, k, "kill", NULL) != OUT_KILLED)
+						if (run_child(root, false, k, "kill", NULL, NULL, NULL) != OUT_KILLED)
 							return 1;
 						long steps = 0;
 						enum child_outcome ro =
-							run_child(root, true, j, modes[rm], &steps);
+							run_child(root, true, j, modes[rm], &steps, NULL, NULL);
 						if (ro == OUT_NOT_HIT) {
 							if (steps > max_recovery_steps)
 								max_recovery_steps = steps;
@@ -407,7 +441,7 @@ int main(int argc, char **argv)
 					}
 				}
 				reset_root(root);
-				if (run_child(root, false, k, "kill", NULL) != OUT_KILLED)
+				if (run_child(root, false, k, "kill", NULL, NULL, NULL) != OUT_KILLED)
 					return 1;
 			}
 			recover_clean(it, root);
