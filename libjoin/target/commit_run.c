@@ -353,8 +353,10 @@ static odj_result mark_committed(struct run *rn)
 		 * before rolling back, or a crash during the rollback would be
 		 * rolled forward over half-restored files.
 		 */
-		if (ftruncate(rn->jfd, (off_t)rn->prepared_len) != 0 || fsync(rn->jfd) != 0)
+		if (ftruncate(rn->jfd, (off_t)rn->prepared_len) != 0 || fsync(rn->jfd) != 0) {
+			close(rn->jfd);
 			rn->jfd = -2; /* cannot tell: leave it to the next recovery */
+		}
 		return commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "commit");
 	}
 	return ODJ_OK;
