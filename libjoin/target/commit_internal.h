@@ -103,7 +103,6 @@ odj_result commit_previous_wipe(struct commit_site *site);
 enum commit_op { COMMIT_OP_PUT = 1, COMMIT_OP_DEL = 2 };
 
 struct commit_old {
-	bool known;   /* an "old" record was read or written */
 	bool present; /* a regular file was there */
 	mode_t mode;
 	uid_t uid;

@@ -216,7 +216,6 @@ int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			if (!rest || f[0] != n_old || n_old >= out->n_entries)
 				REFUSE("bad old record");
 			struct commit_old *o = &out->entries[n_old++].old;
-			o->known = true;
 			if (strcmp(rest, "absent") == 0)
 				continue;
 			if (strncmp(rest, "file ", 5) != 0)
@@ -225,7 +224,7 @@ int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			if (!tail || *tail || !valid_mode(f[0]) || !valid_id(f[1]) || !valid_id(f[2]) ||
 			    f[4] > UINT32_MAX)
 				REFUSE("bad old record");
-			*o = (struct commit_old){.known = true, .present = true, .mode = (mode_t)f[0],
+			*o = (struct commit_old){.present = true, .mode = (mode_t)f[0],
 						 .uid = (uid_t)f[1], .gid = (gid_t)f[2],
 						 .size = f[3], .crc = (uint32_t)f[4]};
 		} else if (phase == H_OLD && strcmp(p, "prepared") == 0) {

@@ -235,7 +235,7 @@ static odj_result keep_previous(struct run *rn, size_t i)
 {
 	const struct commit_item *it = &rn->tx->items[i];
 	struct commit_old *old = &rn->j.entries[i].old;
-	*old = (struct commit_old){.known = true};
+	*old = (struct commit_old){.present = false};
 	int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
 	if (pfd < 0)
 		return errno == ENOENT && it->op == COMMIT_OP_DEL
@@ -250,7 +250,7 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	if (rc != 0)
 		return err == ENOENT ? ODJ_OK
 				     : commit_fail_errno(rn->site, err, it->path, "keep the previous version of");
-	*old = (struct commit_old){.known = true, .present = true, .mode = st.st_mode & 07777,
+	*old = (struct commit_old){.present = true, .mode = st.st_mode & 07777,
 				   .uid = st.st_uid, .gid = st.st_gid, .size = len,
 				   .crc = commit_crc32(data, len)};
 	char name[32];
