@@ -1,0 +1,176 @@
+/* Internals of the commit transaction (libjoin/target/commit_*.c). Not installed. */
+#ifndef ODJ_COMMIT_INTERNAL_H
+#define ODJ_COMMIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <odj/commit.h>
+#include <odj/error.h>
+
+/* ---- fault injection (test-only builds) ---- */
+
+/*
+ * With ODJ_FAULT_INJECTION every step that touches the disk is numbered.
+ * ODJ_FAULT_AT=k makes step k fail with EIO or ENOSPC (ODJ_FAULT_MODE=eio,
+ * enospc) or SIGKILLs the process there (ODJ_FAULT_MODE=kill).  Shipped
+ * builds compile the fault points to nothing.
+ */
+enum commit_fault_mode { COMMIT_FAULT_EIO, COMMIT_FAULT_ENOSPC, COMMIT_FAULT_KILL };
+
+struct commit_faults {
+	long at;   /* step to fault at; 0: none */
+	long step; /* steps passed so far */
+	enum commit_fault_mode mode;
+	bool hit;
+};
+
+#ifdef ODJ_FAULT_INJECTION
+void commit_faults_init(struct commit_faults *f);
+/* Counts a step; true (errno set) if this step must fail. */
+bool commit_fault(struct commit_faults *f, const char *what);
+#else
+#define commit_faults_init(f) ((void)(f))
+#define commit_fault(f, what) ((void)(f), false)
+#endif
+
+/* ---- the site: an open root and its locked state directory ---- */
+
+enum commit_resolve {
+	COMMIT_RESOLVE_AUTO = 0, /* openat2(RESOLVE_IN_ROOT), the walk if the kernel lacks it */
+	COMMIT_RESOLVE_WALK,     /* always the O_NOFOLLOW walk */
+};
+
+struct commit_site {
+	struct odj_ctx *ctx;
+	const char *root; /* as given, for messages */
+	int rootfd;
+	int statefd; /* <root>/var/lib/odj, flock'ed; -1 until opened */
+	enum commit_resolve resolve;
+	struct commit_faults *faults;
+};
+
+/* ---- paths (commit_path.c) ---- */
+
+/* Checks an absolute in-root path: no "."/".." or empty components, no control characters. */
+bool commit_path_valid(const char *path);
+
+/*
+ * Opens directory path ("/" or "/etc/sssd") resolving every component inside
+ * the root.  Returns a O_RDONLY|O_DIRECTORY fd, or -1 with errno.
+ */
+int commit_open_dir(int rootfd, const char *path, enum commit_resolve how);
+
+/* Splits "/etc/krb5.conf" into "/etc" and "krb5.conf" (on mem). */
+bool commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf);
+
+/* The Win32 row for an errno. */
+odj_status commit_errno_status(int err);
+
+/* Records an errno failure on path ("<root><path>") and returns its category. */
+odj_result commit_fail_errno(struct commit_site *site, int err, const char *path,
+			     const char *what);
+
+/*
+ * The directories that must be created (parent first) so that dir exists;
+ * none if it does.  A component that exists but is not a directory is an
+ * error (ENOTDIR).  Appended to *list (talloc array of strings on mem).
+ */
+int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, const char *dir,
+			const char ***list, size_t *n);
+
+/* ---- file helpers (commit_io.c) ---- */
+
+int commit_write_all(int fd, const void *p, size_t len);
+/* Reads a whole regular file opened with O_NOFOLLOW at dirfd/name, up to max bytes. */
+int commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
+		     size_t *len, struct stat *st);
+uint32_t commit_crc32(const void *p, size_t len);
+/* The staged name of leaf: ".<leaf>.odj-new". */
+char *commit_temp_name(TALLOC_CTX *mem, const char *leaf);
+
+/* Open / lock / create the state directory. */
+odj_result commit_site_open(struct commit_site *site, bool create);
+void commit_site_close(struct commit_site *site);
+
+/* Removes everything in the previous-versions directory and the directory. */
+odj_result commit_previous_wipe(struct commit_site *site);
+
+/* ---- the journal (commit_journal.c) ---- */
+
+enum commit_op { COMMIT_OP_PUT = 1, COMMIT_OP_DEL = 2 };
+
+struct commit_old {
+	bool present; /* a regular file was there */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;
+	uint32_t crc;
+};
+
+struct commit_jentry {
+	enum commit_op op;
+	const char *path;
+	mode_t mode; /* PUT: new mode, owner, size, checksum */
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;
+	uint32_t crc;
+	struct commit_old old;
+};
+
+struct commit_jdir {
+	const char *path;
+	mode_t mode;
+};
+
+enum commit_jstate {
+	COMMIT_J_NONE = 0,    /* no usable plan: nothing was staged */
+	COMMIT_J_PLANNED,     /* staging may have begun; targets untouched */
+	COMMIT_J_PREPARED,    /* staged and backed up; renames may have begun */
+	COMMIT_J_COMMITTED,   /* every rename done: roll forward */
+	COMMIT_J_ROLLED_BACK, /* the old files are back: only clean up */
+};
+
+struct commit_journal {
+	enum commit_jstate state;
+	struct commit_jdir *dirs;
+	size_t n_dirs;
+	struct commit_jentry *entries;
+	size_t n_entries;
+	size_t valid_len; /* bytes of intact lines; a torn tail starts here */
+};
+
+/* The journal text up to and including "plan-end". */
+char *commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j);
+/* The "old" records and "prepared". */
+char *commit_journal_prepared_text(TALLOC_CTX *mem, const struct commit_journal *j);
+/* One record line ("committed", "rolled-back") with its checksum. */
+char *commit_journal_line(TALLOC_CTX *mem, const char *payload);
+
+/*
+ * Parses journal text.  A torn or damaged tail ends the journal there (the
+ * step it recorded did not happen).  A well-formed journal of another
+ * version, or records that contradict each other, are refused (-1).
+ */
+int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
+			 struct commit_journal *out, char **why);
+
+/* ---- recovery (commit_recover.c) ---- */
+
+/* Finishes the journal in site->statefd, if any (the site is open and locked). */
+odj_result commit_recover_site(struct commit_site *site, bool *found);
+
+/* ---- unified diff (commit_diff.c) ---- */
+
+/*
+ * Writes a unified diff of old -> new (text) with ctx_lines of context.
+ * Returns false if the inputs are too large to diff.
+ */
+bool commit_diff(TALLOC_CTX *mem, FILE *out, const char *label, const char *old, size_t old_len,
+		 const char *new_text, size_t new_len, unsigned ctx_lines);
+
+#endif

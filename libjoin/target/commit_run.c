@@ -1,0 +1,455 @@
+/*
+ * Running the transaction.  The order is what makes it all-or-nothing:
+ *
+ *   1. lock <root>/var/lib/odj, recover an earlier journal
+ *   2. journal: the plan (directories, files, their new size and checksum), fsync
+ *   3. create .previous (0700) and the missing directories
+ *   4. stage every new file as ".<name>.odj-new" in its directory: owner,
+ *      mode, contents, fsync
+ *   5. copy every file about to be replaced or removed into .previous/<i>
+ *      (0600), fsync; journal: their owner, mode, size, checksum, "prepared"
+ *   6. rename the staged files into place, remove the removed ones, fsync
+ *      each directory
+ *   7. journal: "committed" (the commit point)
+ *   8. remove .previous, then the journal
+ *
+ * A failure before 7 rolls back through the same recovery code that a later
+ * run would use after a crash; a failure after 7 leaves only clean-up,
+ * which the next recovery finishes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commit_tx.h"
+
+#define FILE_MAX_BYTES (256u << 20)
+
+struct commit_faults *commit_tx_faults(struct odj_commit *tx)
+{
+	return &tx->faults;
+}
+
+void commit_tx_set_resolve(struct odj_commit *tx, enum commit_resolve how)
+{
+	tx->site.resolve = how;
+}
+
+static bool list_has(const struct commit_jdir *dirs, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(dirs[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+int commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir **dirs,
+		     size_t *n, const char **bad_path)
+{
+	*dirs = NULL;
+	*n = 0;
+	size_t wanted = tx->n_mkdirs + tx->n_items;
+	for (size_t w = 0; w < wanted; w++) {
+		const char *want;
+		if (w < tx->n_mkdirs)
+			want = tx->mkdirs[w].path;
+		else if (tx->items[w - tx->n_mkdirs].op == COMMIT_OP_PUT)
+			want = tx->items[w - tx->n_mkdirs].dir;
+		else
+			continue; /* nothing to remove in a missing directory */
+		const char **missing = NULL;
+		size_t n_missing = 0;
+		if (commit_missing_dirs(mem, tx->site.rootfd, tx->site.resolve, want, &missing,
+					&n_missing) != 0) {
+			*bad_path = want;
+			return -1;
+		}
+		for (size_t i = 0; i < n_missing; i++) {
+			if (list_has(*dirs, *n, missing[i]))
+				continue;
+			struct commit_jdir *g = talloc_realloc(mem, *dirs, struct commit_jdir, *n + 1);
+			if (g == NULL) {
+				errno = ENOMEM;
+				*bad_path = want;
+				return -1;
+			}
+			*dirs = g;
+			g[*n].path = missing[i];
+			g[*n].mode = ODJ_COMMIT_DIR_MODE;
+			for (size_t k = 0; k < tx->n_mkdirs; k++)
+				if (strcmp(tx->mkdirs[k].path, missing[i]) == 0)
+					g[*n].mode = tx->mkdirs[k].mode;
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+struct run {
+	struct odj_commit *tx;
+	struct commit_site *site;
+	struct commit_faults *f;
+	TALLOC_CTX *mem;
+	struct commit_journal j;
+	int jfd;    /* the journal, open for appending */
+	int prevfd; /* .previous */
+	size_t prepared_len;
+};
+
+#define FAULT(what) commit_fault(rn->f, what)
+
+/* Checks targets: each a regular file or absent, no two the same file. */
+static odj_result check_targets(struct run *rn)
+{
+	struct odj_commit *tx = rn->tx;
+	struct seen {
+		dev_t dev;
+		ino_t ino;
+		const char *leaf;
+	} *seen = talloc_zero_array(rn->mem, struct seen, tx->n_items + 1);
+	if (seen == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, "/", "plan");
+	for (size_t i = 0; i < tx->n_items; i++) {
+		const struct commit_item *it = &tx->items[i];
+		int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+		if (pfd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return commit_fail_errno(rn->site, errno, it->dir, "open directory");
+		}
+		struct stat dst, st;
+		int rc = fstat(pfd, &dst);
+		int lrc = fstatat(pfd, it->leaf, &st, AT_SYMLINK_NOFOLLOW);
+		int err = errno;
+		close(pfd);
+		if (rc != 0 || (lrc != 0 && err != ENOENT))
+			return commit_fail_errno(rn->site, rc != 0 ? errno : err, it->path, "look at");
+		if (lrc == 0 && !S_ISREG(st.st_mode)) {
+			odj_fail(rn->site->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_NAME,
+				 "%s%s is not a regular file; refusing to replace it",
+				 strcmp(rn->site->root, "/") ? rn->site->root : "", it->path);
+			odj_error_advice(rn->site->ctx,
+					 "a symlink, directory or device is never followed or replaced; "
+					 "remove it from the image first");
+			return ODJ_E_CONFIG;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (seen[k].leaf && seen[k].dev == dst.st_dev && seen[k].ino == dst.st_ino &&
+			    strcmp(seen[k].leaf, it->leaf) == 0)
+				return odj_fail(rn->site->ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+						"%s and %s are the same file", tx->items[k].path,
+						it->path);
+		seen[i] = (struct seen){dst.st_dev, dst.st_ino, it->leaf};
+	}
+	return ODJ_OK;
+}
+
+static odj_result write_plan(struct run *rn)
+{
+	struct odj_commit *tx = rn->tx;
+	const char *bad = NULL;
+	if (commit_plan_dirs(rn->mem, tx, &rn->j.dirs, &rn->j.n_dirs, &bad) != 0)
+		return commit_fail_errno(rn->site, errno, bad, "create directory");
+	rn->j.entries = talloc_zero_array(rn->mem, struct commit_jentry, tx->n_items + 1);
+	if (rn->j.entries == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	rn->j.n_entries = tx->n_items;
+	for (size_t i = 0; i < tx->n_items; i++) {
+		const struct commit_item *it = &tx->items[i];
+		rn->j.entries[i] = (struct commit_jentry){
+			.op = it->op, .path = it->path, .mode = it->mode, .uid = it->uid,
+			.gid = it->gid, .size = it->len, .crc = commit_crc32(it->data, it->len)};
+	}
+	char *text = commit_journal_plan_text(rn->mem, &rn->j);
+	if (text == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	if (FAULT("create journal") ||
+	    (rn->jfd = openat(rn->site->statefd, ".journal",
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "create");
+	rn->prepared_len = strlen(text);
+	if (FAULT("write plan") || commit_write_all(rn->jfd, text, rn->prepared_len) != 0 ||
+	    FAULT("fsync journal") || fsync(rn->jfd) != 0 || FAULT("fsync state") ||
+	    fsync(rn->site->statefd) != 0)
+		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
+	return ODJ_OK;
+}
+
+static odj_result make_dirs(struct run *rn)
+{
+	if (FAULT("mkdir previous") || mkdirat(rn->site->statefd, ".previous", 0700) != 0 ||
+	    (rn->prevfd = openat(rn->site->statefd, ".previous",
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fchmod(rn->prevfd, 0700) != 0 || FAULT("fsync state") || fsync(rn->site->statefd) != 0)
+		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "create");
+	for (size_t i = 0; i < rn->j.n_dirs; i++) {
+		const struct commit_jdir *d = &rn->j.dirs[i];
+		char *parent, *leaf;
+		if (!commit_path_split(rn->mem, d->path, &parent, &leaf))
+			return commit_fail_errno(rn->site, ENOMEM, d->path, "create directory");
+		int pfd = commit_open_dir(rn->site->rootfd, parent, rn->site->resolve);
+		int fd = -1, bad = 0;
+		if (pfd < 0 || FAULT("mkdir") || mkdirat(pfd, leaf, 0700) != 0 ||
+		    (fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		    FAULT("chmod dir") || fchmod(fd, d->mode) != 0 || FAULT("fsync dir parent") ||
+		    fsync(pfd) != 0)
+			bad = errno;
+		if (fd >= 0)
+			close(fd);
+		if (pfd >= 0)
+			close(pfd);
+		if (bad)
+			return commit_fail_errno(rn->site, bad, d->path, "create directory");
+	}
+	return ODJ_OK;
+}
+
+static odj_result stage_one(struct run *rn, const struct commit_item *it)
+{
+	int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+	if (pfd < 0)
+		return commit_fail_errno(rn->site, errno, it->dir, "open directory");
+	char *tmp = commit_temp_name(rn->mem, it->leaf);
+	int fd = -1, bad = 0;
+	if (tmp == NULL)
+		bad = ENOMEM;
+	else if ((FAULT("unlink stale staged") || unlinkat(pfd, tmp, 0) != 0) && errno != ENOENT)
+		bad = errno;
+	else if (FAULT("create staged") ||
+		 (fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			      0600)) < 0 ||
+		 FAULT("chown staged") || fchown(fd, it->uid, it->gid) != 0 ||
+		 FAULT("chmod staged") || fchmod(fd, it->mode) != 0 || FAULT("write staged") ||
+		 commit_write_all(fd, it->data, it->len) != 0 || FAULT("fsync staged") ||
+		 fsync(fd) != 0)
+		bad = errno;
+	if (fd >= 0)
+		close(fd);
+	close(pfd);
+	return bad ? commit_fail_errno(rn->site, bad, it->path, "stage the new version of") : ODJ_OK;
+}
+
+/* Copies the current file (if any) into .previous/<i> and records it. */
+static odj_result keep_previous(struct run *rn, size_t i)
+{
+	const struct commit_item *it = &rn->tx->items[i];
+	struct commit_old *old = &rn->j.entries[i].old;
+	*old = (struct commit_old){.present = false};
+	int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+	if (pfd < 0)
+		return errno == ENOENT && it->op == COMMIT_OP_DEL
+			       ? ODJ_OK
+			       : commit_fail_errno(rn->site, errno, it->dir, "open directory");
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rc = commit_read_file(rn->mem, pfd, it->leaf, FILE_MAX_BYTES, &data, &len, &st);
+	int err = errno;
+	close(pfd);
+	if (rc != 0)
+		return err == ENOENT ? ODJ_OK
+				     : commit_fail_errno(rn->site, err, it->path, "keep the previous version of");
+	*old = (struct commit_old){.present = true, .mode = st.st_mode & 07777,
+				   .uid = st.st_uid, .gid = st.st_gid, .size = len,
+				   .crc = commit_crc32(data, len)};
+	char name[32];
+	snprintf(name, sizeof(name), "%zu", i);
+	int fd = -1, bad = 0;
+	if (FAULT("create previous") ||
+	    (fd = openat(rn->prevfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			 0600)) < 0 ||
+	    FAULT("write previous") || commit_write_all(fd, data, len) != 0 ||
+	    FAULT("fsync previous") || fsync(fd) != 0)
+		bad = errno;
+	if (fd >= 0)
+		close(fd);
+	talloc_free(data);
+	return bad ? commit_fail_errno(rn->site, bad, it->path, "keep the previous version of") : ODJ_OK;
+}
+
+static odj_result prepare(struct run *rn)
+{
+	odj_result r = ODJ_OK;
+	for (size_t i = 0; r == ODJ_OK && i < rn->tx->n_items; i++)
+		if (rn->tx->items[i].op == COMMIT_OP_PUT)
+			r = stage_one(rn, &rn->tx->items[i]);
+	for (size_t i = 0; r == ODJ_OK && i < rn->tx->n_items; i++)
+		r = keep_previous(rn, i);
+	if (r != ODJ_OK)
+		return r;
+	if (FAULT("fsync previous dir") || fsync(rn->prevfd) != 0)
+		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "sync");
+	char *text = commit_journal_prepared_text(rn->mem, &rn->j);
+	if (text == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	if (FAULT("write prepared") || commit_write_all(rn->jfd, text, strlen(text)) != 0 ||
+	    FAULT("fsync journal") || fsync(rn->jfd) != 0)
+		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
+	rn->prepared_len += strlen(text);
+	return ODJ_OK;
+}
+
+static odj_result switch_files(struct run *rn)
+{
+	const char **synced = talloc_zero_array(rn->mem, const char *, rn->tx->n_items + 1);
+	size_t n_synced = 0;
+	if (synced == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, "/", "rename");
+	for (size_t i = 0; i < rn->tx->n_items; i++) {
+		const struct commit_item *it = &rn->tx->items[i];
+		if (it->op == COMMIT_OP_DEL && !rn->j.entries[i].old.present)
+			continue;
+		int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+		int bad = 0;
+		if (pfd < 0)
+			bad = errno;
+		else if (it->op == COMMIT_OP_PUT &&
+			 (FAULT("rename") ||
+			  renameat(pfd, commit_temp_name(rn->mem, it->leaf), pfd, it->leaf) != 0))
+			bad = errno;
+		else if (it->op == COMMIT_OP_DEL &&
+			 (FAULT("unlink removed") || unlinkat(pfd, it->leaf, 0) != 0))
+			bad = errno;
+		if (pfd >= 0)
+			close(pfd);
+		if (bad)
+			return commit_fail_errno(rn->site, bad, it->path,
+						 it->op == COMMIT_OP_PUT ? "replace" : "remove");
+	}
+	/* One fsync per directory, after all renames. */
+	for (size_t i = 0; i < rn->tx->n_items; i++) {
+		const char *dir = rn->tx->items[i].dir;
+		bool done = false;
+		for (size_t k = 0; k < n_synced && !done; k++)
+			done = strcmp(synced[k], dir) == 0;
+		if (done)
+			continue;
+		synced[n_synced++] = dir;
+		int pfd = commit_open_dir(rn->site->rootfd, dir, rn->site->resolve);
+		if (pfd < 0 && errno == ENOENT && rn->tx->items[i].op == COMMIT_OP_DEL)
+			continue;
+		int bad = 0;
+		if (pfd < 0 || FAULT("fsync dir") || fsync(pfd) != 0)
+			bad = errno;
+		if (pfd >= 0)
+			close(pfd);
+		if (bad)
+			return commit_fail_errno(rn->site, bad, dir, "sync directory");
+	}
+	return ODJ_OK;
+}
+
+static odj_result mark_committed(struct run *rn)
+{
+	char *line = commit_journal_line(rn->mem, "committed");
+	if (line == NULL)
+		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	if (FAULT("write committed") || commit_write_all(rn->jfd, line, strlen(line)) != 0 ||
+	    FAULT("fsync committed") || fsync(rn->jfd) != 0) {
+		int err = errno;
+		/*
+		 * The mark may be on disk although the call failed: take it back
+		 * before rolling back, or a crash during the rollback would be
+		 * rolled forward over half-restored files.
+		 */
+		if (ftruncate(rn->jfd, (off_t)rn->prepared_len) != 0 || fsync(rn->jfd) != 0) {
+			close(rn->jfd);
+			rn->jfd = -2; /* cannot tell: leave it to the next recovery */
+		}
+		return commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "commit");
+	}
+	return ODJ_OK;
+}
+
+static odj_result clean_up(struct run *rn)
+{
+	if (rn->prevfd >= 0)
+		close(rn->prevfd);
+	rn->prevfd = -1;
+	odj_result r = commit_previous_wipe(rn->site);
+	if (r == ODJ_OK &&
+	    (FAULT("unlink journal") || unlinkat(rn->site->statefd, ".journal", 0) != 0 ||
+	     FAULT("fsync state") || fsync(rn->site->statefd) != 0))
+		r = commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "remove");
+	return r;
+}
+
+/* Undoes a failed run through recovery, keeping the first error for the caller. */
+static odj_result abort_run(struct run *rn, odj_result failed)
+{
+	if (rn->prevfd >= 0)
+		close(rn->prevfd);
+	rn->prevfd = -1;
+	bool undecided = rn->jfd == -2;
+	if (rn->jfd >= 0)
+		close(rn->jfd);
+	rn->jfd = -1;
+	if (undecided) {
+		odj_error_advice(rn->site->ctx, "the next odj-apply finishes or undoes this "
+						"transaction before anything else");
+		return failed;
+	}
+	struct odj_error first = *odj_error_get(rn->site->ctx);
+	char *msg = talloc_strdup(rn->mem, first.message ? first.message : "");
+	if (commit_recover_site(rn->site, NULL) != ODJ_OK) {
+		odj_error_detail(rn->site->ctx, "while undoing a failed transaction: %s", msg);
+		odj_error_advice(rn->site->ctx,
+				 "the next odj-apply retries the rollback before anything else");
+	}
+	return failed;
+}
+
+odj_result odj_commit_run(struct odj_commit *tx)
+{
+	if (tx == NULL)
+		return ODJ_E_UNEXPECTED;
+	if (tx->ran)
+		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"the transaction has already run");
+	tx->ran = true;
+	struct run rn = {.tx = tx, .site = &tx->site, .f = &tx->faults, .jfd = -1, .prevfd = -1};
+	rn.mem = talloc_new(NULL);
+	if (rn.mem == NULL)
+		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"out of memory");
+	odj_result r = commit_site_open(&tx->site, true);
+	if (r == ODJ_OK)
+		r = commit_recover_site(&tx->site, NULL);
+	if (r == ODJ_OK)
+		r = check_targets(&rn);
+	if (r != ODJ_OK)
+		goto out;
+	r = write_plan(&rn);
+	if (r == ODJ_OK)
+		r = make_dirs(&rn);
+	if (r == ODJ_OK)
+		r = prepare(&rn);
+	if (r == ODJ_OK)
+		r = switch_files(&rn);
+	if (r == ODJ_OK)
+		r = mark_committed(&rn);
+	if (r != ODJ_OK) {
+		if (rn.jfd != -1)
+			r = abort_run(&rn, r);
+		goto out;
+	}
+	close(rn.jfd);
+	rn.jfd = -1;
+	odj_trace(tx->site.ctx, "commit: %zu file(s) committed below %s", tx->n_items,
+		  tx->site.root);
+	if (clean_up(&rn) != ODJ_OK) {
+		/* Committed: the files are in place; the next recovery removes what is left. */
+		odj_trace(tx->site.ctx, "commit: clean-up left for the next run: %s",
+			  odj_error_get(tx->site.ctx)->message);
+		odj_error_clear(tx->site.ctx);
+	}
+out:
+	if (rn.prevfd >= 0)
+		close(rn.prevfd);
+	if (rn.jfd >= 0)
+		close(rn.jfd);
+	commit_site_close(&tx->site);
+	talloc_free(rn.mem);
+	return r;
+}
