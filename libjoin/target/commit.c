@@ -26,7 +26,7 @@ static odj_result open_root(struct commit_site *site, struct odj_ctx *ctx, const
 	site->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (site->rootfd < 0) {
 		int err = errno;
-		odj_fail(ctx, ODJ_E_CONFIG, commit_errno_status(err),
+		odj_fail(ctx, ODJ_E_CONFIG, odj_commit_errno_status(err),
 			 "cannot open the target root %s", root);
 		odj_error_detail(ctx, "%s: %s", root, strerror(err));
 		odj_error_source(ctx, ODJ_SRC_ERRNO, err);
@@ -51,7 +51,7 @@ struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const 
 		talloc_free(tx);
 		return NULL;
 	}
-	commit_faults_init(&tx->faults);
+	odj_commit_faults_init(&tx->faults);
 	tx->site.faults = &tx->faults;
 	return tx;
 }
@@ -85,7 +85,7 @@ static odj_result check_new_path(struct odj_commit *tx, const char *path, bool i
 	if (tx->ran)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
 				"the transaction has already run");
-	if (!commit_path_valid(path) || strcmp(path, "/") == 0) {
+	if (!odj_commit_path_valid(path) || strcmp(path, "/") == 0) {
 		odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_NAME,
 			 "not an absolute path inside the root: %s", path ? path : "(null)");
 		odj_error_advice(ctx, "use a path such as /etc/krb5.conf, without '.', '..', "
@@ -97,7 +97,7 @@ static odj_result check_new_path(struct odj_commit *tx, const char *path, bool i
 				"%s belongs to the commit journal", path);
 	char *dir, *leaf;
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	bool ok = commit_path_split(tmp, path, &dir, &leaf);
+	bool ok = odj_commit_path_split(tmp, path, &dir, &leaf);
 	size_t leaf_len = ok ? strlen(leaf) : 0;
 	talloc_free(tmp);
 	if (!ok)
@@ -136,7 +136,7 @@ static odj_result add_item(struct odj_commit *tx, enum commit_op op, const char 
 	*it = (struct commit_item){.op = op, .mode = mode, .uid = uid, .gid = gid,
 				   .secret = secret, .len = len};
 	it->path = talloc_strdup(tx->items, path);
-	bool ok = it->path && commit_path_split(tx->items, path, &it->dir, &it->leaf);
+	bool ok = it->path && odj_commit_path_split(tx->items, path, &it->dir, &it->leaf);
 	if (ok && op == COMMIT_OP_PUT) {
 		/* Every in-memory copy is wiped: it may hold keys. */
 		it->data = talloc_size(tx->items, len ? len : 1);
@@ -210,7 +210,7 @@ odj_result odj_commit_mkdir(struct odj_commit *tx, const char *path, mode_t mode
 	return ODJ_OK;
 }
 
-odj_result commit_recover_root(struct odj_ctx *ctx, const char *root, enum commit_resolve how,
+odj_result odj_commit_recover_root(struct odj_ctx *ctx, const char *root, enum commit_resolve how,
 			       struct commit_faults *faults, bool *found)
 {
 	struct commit_site site = {.resolve = how, .faults = faults};
@@ -218,10 +218,10 @@ odj_result commit_recover_root(struct odj_ctx *ctx, const char *root, enum commi
 		*found = false;
 	odj_result r = open_root(&site, ctx, root);
 	if (r == ODJ_OK)
-		r = commit_site_open(&site, false);
+		r = odj_commit_site_open(&site, false);
 	if (r == ODJ_OK)
-		r = commit_recover_site(&site, found);
-	commit_site_close(&site);
+		r = odj_commit_recover_site(&site, found);
+	odj_commit_site_close(&site);
 	if (site.rootfd >= 0)
 		close(site.rootfd);
 	return r;
@@ -230,6 +230,6 @@ odj_result commit_recover_root(struct odj_ctx *ctx, const char *root, enum commi
 odj_result odj_commit_recover(struct odj_ctx *ctx, const char *root, bool *found)
 {
 	struct commit_faults faults;
-	commit_faults_init(&faults);
-	return commit_recover_root(ctx, root, COMMIT_RESOLVE_AUTO, &faults, found);
+	odj_commit_faults_init(&faults);
+	return odj_commit_recover_root(ctx, root, COMMIT_RESOLVE_AUTO, &faults, found);
 }

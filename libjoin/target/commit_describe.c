@@ -54,7 +54,7 @@ static void describe_put(TALLOC_CTX *mem, FILE *out, const struct commit_item *i
 			fprintf(out, "  binary, %zu bytes -> %zu bytes\n", old ? old_len : 0, it->len);
 		return;
 	}
-	if (!commit_diff(mem, out, it->path, (const char *)old, old_len, (const char *)it->data,
+	if (!odj_commit_diff(mem, out, it->path, (const char *)old, old_len, (const char *)it->data,
 			 it->len, o->context_lines))
 		fprintf(out, "  text, %zu bytes -> %zu bytes (too large to diff)\n", old_len, it->len);
 }
@@ -79,7 +79,7 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
 
-	int sfd = commit_open_dir(tx->site.rootfd, ODJ_COMMIT_STATE_DIR, tx->site.resolve);
+	int sfd = odj_commit_open_dir(tx->site.rootfd, ODJ_COMMIT_STATE_DIR, tx->site.resolve);
 	if (sfd >= 0) {
 		struct stat st;
 		if (fstatat(sfd, ".journal", &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -88,8 +88,8 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 				ODJ_COMMIT_JOURNAL);
 		close(sfd);
 	}
-	if (commit_plan_dirs(mem, tx, &dirs, &n_dirs, &bad) != 0) {
-		r = commit_fail_errno(&tx->site, errno, bad, "look up directory");
+	if (odj_commit_plan_dirs(mem, tx, &dirs, &n_dirs, &bad) != 0) {
+		r = odj_commit_fail_errno(&tx->site, errno, bad, "look up directory");
 		goto out;
 	}
 	for (size_t i = 0; i < n_dirs; i++)
@@ -100,10 +100,10 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 		uint8_t *old = NULL;
 		size_t old_len = 0;
 		struct stat st;
-		int pfd = commit_open_dir(tx->site.rootfd, it->dir, tx->site.resolve);
+		int pfd = odj_commit_open_dir(tx->site.rootfd, it->dir, tx->site.resolve);
 		int rc = -1, err = ENOENT;
 		if (pfd >= 0) {
-			rc = commit_read_file(mem, pfd, it->leaf, DESCRIBE_MAX_BYTES, &old, &old_len,
+			rc = odj_commit_read_file(mem, pfd, it->leaf, DESCRIBE_MAX_BYTES, &old, &old_len,
 					      &st);
 			err = errno;
 			close(pfd);

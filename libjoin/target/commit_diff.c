@@ -111,7 +111,7 @@ static void emit_hunks(FILE *out, const struct edit *e, size_t ne, const struct 
 	}
 }
 
-bool commit_diff(TALLOC_CTX *mem, FILE *out, const char *label, const char *old, size_t old_len,
+bool odj_commit_diff(TALLOC_CTX *mem, FILE *out, const char *label, const char *old, size_t old_len,
 		 const char *new_text, size_t new_len, unsigned ctx_lines)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);

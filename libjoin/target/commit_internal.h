@@ -28,12 +28,12 @@ struct commit_faults {
 };
 
 #ifdef ODJ_FAULT_INJECTION
-void commit_faults_init(struct commit_faults *f);
+void odj_commit_faults_init(struct commit_faults *f);
 /* Counts a step; true (errno set) if this step must fail. */
-bool commit_fault(struct commit_faults *f, const char *what);
+bool odj_commit_fault(struct commit_faults *f, const char *what);
 #else
-#define commit_faults_init(f) ((void)(f))
-#define commit_fault(f, what) ((void)(f), false)
+#define odj_commit_faults_init(f) ((void)(f))
+#define odj_commit_fault(f, what) ((void)(f), false)
 #endif
 
 /* ---- the site: an open root and its locked state directory ---- */
@@ -55,22 +55,22 @@ struct commit_site {
 /* ---- paths (commit_path.c) ---- */
 
 /* Checks an absolute in-root path: no "."/".." or empty components, no control characters. */
-bool commit_path_valid(const char *path);
+bool odj_commit_path_valid(const char *path);
 
 /*
  * Opens directory path ("/" or "/etc/sssd") resolving every component inside
  * the root.  Returns a O_RDONLY|O_DIRECTORY fd, or -1 with errno.
  */
-int commit_open_dir(int rootfd, const char *path, enum commit_resolve how);
+int odj_commit_open_dir(int rootfd, const char *path, enum commit_resolve how);
 
 /* Splits "/etc/krb5.conf" into "/etc" and "krb5.conf" (on mem). */
-bool commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf);
+bool odj_commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf);
 
 /* The Win32 row for an errno. */
-odj_status commit_errno_status(int err);
+odj_status odj_commit_errno_status(int err);
 
 /* Records an errno failure on path ("<root><path>") and returns its category. */
-odj_result commit_fail_errno(struct commit_site *site, int err, const char *path,
+odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *path,
 			     const char *what);
 
 /*
@@ -78,25 +78,25 @@ odj_result commit_fail_errno(struct commit_site *site, int err, const char *path
  * none if it does.  A component that exists but is not a directory is an
  * error (ENOTDIR).  Appended to *list (talloc array of strings on mem).
  */
-int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, const char *dir,
+int odj_commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, const char *dir,
 			const char ***list, size_t *n);
 
 /* ---- file helpers (commit_io.c) ---- */
 
-int commit_write_all(int fd, const void *p, size_t len);
+int odj_commit_write_all(int fd, const void *p, size_t len);
 /* Reads a whole regular file opened with O_NOFOLLOW at dirfd/name, up to max bytes. */
-int commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
+int odj_commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
 		     size_t *len, struct stat *st);
 uint32_t commit_crc32(const void *p, size_t len);
 /* The staged name of leaf: ".<leaf>.odj-new". */
-char *commit_temp_name(TALLOC_CTX *mem, const char *leaf);
+char *odj_commit_temp_name(TALLOC_CTX *mem, const char *leaf);
 
 /* Open / lock / create the state directory. */
-odj_result commit_site_open(struct commit_site *site, bool create);
-void commit_site_close(struct commit_site *site);
+odj_result odj_commit_site_open(struct commit_site *site, bool create);
+void odj_commit_site_close(struct commit_site *site);
 
 /* Removes everything in the previous-versions directory and the directory. */
-odj_result commit_previous_wipe(struct commit_site *site);
+odj_result odj_commit_previous_wipe(struct commit_site *site);
 
 /* ---- the journal (commit_journal.c) ---- */
 
@@ -145,32 +145,32 @@ struct commit_journal {
 };
 
 /* The journal text up to and including "plan-end". */
-char *commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j);
+char *odj_commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j);
 /* The "old" records and "prepared". */
-char *commit_journal_prepared_text(TALLOC_CTX *mem, const struct commit_journal *j);
+char *odj_commit_journal_prepared_text(TALLOC_CTX *mem, const struct commit_journal *j);
 /* One record line ("committed", "rolled-back") with its checksum. */
-char *commit_journal_line(TALLOC_CTX *mem, const char *payload);
+char *odj_commit_journal_line(TALLOC_CTX *mem, const char *payload);
 
 /*
  * Parses journal text.  A torn or damaged tail ends the journal there (the
  * step it recorded did not happen).  A well-formed journal of another
  * version, or records that contradict each other, are refused (-1).
  */
-int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
+int odj_commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			 struct commit_journal *out, char **why);
 
 /* ---- recovery (commit_recover.c) ---- */
 
 /* Finishes the journal in site->statefd, if any (the site is open and locked). */
-odj_result commit_recover_site(struct commit_site *site, bool *found);
+odj_result odj_commit_recover_site(struct commit_site *site, bool *found);
 
-/* ---- unified diff (commit_diff.c) ---- */
+/* ---- unified diff (odj_commit_diff.c) ---- */
 
 /*
  * Writes a unified diff of old -> new (text) with ctx_lines of context.
  * Returns false if the inputs are too large to diff.
  */
-bool commit_diff(TALLOC_CTX *mem, FILE *out, const char *label, const char *old, size_t old_len,
+bool odj_commit_diff(TALLOC_CTX *mem, FILE *out, const char *label, const char *old, size_t old_len,
 		 const char *new_text, size_t new_len, unsigned ctx_lines);
 
 #endif

@@ -12,7 +12,7 @@
 #include "commit_internal.h"
 
 #ifdef ODJ_FAULT_INJECTION
-void commit_faults_init(struct commit_faults *f)
+void odj_commit_faults_init(struct commit_faults *f)
 {
 	const char *at = getenv("ODJ_FAULT_AT");
 	const char *mode = getenv("ODJ_FAULT_MODE");
@@ -25,7 +25,7 @@ void commit_faults_init(struct commit_faults *f)
 		f->mode = COMMIT_FAULT_KILL;
 }
 
-bool commit_fault(struct commit_faults *f, const char *what)
+bool odj_commit_fault(struct commit_faults *f, const char *what)
 {
 	(void)what;
 	if (f == NULL)
@@ -40,7 +40,7 @@ bool commit_fault(struct commit_faults *f, const char *what)
 }
 #endif
 
-int commit_write_all(int fd, const void *p, size_t len)
+int odj_commit_write_all(int fd, const void *p, size_t len)
 {
 	const uint8_t *b = p;
 	while (len > 0) {
@@ -59,7 +59,7 @@ int commit_write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-int commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
+int odj_commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
 		     size_t *len, struct stat *st)
 {
 	/* Never open a device or FIFO: opening one can have effects of its own. */
@@ -127,7 +127,7 @@ uint32_t commit_crc32(const void *p, size_t len)
 	return (uint32_t)crc;
 }
 
-char *commit_temp_name(TALLOC_CTX *mem, const char *leaf)
+char *odj_commit_temp_name(TALLOC_CTX *mem, const char *leaf)
 {
 	return talloc_asprintf(mem, ".%s.odj-new", leaf);
 }
@@ -138,23 +138,23 @@ static odj_result state_dir_create(struct commit_site *site)
 	const char **missing = NULL;
 	size_t n = 0;
 	odj_result r = ODJ_OK;
-	if (commit_missing_dirs(tmp, site->rootfd, site->resolve, ODJ_COMMIT_STATE_DIR, &missing,
+	if (odj_commit_missing_dirs(tmp, site->rootfd, site->resolve, ODJ_COMMIT_STATE_DIR, &missing,
 				&n) != 0) {
-		r = commit_fail_errno(site, errno, ODJ_COMMIT_STATE_DIR, "look up");
+		r = odj_commit_fail_errno(site, errno, ODJ_COMMIT_STATE_DIR, "look up");
 		goto out;
 	}
 	for (size_t i = 0; i < n && r == ODJ_OK; i++) {
 		char *parent, *leaf;
 		int pfd = -1;
-		if (!commit_path_split(tmp, missing[i], &parent, &leaf)) {
-			r = commit_fail_errno(site, ENOMEM, missing[i], "create");
+		if (!odj_commit_path_split(tmp, missing[i], &parent, &leaf)) {
+			r = odj_commit_fail_errno(site, ENOMEM, missing[i], "create");
 			break;
 		}
-		pfd = commit_open_dir(site->rootfd, parent, site->resolve);
-		if (pfd < 0 || commit_fault(site->faults, "mkdir state") ||
+		pfd = odj_commit_open_dir(site->rootfd, parent, site->resolve);
+		if (pfd < 0 || odj_commit_fault(site->faults, "mkdir state") ||
 		    mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) != 0 ||
-		    commit_fault(site->faults, "fsync state parent") || fsync(pfd) != 0)
-			r = commit_fail_errno(site, errno, missing[i], "create directory");
+		    odj_commit_fault(site->faults, "fsync state parent") || fsync(pfd) != 0)
+			r = odj_commit_fail_errno(site, errno, missing[i], "create directory");
 		if (pfd >= 0)
 			close(pfd);
 	}
@@ -163,19 +163,19 @@ out:
 	return r;
 }
 
-odj_result commit_site_open(struct commit_site *site, bool create)
+odj_result odj_commit_site_open(struct commit_site *site, bool create)
 {
-	site->statefd = commit_open_dir(site->rootfd, ODJ_COMMIT_STATE_DIR, site->resolve);
+	site->statefd = odj_commit_open_dir(site->rootfd, ODJ_COMMIT_STATE_DIR, site->resolve);
 	if (site->statefd < 0 && errno == ENOENT && create) {
 		odj_result r = state_dir_create(site);
 		if (r != ODJ_OK)
 			return r;
-		site->statefd = commit_open_dir(site->rootfd, ODJ_COMMIT_STATE_DIR, site->resolve);
+		site->statefd = odj_commit_open_dir(site->rootfd, ODJ_COMMIT_STATE_DIR, site->resolve);
 	}
 	if (site->statefd < 0) {
 		if (errno == ENOENT && !create)
 			return ODJ_OK; /* no state directory: nothing to recover */
-		return commit_fail_errno(site, errno, ODJ_COMMIT_STATE_DIR, "open");
+		return odj_commit_fail_errno(site, errno, ODJ_COMMIT_STATE_DIR, "open");
 	}
 	if (flock(site->statefd, LOCK_EX | LOCK_NB) != 0) {
 		int err = errno;
@@ -187,47 +187,47 @@ odj_result commit_site_open(struct commit_site *site, bool create)
 			odj_error_advice(site->ctx, "wait for the other odj-apply to finish");
 			return ODJ_E_CONFIG;
 		}
-		return commit_fail_errno(site, err, ODJ_COMMIT_STATE_DIR, "lock");
+		return odj_commit_fail_errno(site, err, ODJ_COMMIT_STATE_DIR, "lock");
 	}
 	return ODJ_OK;
 }
 
-void commit_site_close(struct commit_site *site)
+void odj_commit_site_close(struct commit_site *site)
 {
 	if (site->statefd >= 0)
 		close(site->statefd); /* drops the flock */
 	site->statefd = -1;
 }
 
-odj_result commit_previous_wipe(struct commit_site *site)
+odj_result odj_commit_previous_wipe(struct commit_site *site)
 {
 	int dfd = openat(site->statefd, ".previous", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno == ENOENT)
 			return ODJ_OK;
-		return commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "open");
+		return odj_commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "open");
 	}
 	DIR *d = fdopendir(dfd);
 	if (d == NULL) {
 		int err = errno;
 		close(dfd);
-		return commit_fail_errno(site, err, ODJ_COMMIT_PREVIOUS, "read");
+		return odj_commit_fail_errno(site, err, ODJ_COMMIT_PREVIOUS, "read");
 	}
 	odj_result r = ODJ_OK;
 	struct dirent *de;
 	while (r == ODJ_OK && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (commit_fault(site->faults, "unlink previous") ||
+		if (odj_commit_fault(site->faults, "unlink previous") ||
 		    unlinkat(dirfd(d), de->d_name, 0) != 0)
-			r = commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "remove a file in");
+			r = odj_commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "remove a file in");
 	}
 	closedir(d);
 	if (r != ODJ_OK)
 		return r;
-	if (commit_fault(site->faults, "rmdir previous") ||
+	if (odj_commit_fault(site->faults, "rmdir previous") ||
 	    unlinkat(site->statefd, ".previous", AT_REMOVEDIR) != 0 ||
-	    commit_fault(site->faults, "fsync state") || fsync(site->statefd) != 0)
-		return commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "remove");
+	    odj_commit_fault(site->faults, "fsync state") || fsync(site->statefd) != 0)
+		return odj_commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "remove");
 	return ODJ_OK;
 }

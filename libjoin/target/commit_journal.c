@@ -38,7 +38,7 @@
 #define JOURNAL_VERSION 1
 #define JOURNAL_MAX_ITEMS 4096
 
-char *commit_journal_line(TALLOC_CTX *mem, const char *payload)
+char *odj_commit_journal_line(TALLOC_CTX *mem, const char *payload)
 {
 	return talloc_asprintf(mem, "%08" PRIx32 " %s\n", commit_crc32(payload, strlen(payload)),
 			       payload);
@@ -51,7 +51,7 @@ static bool append_line(char **text, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *payload = talloc_vasprintf(*text, fmt, ap);
 	va_end(ap);
-	char *line = payload ? commit_journal_line(payload, payload) : NULL;
+	char *line = payload ? odj_commit_journal_line(payload, payload) : NULL;
 	if (line == NULL)
 		return false;
 	*text = talloc_strdup_append_buffer(*text, line);
@@ -59,7 +59,7 @@ static bool append_line(char **text, const char *fmt, ...)
 	return *text != NULL;
 }
 
-char *commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j)
+char *odj_commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j)
 {
 	char *t = talloc_strdup(mem, "");
 	bool ok = t && append_line(&t, "odj-journal %d", JOURNAL_VERSION);
@@ -80,7 +80,7 @@ char *commit_journal_plan_text(TALLOC_CTX *mem, const struct commit_journal *j)
 	return t;
 }
 
-char *commit_journal_prepared_text(TALLOC_CTX *mem, const struct commit_journal *j)
+char *odj_commit_journal_prepared_text(TALLOC_CTX *mem, const struct commit_journal *j)
 {
 	char *t = talloc_strdup(mem, "");
 	bool ok = t != NULL;
@@ -143,7 +143,7 @@ static bool valid_id(unsigned long long v)
 		return -1;                                                                         \
 	} while (0)
 
-int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
+int odj_commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			 struct commit_journal *out, char **why)
 {
 	enum { H_HEADER, H_PLAN, H_OLD, H_PREPARED, H_DONE } phase = H_HEADER;
@@ -182,7 +182,7 @@ int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			phase = H_PLAN;
 		} else if (phase == H_PLAN && strncmp(p, "dir ", 4) == 0) {
 			rest = scan_fields(p + 4, 1, f, dirb);
-			if (!rest || !valid_mode(f[0]) || !commit_path_valid(rest) ||
+			if (!rest || !valid_mode(f[0]) || !odj_commit_path_valid(rest) ||
 			    !grow(mem, (void **)&out->dirs, sizeof(*out->dirs), out->n_dirs))
 				REFUSE("bad dir record");
 			out->dirs[out->n_dirs].mode = (mode_t)f[0];
@@ -190,7 +190,7 @@ int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 		} else if (phase == H_PLAN && strncmp(p, "put ", 4) == 0) {
 			rest = scan_fields(p + 4, 6, f, putb);
 			if (!rest || f[0] != out->n_entries || !valid_mode(f[1]) || !valid_id(f[2]) ||
-			    !valid_id(f[3]) || f[5] > UINT32_MAX || !commit_path_valid(rest) ||
+			    !valid_id(f[3]) || f[5] > UINT32_MAX || !odj_commit_path_valid(rest) ||
 			    !grow(mem, (void **)&out->entries, sizeof(*out->entries), out->n_entries))
 				REFUSE("bad put record");
 			struct commit_jentry *e = &out->entries[out->n_entries++];
@@ -200,7 +200,7 @@ int commit_journal_parse(TALLOC_CTX *mem, const char *text, size_t len,
 						    .path = talloc_strdup(mem, rest)};
 		} else if (phase == H_PLAN && strncmp(p, "del ", 4) == 0) {
 			rest = scan_fields(p + 4, 1, f, dec);
-			if (!rest || f[0] != out->n_entries || !commit_path_valid(rest) ||
+			if (!rest || f[0] != out->n_entries || !odj_commit_path_valid(rest) ||
 			    !grow(mem, (void **)&out->entries, sizeof(*out->entries), out->n_entries))
 				REFUSE("bad del record");
 			struct commit_jentry *e = &out->entries[out->n_entries++];

@@ -23,7 +23,7 @@
 #define WALK_MAX_DEPTH 64
 #define WALK_MAX_LINKS 40
 
-bool commit_path_valid(const char *path)
+bool odj_commit_path_valid(const char *path)
 {
 	if (path == NULL || path[0] != '/' || strlen(path) >= PATH_MAX)
 		return false;
@@ -48,7 +48,7 @@ bool commit_path_valid(const char *path)
 	return true;
 }
 
-bool commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf)
+bool odj_commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf)
 {
 	const char *slash = strrchr(path, '/');
 	if (slash == NULL || slash[1] == '\0')
@@ -159,9 +159,9 @@ fail:
 	return -1;
 }
 
-int commit_open_dir(int rootfd, const char *path, enum commit_resolve how)
+int odj_commit_open_dir(int rootfd, const char *path, enum commit_resolve how)
 {
-	if (!commit_path_valid(path)) {
+	if (!odj_commit_path_valid(path)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -174,7 +174,7 @@ int commit_open_dir(int rootfd, const char *path, enum commit_resolve how)
 	return open_dir_walk(rootfd, path);
 }
 
-int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, const char *dir,
+int odj_commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, const char *dir,
 			const char ***list, size_t *n)
 {
 	/* Find the deepest existing prefix; everything below it is missing. */
@@ -185,7 +185,7 @@ int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, co
 		return -1;
 	}
 	for (;;) {
-		int fd = commit_open_dir(rootfd, prefix, how);
+		int fd = odj_commit_open_dir(rootfd, prefix, how);
 		if (fd >= 0) {
 			close(fd);
 			break;
@@ -215,7 +215,7 @@ int commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how, co
 	return 0;
 }
 
-odj_status commit_errno_status(int err)
+odj_status odj_commit_errno_status(int err)
 {
 	switch (err) {
 	case ENOSPC:
@@ -245,12 +245,12 @@ odj_status commit_errno_status(int err)
 	}
 }
 
-odj_result commit_fail_errno(struct commit_site *site, int err, const char *path,
+odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *path,
 			     const char *what)
 {
 	const char *root = strcmp(site->root, "/") == 0 ? "" : site->root;
 	odj_result r = err == ENOMEM ? ODJ_E_UNEXPECTED : ODJ_E_CONFIG;
-	odj_fail(site->ctx, r, commit_errno_status(err), "cannot %s %s%s", what, root, path);
+	odj_fail(site->ctx, r, odj_commit_errno_status(err), "cannot %s %s%s", what, root, path);
 	odj_error_detail(site->ctx, "%s%s: %s", root, path, strerror(err));
 	odj_error_source(site->ctx, ODJ_SRC_ERRNO, err);
 	return r;

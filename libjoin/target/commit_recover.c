@@ -32,11 +32,11 @@ struct recovery {
 static int open_parent(struct recovery *rc, const char *path, char **leaf)
 {
 	char *dir;
-	if (!commit_path_split(rc->mem, path, &dir, leaf)) {
+	if (!odj_commit_path_split(rc->mem, path, &dir, leaf)) {
 		errno = EINVAL;
 		return -1;
 	}
-	return commit_open_dir(rc->site->rootfd, dir, rc->site->resolve);
+	return odj_commit_open_dir(rc->site->rootfd, dir, rc->site->resolve);
 }
 
 static odj_result remove_staged(struct recovery *rc, const struct commit_jentry *e)
@@ -44,14 +44,14 @@ static odj_result remove_staged(struct recovery *rc, const struct commit_jentry 
 	char *leaf;
 	int pfd = open_parent(rc, e->path, &leaf);
 	if (pfd < 0)
-		return errno == ENOENT ? ODJ_OK : commit_fail_errno(rc->site, errno, e->path, "open");
-	char *tmp = commit_temp_name(rc->mem, leaf);
+		return errno == ENOENT ? ODJ_OK : odj_commit_fail_errno(rc->site, errno, e->path, "open");
+	char *tmp = odj_commit_temp_name(rc->mem, leaf);
 	odj_result r = ODJ_OK;
-	if (commit_fault(rc->site->faults, "unlink staged") || unlinkat(pfd, tmp, 0) != 0) {
+	if (odj_commit_fault(rc->site->faults, "unlink staged") || unlinkat(pfd, tmp, 0) != 0) {
 		if (errno != ENOENT)
-			r = commit_fail_errno(rc->site, errno, e->path, "remove the staged copy of");
-	} else if (commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
-		r = commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
+			r = odj_commit_fail_errno(rc->site, errno, e->path, "remove the staged copy of");
+	} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
+		r = odj_commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
 	}
 	close(pfd);
 	return r;
@@ -66,21 +66,21 @@ static odj_result remove_new_dirs(struct recovery *rc)
 		if (pfd < 0) {
 			if (errno == ENOENT)
 				continue;
-			return commit_fail_errno(rc->site, errno, path, "open the parent of");
+			return odj_commit_fail_errno(rc->site, errno, path, "open the parent of");
 		}
 		int bad = 0;
-		if (commit_fault(rc->site->faults, "rmdir new dir") ||
+		if (odj_commit_fault(rc->site->faults, "rmdir new dir") ||
 		    unlinkat(pfd, leaf, AT_REMOVEDIR) != 0) {
 			/* Gone, not ours (a symlink), or holding others' files: leave it. */
 			if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST &&
 			    errno != ENOTDIR)
 				bad = errno;
-		} else if (commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
+		} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
 			bad = errno;
 		}
 		close(pfd);
 		if (bad)
-			return commit_fail_errno(rc->site, bad, path, "remove directory");
+			return odj_commit_fail_errno(rc->site, bad, path, "remove directory");
 	}
 	return ODJ_OK;
 }
@@ -92,7 +92,7 @@ static odj_result check_previous(struct recovery *rc, uint8_t ***copies)
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	*copies = talloc_zero_array(rc->mem, uint8_t *, rc->j.n_entries + 1);
 	if (*copies == NULL)
-		return commit_fail_errno(rc->site, ENOMEM, ODJ_COMMIT_PREVIOUS, "read");
+		return odj_commit_fail_errno(rc->site, ENOMEM, ODJ_COMMIT_PREVIOUS, "read");
 	for (size_t i = 0; i < rc->j.n_entries; i++) {
 		const struct commit_old *o = &rc->j.entries[i].old;
 		if (!o->present)
@@ -103,7 +103,7 @@ static odj_result check_previous(struct recovery *rc, uint8_t ***copies)
 		struct stat st;
 		snprintf(name, sizeof(name), "%zu", i);
 		if (prevfd < 0 ||
-		    commit_read_file(rc->mem, prevfd, name, PREVIOUS_MAX_BYTES, &data, &len, &st) != 0 ||
+		    odj_commit_read_file(rc->mem, prevfd, name, PREVIOUS_MAX_BYTES, &data, &len, &st) != 0 ||
 		    len != o->size || commit_crc32(data, len) != o->crc) {
 			if (prevfd >= 0)
 				close(prevfd);
@@ -132,29 +132,29 @@ static odj_result restore_one(struct recovery *rc, const struct commit_jentry *e
 	char *leaf;
 	int pfd = open_parent(rc, e->path, &leaf);
 	if (pfd < 0)
-		return commit_fail_errno(rc->site, errno, e->path, "open the directory of");
-	char *tmp = commit_temp_name(rc->mem, leaf);
+		return odj_commit_fail_errno(rc->site, errno, e->path, "open the directory of");
+	char *tmp = odj_commit_temp_name(rc->mem, leaf);
 	struct commit_faults *f = rc->site->faults;
 	odj_result r = ODJ_OK;
 	int fd = -1;
-	if ((commit_fault(f, "unlink staged") || unlinkat(pfd, tmp, 0) != 0) && errno != ENOENT)
+	if ((odj_commit_fault(f, "unlink staged") || unlinkat(pfd, tmp, 0) != 0) && errno != ENOENT)
 		goto fail;
-	if (commit_fault(f, "create restore") ||
+	if (odj_commit_fault(f, "create restore") ||
 	    (fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
-	    commit_fault(f, "chown restore") || fchown(fd, e->old.uid, e->old.gid) != 0 ||
-	    commit_fault(f, "chmod restore") || fchmod(fd, e->old.mode) != 0 ||
-	    commit_fault(f, "write restore") || commit_write_all(fd, data, e->old.size) != 0 ||
-	    commit_fault(f, "fsync restore") || fsync(fd) != 0)
+	    odj_commit_fault(f, "chown restore") || fchown(fd, e->old.uid, e->old.gid) != 0 ||
+	    odj_commit_fault(f, "chmod restore") || fchmod(fd, e->old.mode) != 0 ||
+	    odj_commit_fault(f, "write restore") || odj_commit_write_all(fd, data, e->old.size) != 0 ||
+	    odj_commit_fault(f, "fsync restore") || fsync(fd) != 0)
 		goto fail;
 	close(fd);
 	fd = -1;
-	if (commit_fault(f, "rename restore") || renameat(pfd, tmp, pfd, leaf) != 0 ||
-	    commit_fault(f, "fsync dir") || fsync(pfd) != 0)
+	if (odj_commit_fault(f, "rename restore") || renameat(pfd, tmp, pfd, leaf) != 0 ||
+	    odj_commit_fault(f, "fsync dir") || fsync(pfd) != 0)
 		goto fail;
 	close(pfd);
 	return ODJ_OK;
 fail:
-	r = commit_fail_errno(rc->site, errno, e->path, "restore the previous version of");
+	r = odj_commit_fail_errno(rc->site, errno, e->path, "restore the previous version of");
 	if (fd >= 0)
 		close(fd);
 	close(pfd);
@@ -166,13 +166,13 @@ static odj_result unlink_target(struct recovery *rc, const struct commit_jentry 
 	char *leaf;
 	int pfd = open_parent(rc, e->path, &leaf);
 	if (pfd < 0)
-		return errno == ENOENT ? ODJ_OK : commit_fail_errno(rc->site, errno, e->path, "open");
+		return errno == ENOENT ? ODJ_OK : odj_commit_fail_errno(rc->site, errno, e->path, "open");
 	odj_result r = ODJ_OK;
-	if (commit_fault(rc->site->faults, "unlink target") || unlinkat(pfd, leaf, 0) != 0) {
+	if (odj_commit_fault(rc->site->faults, "unlink target") || unlinkat(pfd, leaf, 0) != 0) {
 		if (errno != ENOENT)
-			r = commit_fail_errno(rc->site, errno, e->path, "remove");
-	} else if (commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
-		r = commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
+			r = odj_commit_fail_errno(rc->site, errno, e->path, "remove");
+	} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
+		r = odj_commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
 	}
 	close(pfd);
 	return r;
@@ -180,17 +180,17 @@ static odj_result unlink_target(struct recovery *rc, const struct commit_jentry 
 
 static odj_result append_record(struct recovery *rc, const char *payload)
 {
-	char *line = commit_journal_line(rc->mem, payload);
+	char *line = odj_commit_journal_line(rc->mem, payload);
 	int fd = openat(rc->site->statefd, ".journal", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	odj_result r = ODJ_OK;
 	if (line == NULL || fd < 0 ||
-	    commit_fault(rc->site->faults, "truncate journal") ||
+	    odj_commit_fault(rc->site->faults, "truncate journal") ||
 	    ftruncate(fd, (off_t)rc->j.valid_len) != 0 ||
 	    lseek(fd, (off_t)rc->j.valid_len, SEEK_SET) < 0 ||
-	    commit_fault(rc->site->faults, "write journal") ||
-	    commit_write_all(fd, line, strlen(line)) != 0 ||
-	    commit_fault(rc->site->faults, "fsync journal") || fsync(fd) != 0)
-		r = commit_fail_errno(rc->site, line ? errno : ENOMEM, ODJ_COMMIT_JOURNAL, "update");
+	    odj_commit_fault(rc->site->faults, "write journal") ||
+	    odj_commit_write_all(fd, line, strlen(line)) != 0 ||
+	    odj_commit_fault(rc->site->faults, "fsync journal") || fsync(fd) != 0)
+		r = odj_commit_fail_errno(rc->site, line ? errno : ENOMEM, ODJ_COMMIT_JOURNAL, "update");
 	if (fd >= 0)
 		close(fd);
 	return r;
@@ -228,15 +228,15 @@ static odj_result roll_forward(struct recovery *rc)
 			char *leaf;
 			int pfd = open_parent(rc, e->path, &leaf);
 			if (pfd < 0)
-				return commit_fail_errno(rc->site, errno, e->path, "open the directory of");
-			char *tmp = commit_temp_name(rc->mem, leaf);
+				return odj_commit_fail_errno(rc->site, errno, e->path, "open the directory of");
+			char *tmp = odj_commit_temp_name(rc->mem, leaf);
 			r = ODJ_OK;
-			if (commit_fault(rc->site->faults, "rename staged") ||
+			if (odj_commit_fault(rc->site->faults, "rename staged") ||
 			    renameat(pfd, tmp, pfd, leaf) != 0) {
 				if (errno != ENOENT)
-					r = commit_fail_errno(rc->site, errno, e->path, "finish");
-			} else if (commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
-				r = commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
+					r = odj_commit_fail_errno(rc->site, errno, e->path, "finish");
+			} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
+				r = odj_commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
 			}
 			close(pfd);
 		}
@@ -248,17 +248,17 @@ static odj_result roll_forward(struct recovery *rc)
 
 static odj_result finish(struct recovery *rc)
 {
-	odj_result r = commit_previous_wipe(rc->site);
+	odj_result r = odj_commit_previous_wipe(rc->site);
 	if (r != ODJ_OK)
 		return r;
-	if (commit_fault(rc->site->faults, "unlink journal") ||
+	if (odj_commit_fault(rc->site->faults, "unlink journal") ||
 	    (unlinkat(rc->site->statefd, ".journal", 0) != 0 && errno != ENOENT) ||
-	    commit_fault(rc->site->faults, "fsync state") || fsync(rc->site->statefd) != 0)
-		return commit_fail_errno(rc->site, errno, ODJ_COMMIT_JOURNAL, "remove");
+	    odj_commit_fault(rc->site->faults, "fsync state") || fsync(rc->site->statefd) != 0)
+		return odj_commit_fail_errno(rc->site, errno, ODJ_COMMIT_JOURNAL, "remove");
 	return ODJ_OK;
 }
 
-odj_result commit_recover_site(struct commit_site *site, bool *found)
+odj_result odj_commit_recover_site(struct commit_site *site, bool *found)
 {
 	struct recovery rc = {.site = site};
 	uint8_t *text = NULL;
@@ -272,20 +272,20 @@ odj_result commit_recover_site(struct commit_site *site, bool *found)
 		return ODJ_OK;
 	rc.mem = talloc_new(NULL);
 	if (rc.mem == NULL)
-		return commit_fail_errno(site, ENOMEM, ODJ_COMMIT_JOURNAL, "read");
-	if (commit_read_file(rc.mem, site->statefd, ".journal", JOURNAL_MAX_BYTES, &text, &len,
+		return odj_commit_fail_errno(site, ENOMEM, ODJ_COMMIT_JOURNAL, "read");
+	if (odj_commit_read_file(rc.mem, site->statefd, ".journal", JOURNAL_MAX_BYTES, &text, &len,
 			     &st) != 0) {
 		if (errno == ENOENT) {
 			/* No journal: previous versions can only be litter. */
-			r = commit_previous_wipe(site);
+			r = odj_commit_previous_wipe(site);
 			goto out;
 		}
-		r = commit_fail_errno(site, errno, ODJ_COMMIT_JOURNAL, "read");
+		r = odj_commit_fail_errno(site, errno, ODJ_COMMIT_JOURNAL, "read");
 		goto out;
 	}
 	if (found)
 		*found = true;
-	if (commit_journal_parse(rc.mem, (const char *)text, len, &rc.j, &why) != 0) {
+	if (odj_commit_journal_parse(rc.mem, (const char *)text, len, &rc.j, &why) != 0) {
 		odj_fail(site->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_DATA,
 			 "cannot recover the interrupted transaction: its journal is not valid");
 		odj_error_detail(site->ctx, "%s%s: %s", site->root, ODJ_COMMIT_JOURNAL,

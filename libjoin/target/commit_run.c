@@ -31,7 +31,7 @@ struct commit_faults *commit_tx_faults(struct odj_commit *tx)
 	return &tx->faults;
 }
 
-void commit_tx_set_resolve(struct odj_commit *tx, enum commit_resolve how)
+void odj_commit_tx_set_resolve(struct odj_commit *tx, enum commit_resolve how)
 {
 	tx->site.resolve = how;
 }
@@ -44,7 +44,7 @@ static bool list_has(const struct commit_jdir *dirs, size_t n, const char *path)
 	return false;
 }
 
-int commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir **dirs,
+int odj_commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir **dirs,
 		     size_t *n, const char **bad_path)
 {
 	*dirs = NULL;
@@ -60,7 +60,7 @@ int commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir 
 			continue; /* nothing to remove in a missing directory */
 		const char **missing = NULL;
 		size_t n_missing = 0;
-		if (commit_missing_dirs(mem, tx->site.rootfd, tx->site.resolve, want, &missing,
+		if (odj_commit_missing_dirs(mem, tx->site.rootfd, tx->site.resolve, want, &missing,
 					&n_missing) != 0) {
 			*bad_path = want;
 			return -1;
@@ -97,7 +97,7 @@ struct run {
 	size_t prepared_len;
 };
 
-#define FAULT(what) commit_fault(rn->f, what)
+#define FAULT(what) odj_commit_fault(rn->f, what)
 
 /* Checks targets: each a regular file or absent, no two the same file. */
 static odj_result check_targets(struct run *rn)
@@ -109,14 +109,14 @@ static odj_result check_targets(struct run *rn)
 		const char *leaf;
 	} *seen = talloc_zero_array(rn->mem, struct seen, tx->n_items + 1);
 	if (seen == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, "/", "plan");
+		return odj_commit_fail_errno(rn->site, ENOMEM, "/", "plan");
 	for (size_t i = 0; i < tx->n_items; i++) {
 		const struct commit_item *it = &tx->items[i];
-		int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+		int pfd = odj_commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
 		if (pfd < 0) {
 			if (errno == ENOENT)
 				continue;
-			return commit_fail_errno(rn->site, errno, it->dir, "open directory");
+			return odj_commit_fail_errno(rn->site, errno, it->dir, "open directory");
 		}
 		struct stat dst, st;
 		int rc = fstat(pfd, &dst);
@@ -124,7 +124,7 @@ static odj_result check_targets(struct run *rn)
 		int err = errno;
 		close(pfd);
 		if (rc != 0 || (lrc != 0 && err != ENOENT))
-			return commit_fail_errno(rn->site, rc != 0 ? errno : err, it->path, "look at");
+			return odj_commit_fail_errno(rn->site, rc != 0 ? errno : err, it->path, "look at");
 		if (lrc == 0 && !S_ISREG(st.st_mode)) {
 			odj_fail(rn->site->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_NAME,
 				 "%s%s is not a regular file; refusing to replace it",
@@ -149,11 +149,11 @@ static odj_result write_plan(struct run *rn)
 {
 	struct odj_commit *tx = rn->tx;
 	const char *bad = NULL;
-	if (commit_plan_dirs(rn->mem, tx, &rn->j.dirs, &rn->j.n_dirs, &bad) != 0)
-		return commit_fail_errno(rn->site, errno, bad, "create directory");
+	if (odj_commit_plan_dirs(rn->mem, tx, &rn->j.dirs, &rn->j.n_dirs, &bad) != 0)
+		return odj_commit_fail_errno(rn->site, errno, bad, "create directory");
 	rn->j.entries = talloc_zero_array(rn->mem, struct commit_jentry, tx->n_items + 1);
 	if (rn->j.entries == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
 	rn->j.n_entries = tx->n_items;
 	for (size_t i = 0; i < tx->n_items; i++) {
 		const struct commit_item *it = &tx->items[i];
@@ -161,18 +161,18 @@ static odj_result write_plan(struct run *rn)
 			.op = it->op, .path = it->path, .mode = it->mode, .uid = it->uid,
 			.gid = it->gid, .size = it->len, .crc = commit_crc32(it->data, it->len)};
 	}
-	char *text = commit_journal_plan_text(rn->mem, &rn->j);
+	char *text = odj_commit_journal_plan_text(rn->mem, &rn->j);
 	if (text == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
 	if (FAULT("create journal") ||
 	    (rn->jfd = openat(rn->site->statefd, ".journal",
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
-		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "create");
+		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "create");
 	rn->prepared_len = strlen(text);
-	if (FAULT("write plan") || commit_write_all(rn->jfd, text, rn->prepared_len) != 0 ||
+	if (FAULT("write plan") || odj_commit_write_all(rn->jfd, text, rn->prepared_len) != 0 ||
 	    FAULT("fsync journal") || fsync(rn->jfd) != 0 || FAULT("fsync state") ||
 	    fsync(rn->site->statefd) != 0)
-		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
+		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
 	return ODJ_OK;
 }
 
@@ -182,13 +182,13 @@ static odj_result make_dirs(struct run *rn)
 	    (rn->prevfd = openat(rn->site->statefd, ".previous",
 				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 	    fchmod(rn->prevfd, 0700) != 0 || FAULT("fsync state") || fsync(rn->site->statefd) != 0)
-		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "create");
+		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "create");
 	for (size_t i = 0; i < rn->j.n_dirs; i++) {
 		const struct commit_jdir *d = &rn->j.dirs[i];
 		char *parent, *leaf;
-		if (!commit_path_split(rn->mem, d->path, &parent, &leaf))
-			return commit_fail_errno(rn->site, ENOMEM, d->path, "create directory");
-		int pfd = commit_open_dir(rn->site->rootfd, parent, rn->site->resolve);
+		if (!odj_commit_path_split(rn->mem, d->path, &parent, &leaf))
+			return odj_commit_fail_errno(rn->site, ENOMEM, d->path, "create directory");
+		int pfd = odj_commit_open_dir(rn->site->rootfd, parent, rn->site->resolve);
 		int fd = -1, bad = 0;
 		if (pfd < 0 || FAULT("mkdir") || mkdirat(pfd, leaf, 0700) != 0 ||
 		    (fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
@@ -200,17 +200,17 @@ static odj_result make_dirs(struct run *rn)
 		if (pfd >= 0)
 			close(pfd);
 		if (bad)
-			return commit_fail_errno(rn->site, bad, d->path, "create directory");
+			return odj_commit_fail_errno(rn->site, bad, d->path, "create directory");
 	}
 	return ODJ_OK;
 }
 
 static odj_result stage_one(struct run *rn, const struct commit_item *it)
 {
-	int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+	int pfd = odj_commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
 	if (pfd < 0)
-		return commit_fail_errno(rn->site, errno, it->dir, "open directory");
-	char *tmp = commit_temp_name(rn->mem, it->leaf);
+		return odj_commit_fail_errno(rn->site, errno, it->dir, "open directory");
+	char *tmp = odj_commit_temp_name(rn->mem, it->leaf);
 	int fd = -1, bad = 0;
 	if (tmp == NULL)
 		bad = ENOMEM;
@@ -221,13 +221,13 @@ static odj_result stage_one(struct run *rn, const struct commit_item *it)
 			      0600)) < 0 ||
 		 FAULT("chown staged") || fchown(fd, it->uid, it->gid) != 0 ||
 		 FAULT("chmod staged") || fchmod(fd, it->mode) != 0 || FAULT("write staged") ||
-		 commit_write_all(fd, it->data, it->len) != 0 || FAULT("fsync staged") ||
+		 odj_commit_write_all(fd, it->data, it->len) != 0 || FAULT("fsync staged") ||
 		 fsync(fd) != 0)
 		bad = errno;
 	if (fd >= 0)
 		close(fd);
 	close(pfd);
-	return bad ? commit_fail_errno(rn->site, bad, it->path, "stage the new version of") : ODJ_OK;
+	return bad ? odj_commit_fail_errno(rn->site, bad, it->path, "stage the new version of") : ODJ_OK;
 }
 
 /* Copies the current file (if any) into .previous/<i> and records it. */
@@ -236,20 +236,20 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	const struct commit_item *it = &rn->tx->items[i];
 	struct commit_old *old = &rn->j.entries[i].old;
 	*old = (struct commit_old){.present = false};
-	int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+	int pfd = odj_commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
 	if (pfd < 0)
 		return errno == ENOENT && it->op == COMMIT_OP_DEL
 			       ? ODJ_OK
-			       : commit_fail_errno(rn->site, errno, it->dir, "open directory");
+			       : odj_commit_fail_errno(rn->site, errno, it->dir, "open directory");
 	uint8_t *data = NULL;
 	size_t len = 0;
 	struct stat st;
-	int rc = commit_read_file(rn->mem, pfd, it->leaf, FILE_MAX_BYTES, &data, &len, &st);
+	int rc = odj_commit_read_file(rn->mem, pfd, it->leaf, FILE_MAX_BYTES, &data, &len, &st);
 	int err = errno;
 	close(pfd);
 	if (rc != 0)
 		return err == ENOENT ? ODJ_OK
-				     : commit_fail_errno(rn->site, err, it->path, "keep the previous version of");
+				     : odj_commit_fail_errno(rn->site, err, it->path, "keep the previous version of");
 	*old = (struct commit_old){.present = true, .mode = st.st_mode & 07777,
 				   .uid = st.st_uid, .gid = st.st_gid, .size = len,
 				   .crc = commit_crc32(data, len)};
@@ -259,13 +259,13 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	if (FAULT("create previous") ||
 	    (fd = openat(rn->prevfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			 0600)) < 0 ||
-	    FAULT("write previous") || commit_write_all(fd, data, len) != 0 ||
+	    FAULT("write previous") || odj_commit_write_all(fd, data, len) != 0 ||
 	    FAULT("fsync previous") || fsync(fd) != 0)
 		bad = errno;
 	if (fd >= 0)
 		close(fd);
 	talloc_free(data);
-	return bad ? commit_fail_errno(rn->site, bad, it->path, "keep the previous version of") : ODJ_OK;
+	return bad ? odj_commit_fail_errno(rn->site, bad, it->path, "keep the previous version of") : ODJ_OK;
 }
 
 static odj_result prepare(struct run *rn)
@@ -279,13 +279,13 @@ static odj_result prepare(struct run *rn)
 	if (r != ODJ_OK)
 		return r;
 	if (FAULT("fsync previous dir") || fsync(rn->prevfd) != 0)
-		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "sync");
-	char *text = commit_journal_prepared_text(rn->mem, &rn->j);
+		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "sync");
+	char *text = odj_commit_journal_prepared_text(rn->mem, &rn->j);
 	if (text == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
-	if (FAULT("write prepared") || commit_write_all(rn->jfd, text, strlen(text)) != 0 ||
+		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	if (FAULT("write prepared") || odj_commit_write_all(rn->jfd, text, strlen(text)) != 0 ||
 	    FAULT("fsync journal") || fsync(rn->jfd) != 0)
-		return commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
+		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
 	rn->prepared_len += strlen(text);
 	return ODJ_OK;
 }
@@ -295,18 +295,18 @@ static odj_result switch_files(struct run *rn)
 	const char **synced = talloc_zero_array(rn->mem, const char *, rn->tx->n_items + 1);
 	size_t n_synced = 0;
 	if (synced == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, "/", "rename");
+		return odj_commit_fail_errno(rn->site, ENOMEM, "/", "rename");
 	for (size_t i = 0; i < rn->tx->n_items; i++) {
 		const struct commit_item *it = &rn->tx->items[i];
 		if (it->op == COMMIT_OP_DEL && !rn->j.entries[i].old.present)
 			continue;
-		int pfd = commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
+		int pfd = odj_commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
 		int bad = 0;
 		if (pfd < 0)
 			bad = errno;
 		else if (it->op == COMMIT_OP_PUT &&
 			 (FAULT("rename") ||
-			  renameat(pfd, commit_temp_name(rn->mem, it->leaf), pfd, it->leaf) != 0))
+			  renameat(pfd, odj_commit_temp_name(rn->mem, it->leaf), pfd, it->leaf) != 0))
 			bad = errno;
 		else if (it->op == COMMIT_OP_DEL &&
 			 (FAULT("unlink removed") || unlinkat(pfd, it->leaf, 0) != 0))
@@ -314,7 +314,7 @@ static odj_result switch_files(struct run *rn)
 		if (pfd >= 0)
 			close(pfd);
 		if (bad)
-			return commit_fail_errno(rn->site, bad, it->path,
+			return odj_commit_fail_errno(rn->site, bad, it->path,
 						 it->op == COMMIT_OP_PUT ? "replace" : "remove");
 	}
 	/* One fsync per directory, after all renames. */
@@ -326,7 +326,7 @@ static odj_result switch_files(struct run *rn)
 		if (done)
 			continue;
 		synced[n_synced++] = dir;
-		int pfd = commit_open_dir(rn->site->rootfd, dir, rn->site->resolve);
+		int pfd = odj_commit_open_dir(rn->site->rootfd, dir, rn->site->resolve);
 		if (pfd < 0 && errno == ENOENT && rn->tx->items[i].op == COMMIT_OP_DEL)
 			continue;
 		int bad = 0;
@@ -335,17 +335,17 @@ static odj_result switch_files(struct run *rn)
 		if (pfd >= 0)
 			close(pfd);
 		if (bad)
-			return commit_fail_errno(rn->site, bad, dir, "sync directory");
+			return odj_commit_fail_errno(rn->site, bad, dir, "sync directory");
 	}
 	return ODJ_OK;
 }
 
 static odj_result mark_committed(struct run *rn)
 {
-	char *line = commit_journal_line(rn->mem, "committed");
+	char *line = odj_commit_journal_line(rn->mem, "committed");
 	if (line == NULL)
-		return commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
-	if (FAULT("write committed") || commit_write_all(rn->jfd, line, strlen(line)) != 0 ||
+		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	if (FAULT("write committed") || odj_commit_write_all(rn->jfd, line, strlen(line)) != 0 ||
 	    FAULT("fsync committed") || fsync(rn->jfd) != 0) {
 		int err = errno;
 		/*
@@ -357,7 +357,7 @@ static odj_result mark_committed(struct run *rn)
 			close(rn->jfd);
 			rn->jfd = -2; /* cannot tell: leave it to the next recovery */
 		}
-		return commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "commit");
+		return odj_commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "commit");
 	}
 	return ODJ_OK;
 }
@@ -367,11 +367,11 @@ static odj_result clean_up(struct run *rn)
 	if (rn->prevfd >= 0)
 		close(rn->prevfd);
 	rn->prevfd = -1;
-	odj_result r = commit_previous_wipe(rn->site);
+	odj_result r = odj_commit_previous_wipe(rn->site);
 	if (r == ODJ_OK &&
 	    (FAULT("unlink journal") || unlinkat(rn->site->statefd, ".journal", 0) != 0 ||
 	     FAULT("fsync state") || fsync(rn->site->statefd) != 0))
-		r = commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "remove");
+		r = odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "remove");
 	return r;
 }
 
@@ -392,7 +392,7 @@ static odj_result abort_run(struct run *rn, odj_result failed)
 	}
 	struct odj_error first = *odj_error_get(rn->site->ctx);
 	char *msg = talloc_strdup(rn->mem, first.message ? first.message : "");
-	if (commit_recover_site(rn->site, NULL) != ODJ_OK) {
+	if (odj_commit_recover_site(rn->site, NULL) != ODJ_OK) {
 		odj_error_detail(rn->site->ctx, "while undoing a failed transaction: %s", msg);
 		odj_error_advice(rn->site->ctx,
 				 "the next odj-apply retries the rollback before anything else");
@@ -413,9 +413,9 @@ odj_result odj_commit_run(struct odj_commit *tx)
 	if (rn.mem == NULL)
 		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
-	odj_result r = commit_site_open(&tx->site, true);
+	odj_result r = odj_commit_site_open(&tx->site, true);
 	if (r == ODJ_OK)
-		r = commit_recover_site(&tx->site, NULL);
+		r = odj_commit_recover_site(&tx->site, NULL);
 	if (r == ODJ_OK)
 		r = check_targets(&rn);
 	if (r != ODJ_OK)
@@ -449,7 +449,7 @@ out:
 		close(rn.prevfd);
 	if (rn.jfd >= 0)
 		close(rn.jfd);
-	commit_site_close(&tx->site);
+	odj_commit_site_close(&tx->site);
 	talloc_free(rn.mem);
 	return r;
 }

@@ -37,16 +37,16 @@ struct odj_commit {
  * modes (explicit ones from odj_commit_mkdir, ODJ_COMMIT_DIR_MODE else).
  * Returns 0, or -1 with errno and *bad_path set.
  */
-int commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir **dirs,
+int odj_commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_jdir **dirs,
 		     size_t *n, const char **bad_path);
 
 /* Recovery of the journal below root with the given resolution and fault points. */
-odj_result commit_recover_root(struct odj_ctx *ctx, const char *root, enum commit_resolve how,
+odj_result odj_commit_recover_root(struct odj_ctx *ctx, const char *root, enum commit_resolve how,
 			       struct commit_faults *faults, bool *found);
 
 /* The transaction's fault counter (test builds count steps with it). */
 struct commit_faults *commit_tx_faults(struct odj_commit *tx);
 /* Forces the O_NOFOLLOW walk instead of openat2 (tests of the fallback). */
-void commit_tx_set_resolve(struct odj_commit *tx, enum commit_resolve how);
+void odj_commit_tx_set_resolve(struct odj_commit *tx, enum commit_resolve how);
 
 #endif

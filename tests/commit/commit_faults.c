@@ -98,7 +98,7 @@ static struct odj_commit *build_tx(TALLOC_CTX *mem, struct odj_ctx *ctx, const c
 	snprintf(hosts, sizeof(hosts), "%s192.0.2.10\tclient1.odj.test client1\n", old_hosts);
 	struct odj_commit *tx = odj_commit_begin(mem, ctx, root);
 	if (tx != NULL)
-		commit_tx_set_resolve(tx, resolve_how);
+		odj_commit_tx_set_resolve(tx, resolve_how);
 	struct odj_secret *keytab = odj_secret_dup(mem, new_keytab, sizeof(new_keytab));
 	if (tx == NULL || keytab == NULL ||
 	    odj_commit_mkdir(tx, "/etc/sssd", 0711) != ODJ_OK ||
@@ -255,8 +255,8 @@ static enum child_outcome run_child(const char *root, bool recover, long k, cons
 		odj_result r;
 		struct commit_faults *f = &faults;
 		if (recover) {
-			commit_faults_init(&faults);
-			r = commit_recover_root(ctx, root, resolve_how, &faults, NULL);
+			odj_commit_faults_init(&faults);
+			r = odj_commit_recover_root(ctx, root, resolve_how, &faults, NULL);
 		} else {
 			struct odj_commit *tx = build_tx(mem, ctx, root);
 			f = commit_tx_faults(tx);
@@ -300,7 +300,7 @@ static void recover_clean(TALLOC_CTX *mem, const char *root)
 {
 	struct odj_ctx *ctx = odj_ctx_new(mem);
 	struct commit_faults none = {0};
-	if (commit_recover_root(ctx, root, resolve_how, &none, NULL) != ODJ_OK) {
+	if (odj_commit_recover_root(ctx, root, resolve_how, &none, NULL) != ODJ_OK) {
 		fprintf(stderr, "recovery failed: %s\n", odj_error_format(mem, ctx));
 		exit(1);
 	}

@@ -177,7 +177,7 @@ static void absolute_symlink_stays_inside_root(enum commit_resolve how, struct f
 	}
 	assert_int_equal(mkdir(inside, 0755), 0);
 	struct odj_commit *tx = odj_commit_begin(f->mem, f->ctx, f->root);
-	commit_tx_set_resolve(tx, how);
+	odj_commit_tx_set_resolve(tx, how);
 	assert_int_equal(odj_commit_put(tx, "/etc/krb5.conf", "inside\n", 7, 0644, getuid(),
 					getgid()),
 			 ODJ_OK);
@@ -208,7 +208,7 @@ static void dotdot_symlink_clamped(void **state)
 	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++) {
 		int rootfd = open(f->root, O_RDONLY | O_DIRECTORY);
 		int realfd = open(at(f, "/real"), O_RDONLY | O_DIRECTORY);
-		int fd = commit_open_dir(rootfd, "/etc/up", (enum commit_resolve)how);
+		int fd = odj_commit_open_dir(rootfd, "/etc/up", (enum commit_resolve)how);
 		struct stat a, b;
 		assert_true(fd >= 0);
 		assert_int_equal(fstat(fd, &a), 0);
@@ -274,13 +274,13 @@ static void lock_refuses_a_second_transaction(void **state)
 static void errno_maps_to_win32(void **state)
 {
 	(void)state;
-	assert_int_equal(commit_errno_status(ENOSPC), ODJ_ERROR_DISK_FULL);
-	assert_int_equal(commit_errno_status(EDQUOT), ODJ_ERROR_DISK_FULL);
-	assert_int_equal(commit_errno_status(EIO), ODJ_ERROR_WRITE_FAULT);
-	assert_int_equal(commit_errno_status(EACCES), ODJ_ERROR_ACCESS_DENIED);
-	assert_int_equal(commit_errno_status(EROFS), ODJ_ERROR_ACCESS_DENIED);
-	assert_int_equal(commit_errno_status(ENOENT), ODJ_ERROR_FILE_NOT_FOUND);
-	assert_int_equal(commit_errno_status(ELOOP), ODJ_ERROR_INVALID_NAME);
+	assert_int_equal(odj_commit_errno_status(ENOSPC), ODJ_ERROR_DISK_FULL);
+	assert_int_equal(odj_commit_errno_status(EDQUOT), ODJ_ERROR_DISK_FULL);
+	assert_int_equal(odj_commit_errno_status(EIO), ODJ_ERROR_WRITE_FAULT);
+	assert_int_equal(odj_commit_errno_status(EACCES), ODJ_ERROR_ACCESS_DENIED);
+	assert_int_equal(odj_commit_errno_status(EROFS), ODJ_ERROR_ACCESS_DENIED);
+	assert_int_equal(odj_commit_errno_status(ENOENT), ODJ_ERROR_FILE_NOT_FOUND);
+	assert_int_equal(odj_commit_errno_status(ELOOP), ODJ_ERROR_INVALID_NAME);
 }
 
 /* ---- journal ---- */
@@ -316,7 +316,7 @@ static void journal_states_and_torn_tail(void **state)
 	struct commit_journal j;
 	char *why;
 	char *t = journal(f->mem, prepared_journal, 8);
-	assert_int_equal(commit_journal_parse(f->mem, t, strlen(t), &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, t, strlen(t), &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_PREPARED);
 	assert_int_equal(j.n_dirs, 1);
 	assert_int_equal(j.dirs[0].mode, 0711);
@@ -331,22 +331,22 @@ static void journal_states_and_torn_tail(void **state)
 	/* A torn "committed" (no newline) and a damaged one do not count. */
 	char *torn = talloc_asprintf(f->mem, "%s%s", t, line(f->mem, "committed"));
 	torn[strlen(torn) - 1] = '\0';
-	assert_int_equal(commit_journal_parse(f->mem, torn, strlen(torn), &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, torn, strlen(torn), &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_PREPARED);
 	assert_int_equal(j.valid_len, strlen(t));
 	char *bad = talloc_asprintf(f->mem, "%s%s", t, line(f->mem, "committed"));
 	bad[strlen(t) + 9] = 'C';
-	assert_int_equal(commit_journal_parse(f->mem, bad, strlen(bad), &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, bad, strlen(bad), &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_PREPARED);
 	char *done = talloc_asprintf(f->mem, "%s%s", t, line(f->mem, "committed"));
-	assert_int_equal(commit_journal_parse(f->mem, done, strlen(done), &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, done, strlen(done), &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_COMMITTED);
 
 	/* Without plan-end the plan never became durable. */
 	char *partial = journal(f->mem, prepared_journal, 3);
-	assert_int_equal(commit_journal_parse(f->mem, partial, strlen(partial), &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, partial, strlen(partial), &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_NONE);
-	assert_int_equal(commit_journal_parse(f->mem, "", 0, &j, &why), 0);
+	assert_int_equal(odj_commit_journal_parse(f->mem, "", 0, &j, &why), 0);
 	assert_int_equal(j.state, COMMIT_J_NONE);
 }
 
@@ -367,7 +367,7 @@ static void journal_contradictions_refused(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t n = cases[i][1] == NULL ? 1 : cases[i][2] == NULL ? 2 : 3;
 		char *t = journal(f->mem, cases[i], n);
-		assert_int_equal(commit_journal_parse(f->mem, t, strlen(t), &j, &why), -1);
+		assert_int_equal(odj_commit_journal_parse(f->mem, t, strlen(t), &j, &why), -1);
 		assert_non_null(why);
 	}
 }

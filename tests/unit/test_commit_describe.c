@@ -21,7 +21,7 @@ static char *diff_of(TALLOC_CTX *mem, const char *old, const char *new_text, uns
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	assert_true(commit_diff(mem, out, "/etc/f", old, old ? strlen(old) : 0, new_text,
+	assert_true(odj_commit_diff(mem, out, "/etc/f", old, old ? strlen(old) : 0, new_text,
 				strlen(new_text), ctx));
 	fclose(out);
 	char *s = talloc_strdup(mem, buf);
