@@ -154,6 +154,65 @@ static odj_result set_tls(struct odj_ldap *c, const struct odj_ldap_options *o)
 	return ODJ_OK;
 }
 
+/* Opens the pinned connection (and TLS) on c->ld; on failure the error is on ctx. */
+static odj_result open_connection(struct odj_ldap *c, const struct odj_ldap_options *o)
+{
+	struct odj_ctx *ctx = c->ctx;
+	uint16_t port = o->ldaps ? 636 : 389;
+	odj_doing(ctx, "connecting to %s at %s", c->uri, o->dc_address);
+	int fd = connect_pinned(ctx, o, port);
+	if (fd < 0)
+		return odj_error_get(ctx)->result;
+	int rc = ldap_init_fd(fd, ODJ_LDAP_PROTO_TCP, c->uri, &c->ld);
+	if (rc != LDAP_SUCCESS) {
+		close(fd);
+		c->ld = NULL;
+		return odj_ldap_fail(c, rc, "cannot set up LDAP on the connection to %s", c->uri);
+	}
+	int v3 = LDAP_VERSION3;
+	struct timeval tv = {o->op_timeout_ms / 1000, (o->op_timeout_ms % 1000) * 1000};
+	ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+	ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
+	ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	return o->ldaps ? set_tls(c, o) : ODJ_OK;
+}
+
+/*
+ * The SASL GSSAPI bind with the session's tickets.  sealed: require a
+ * GSSAPI layer of at least MIN_SEALED_SSF; otherwise (inside TLS) no layer,
+ * with the GSSAPI exchange bound to the TLS channel.  Returns the LDAP code.
+ */
+static int bind_gssapi(struct odj_ldap *c, struct odj_krb *krb, bool sealed)
+{
+	char props[32];
+	if (sealed) {
+		snprintf(props, sizeof(props), "minssf=%d", MIN_SEALED_SSF);
+	} else {
+		int cb = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
+		snprintf(props, sizeof(props), "maxssf=0");
+		ldap_set_option(c->ld, LDAP_OPT_X_SASL_CBINDING, &cb);
+	}
+	ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, props);
+	/*
+	 * The tickets fetched over odj's transport, so GSSAPI needs no KDC:
+	 * point this thread's GSSAPI at odj's MEMORY ccache for the bind only.
+	 * (LDAP_OPT_X_SASL_GSS_CREDS needs a SASL context that exists only
+	 * inside the bind call.)
+	 */
+	OM_uint32 minor;
+	const char *prev = NULL;
+	if (GSS_ERROR(gss_krb5_ccache_name(&minor, odj_krb_ccache_name(krb), &prev)))
+		return LDAP_LOCAL_ERROR;
+	char *restore = prev ? talloc_strdup(c, prev) : NULL;
+	int rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
+					      sasl_defaults, NULL);
+	gss_krb5_ccache_name(&minor, restore, NULL);
+	talloc_free(restore);
+	return rc;
+}
+
 odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_ldap_options *o,
 			    struct odj_krb *krb, struct odj_ldap **out)
 {
@@ -167,70 +226,23 @@ odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct o
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	c->ctx = ctx;
 	talloc_set_destructor(c, ldap_destructor);
-	uint16_t port = o->ldaps ? 636 : 389;
 	c->uri = o->ldaps ? talloc_asprintf(c, "ldaps://%s", o->dc_host)
 			  : talloc_asprintf(c, "ldap://%s", o->dc_host);
-	odj_doing(ctx, "connecting to %s at %s", c->uri, o->dc_address);
-
-	int fd = connect_pinned(ctx, o, port);
-	if (fd < 0) {
-		talloc_free(c);
-		return odj_error_get(ctx)->result;
-	}
-	int rc = ldap_init_fd(fd, ODJ_LDAP_PROTO_TCP, c->uri, &c->ld);
-	if (rc != LDAP_SUCCESS) {
-		close(fd);
-		odj_ldap_fail(c, rc, "cannot set up LDAP on the connection to %s", c->uri);
-		talloc_free(c);
-		return odj_error_get(ctx)->result;
-	}
-	int v3 = LDAP_VERSION3;
-	struct timeval tv = {o->op_timeout_ms / 1000, (o->op_timeout_ms % 1000) * 1000};
-	ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-	ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-	ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
-	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
-	ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-
-	odj_result r = ODJ_OK;
-	if (o->ldaps)
-		r = set_tls(c, o);
+	odj_result r = open_connection(c, o);
 	if (r != ODJ_OK) {
 		talloc_free(c);
 		return r;
 	}
-
-	if (o->ldaps) {
-		/* TLS is the layer; bind GSSAPI to this TLS channel. */
-		int cb = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
-		ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, "maxssf=0");
-		ldap_set_option(c->ld, LDAP_OPT_X_SASL_CBINDING, &cb);
-	} else {
-		char props[32];
-		snprintf(props, sizeof(props), "minssf=%d", MIN_SEALED_SSF);
-		ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, props);
-	}
 	odj_doing(ctx, "binding to %s with SASL GSSAPI as %s", c->uri, odj_krb_client(krb));
-	/*
-	 * The tickets fetched over odj's transport, so GSSAPI needs no KDC:
-	 * point this thread's GSSAPI at odj's MEMORY ccache for the bind only.
-	 * (LDAP_OPT_X_SASL_GSS_CREDS needs a SASL context that exists only
-	 * inside the bind call.)
-	 */
-	OM_uint32 minor;
-	const char *prev = NULL;
-	if (GSS_ERROR(gss_krb5_ccache_name(&minor, odj_krb_ccache_name(krb), &prev))) {
-		talloc_free(c);
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-				"cannot hand the Kerberos tickets to GSSAPI (minor %u)", minor);
-	}
-	char *restore = prev ? talloc_strdup(c, prev) : NULL;
-	rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
-					  sasl_defaults, NULL);
-	gss_krb5_ccache_name(&minor, restore, NULL);
-	talloc_free(restore);
+	int rc = bind_gssapi(c, krb, !o->ldaps);
 	if (rc != LDAP_SUCCESS) {
 		r = odj_ldap_fail(c, rc, "the SASL GSSAPI bind to %s failed", c->uri);
+		if (o->ldaps && rc == LDAP_STRONG_AUTH_REQUIRED)
+			/* Samba before 4.19-ish: SASL inside TLS only with this setting */
+			odj_error_advice(ctx, "The DC refuses SASL GSSAPI without a layer inside TLS. On a "
+					      "Samba DC set 'ldap server require strong auth = "
+					      "allow_sasl_over_tls', or leave out --ldaps (GSSAPI sealing "
+					      "on ldap://).");
 		talloc_free(c);
 		return r;
 	}
