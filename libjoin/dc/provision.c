@@ -303,15 +303,8 @@ odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct od
 	req->out.dns_host_name = jr.out.dns_host_name;
 	req->out.enctypes = jr.out.enctypes;
 
-	struct odj_session_params sp;
-	memset(&sp, 0, sizeof(sp));
-	sp.domain = jr.out.domain;
-	sp.dc = jr.out.dc;
-	sp.account = jr.out.sam_account_name;
-	sp.creds = req->in.creds;
-	sp.ldaps = req->in.ldaps;
-	sp.ca_file = req->in.ca_file;
-	sp.deadlines = req->in.deadlines;
+	struct odj_session_params sp = odj_session_params_for(&jr, &req->in.creds, req->in.ldaps,
+							      req->in.ca_file, &req->in.deadlines);
 	struct odj_dc_session *s = NULL;
 	r = odj_dc_session_open(ctx, mem, &sp, &s);
 	if (s != NULL) {

@@ -22,6 +22,22 @@ void odj_deadlines_default(struct odj_deadlines *d)
 		d->ldap_ms = 30000;
 }
 
+struct odj_session_params odj_session_params_for(const struct odj_join_request *jr,
+						 const struct odj_credentials *creds, bool ldaps,
+						 const char *ca_file, const struct odj_deadlines *d)
+{
+	struct odj_session_params sp = {
+		.domain = jr->out.domain,
+		.dc = jr->out.dc,
+		.account = jr->out.sam_account_name,
+		.creds = *creds,
+		.ldaps = ldaps,
+		.ca_file = ca_file,
+		.deadlines = *d,
+	};
+	return sp;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;

@@ -6,6 +6,7 @@
 #ifndef ODJ_DC_SESSION_H
 #define ODJ_DC_SESSION_H
 
+#include <odj/join.h>
 #include <odj/locate.h>
 #include <odj/prepare.h>
 
@@ -33,6 +34,11 @@ struct odj_dc_session {
 	struct odj_domain_facts *facts;
 	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
 };
+
+/* The parameters for the DC and account a validated join request names. */
+struct odj_session_params odj_session_params_for(const struct odj_join_request *jr,
+						 const struct odj_credentials *creds, bool ldaps,
+						 const char *ca_file, const struct odj_deadlines *d);
 
 /* Fills in the default deadlines where d has 0. */
 void odj_deadlines_default(struct odj_deadlines *d);
