@@ -303,6 +303,51 @@ static void tampered_part_is_dropped_unless_strict(void **state)
 	talloc_free(mem);
 }
 
+/* Whatever happens inside the part's stream, the blob decodes: at worst without the part. */
+static void no_damage_inside_the_part_fails_the_blob(void **state)
+{
+	(void)state;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct odj_ctx *ctx = odj_ctx_new(mem);
+	size_t len;
+	uint32_t slen;
+	const uint8_t *orig = vec_file(mem, VEC ".bin", &len);
+	size_t at = linux_stream_at(orig, len, &slen);
+	uint8_t *b = talloc_memdup(mem, orig, len);
+	struct odj_blob_decode_options strict = ODJ_BLOB_DECODE_OPTIONS_INIT;
+	strict.strict_linux_part = true;
+	size_t dropped = 0, kept = 0;
+	for (size_t i = at; i < at + slen; i++) {
+		for (unsigned v = 0; v < 256; v++) {
+			if (v == orig[i])
+				continue;
+			b[i] = (uint8_t)v;
+			TALLOC_CTX *tmp = talloc_new(mem);
+			struct odj_provision *prov, *s = NULL;
+			if (odj_blob_decode(ctx, tmp, b, len, &prov) != ODJ_OK)
+				fail_msg("byte %zu = 0x%02x: %s", i - at, v, odj_error_format(tmp, ctx));
+			assert_int_equal(odj_provision_joinprov3(prov)->rid, 1105);
+			if (odj_provision_linux_part(prov) == NULL) {
+				/* Dropped: with a warning, and strict decoding refuses it. */
+				assert_true(prov->nwarnings >= 1);
+				assert_int_equal(odj_blob_decode_opts(ctx, tmp, b, len, &strict, &s),
+						 ODJ_E_INPUT);
+				assert_null(s);
+				odj_error_clear(ctx);
+				dropped++;
+			} else {
+				kept++;
+			}
+			talloc_free(tmp);
+		}
+		b[i] = orig[i];
+	}
+	print_message("%u offsets x 255 values in the Linux part: %zu decoded with it, %zu without\n",
+		      slen, kept, dropped);
+	assert_true(kept > 0 && dropped > 0);
+	talloc_free(mem);
+}
+
 static void built_model_round_trip(void **state)
 {
 	(void)state;
@@ -346,6 +391,7 @@ int main(void)
 		cmocka_unit_test(encoder_leaves_it_out),
 		cmocka_unit_test(newer_version_still_decodes),
 		cmocka_unit_test(tampered_part_is_dropped_unless_strict),
+		cmocka_unit_test(no_damage_inside_the_part_fails_the_blob),
 		cmocka_unit_test(built_model_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
