@@ -50,10 +50,13 @@ static char *options_string(TALLOC_CTX *mem, uint32_t options)
 	return s;
 }
 
+/* A known part type that was not decoded was damaged and dropped (odj's Linux part). */
 static const char *part_name(const struct odj_part *part)
 {
 	const char *n = odj_part_kind_name(part->kind);
-	return n ? n : "UNKNOWN";
+	if (n != NULL)
+		return n;
+	return odj_part_kind_name(odj_part_kind_of(&part->type)) ? "DAMAGED" : "UNKNOWN";
 }
 
 static const char *or_none(const char *s)
@@ -145,7 +148,7 @@ static void print_part(TALLOC_CTX *mem, uint32_t i, const struct odj_part *part)
 		print_linux_part(mem, part->u.linux_part);
 		break;
 	case ODJ_PART_UNKNOWN:
-		printf(": not decoded\n");
+		printf(": not decoded%s\n", odj_part_kind_of(&part->type) ? " (see the warning)" : "");
 		break;
 	}
 }
