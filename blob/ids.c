@@ -21,6 +21,9 @@ const struct odj_guid odj_guid_cert_provider = {
 const struct odj_guid odj_guid_policy_provider = {
 	0x68fb602a, 0x0c09, 0x48ce, {0xb7, 0x5f, 0x07, 0xb7, 0xbd, 0x58, 0xf7, 0xec}};
 
+const struct odj_guid odj_guid_linux_provider = {
+	0xee3c23a1, 0xbbbe, 0x4990, {0x91, 0x3a, 0xf2, 0x71, 0xf2, 0xe2, 0x41, 0x90}};
+
 const char *odj_part_kind_name(enum odj_part_kind kind)
 {
 	switch (kind) {
@@ -30,6 +33,7 @@ const char *odj_part_kind_name(enum odj_part_kind kind)
 	case ODJ_PART_JOIN_PROVIDER4: return "JOIN_PROVIDER4";
 	case ODJ_PART_CERT: return "CERT_PROVIDER";
 	case ODJ_PART_POLICY: return "POLICY_PROVIDER";
+	case ODJ_PART_LINUX: return "ODJ_LINUX_PROVIDER";
 	case ODJ_PART_UNKNOWN: break;
 	}
 	return NULL;

@@ -80,6 +80,15 @@ odj_result odj_ndr_pull_guid(struct odj_ndr_pull *p, struct odj_guid *g)
 	return ODJ_OK;
 }
 
+odj_result odj_ndr_pull_filetime(struct odj_ndr_pull *p, uint64_t *v)
+{
+	uint32_t low, high;
+	NDR_CHECK(odj_ndr_pull_u32(p, &low));
+	NDR_CHECK(odj_ndr_pull_u32(p, &high));
+	*v = (uint64_t)high << 32 | low;
+	return ODJ_OK;
+}
+
 odj_result odj_ndr_check_count(struct odj_ndr_pull *p, uint32_t count, uint32_t ref, const char *field)
 {
 	if (count > ODJ_BLOB_MAX_ITEMS)
@@ -122,8 +131,8 @@ static odj_result pull_string_units(struct odj_ndr_pull *p, const char *field, c
 	if (actual == 0)
 		return odj_ndr_pull_fail(p, "%s: string without its terminating NUL", field);
 	if (actual > ODJ_BLOB_MAX_STRING / 2)
-		return odj_ndr_pull_fail(p, "%s: string of %u units, more than the limit of %u", field,
-				     actual, ODJ_BLOB_MAX_STRING / 2);
+		return odj_ndr_pull_fail(p, "%s: string of %zu bytes, more than the limit of %u bytes",
+				     field, (size_t)actual * 2, ODJ_BLOB_MAX_STRING);
 	const uint8_t *b;
 	NDR_CHECK(odj_ndr_pull_raw(p, (size_t)actual * 2, &b));
 	if (b[2 * (actual - 1)] != 0 || b[2 * (actual - 1) + 1] != 0)
@@ -193,6 +202,9 @@ odj_result odj_ndr_pull_ustring_deferred(struct odj_ndr_pull *p, TALLOC_CTX *mem
 	if (w->length % 2 != 0 || w->length > w->maximum_length)
 		return odj_ndr_pull_fail(p, "%s: Length %u / MaximumLength %u are not valid", field,
 				     w->length, w->maximum_length);
+	if (w->length > ODJ_BLOB_MAX_STRING)
+		return odj_ndr_pull_fail(p, "%s: string of %u bytes, more than the limit of %u bytes",
+				     field, w->length, ODJ_BLOB_MAX_STRING);
 	if (w->ref == 0)
 		return w->length == 0 ? ODJ_OK
 				      : odj_ndr_pull_fail(p, "%s: Length %u with a NULL buffer", field,
@@ -287,6 +299,7 @@ odj_result odj_ndr_pull_stream_begin(struct odj_ctx *ctx, const struct odj_ndr_p
 		.depth = parent ? parent->depth + 1 : 1,
 		.what = what,
 		.warn_to = parent ? parent->warn_to : NULL,
+		.strict_linux_part = parent ? parent->strict_linux_part : false,
 	};
 	if (child->depth > ODJ_BLOB_MAX_DEPTH)
 		return odj_ndr_pull_fail(child, "streams nested deeper than %u", ODJ_BLOB_MAX_DEPTH);
@@ -446,6 +459,12 @@ odj_result odj_ndr_push_guid(struct odj_ndr_push *p, const struct odj_guid *g)
 	NDR_CHECK(odj_ndr_push_u16(p, g->d2));
 	NDR_CHECK(odj_ndr_push_u16(p, g->d3));
 	return odj_ndr_push_raw(p, g->d4, 8);
+}
+
+odj_result odj_ndr_push_filetime(struct odj_ndr_push *p, uint64_t v)
+{
+	NDR_CHECK(odj_ndr_push_u32(p, (uint32_t)v));
+	return odj_ndr_push_u32(p, (uint32_t)(v >> 32));
 }
 
 odj_result odj_ndr_push_ref(struct odj_ndr_push *p, bool present)
@@ -615,6 +634,7 @@ odj_result odj_ndr_push_nested(struct odj_ndr_push *parent, ndr_stream_push_fn f
 		return odj_ndr_push_fail(parent, "streams nested deeper than %u", ODJ_BLOB_MAX_DEPTH);
 	struct odj_ndr_push child;
 	NDR_CHECK(odj_ndr_push_init(&child, parent->ctx, parent->mem, parent->style, parent->depth + 1));
+	child.omit_linux_part = parent->omit_linux_part;
 	NDR_CHECK(odj_ndr_push_stream_begin(&child));
 	NDR_CHECK(fn(&child, obj));
 	NDR_CHECK(odj_ndr_push_stream_end(&child));

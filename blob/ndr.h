@@ -37,6 +37,7 @@ struct odj_ndr_pull {
 	const char *what;    /* the structure being read (messages) */
 	uint32_t top_ref;    /* the stream's top-level referent */
 	struct odj_provision *warn_to; /* where remarks go (may be NULL) */
+	bool strict_linux_part;        /* a damaged Linux part fails the blob */
 };
 
 struct odj_ndr_push {
@@ -48,6 +49,7 @@ struct odj_ndr_push {
 	uint32_t next_ref;
 	enum odj_referent_style style;
 	unsigned depth;
+	bool omit_linux_part;
 };
 
 /* ---- reading ---- */
@@ -59,6 +61,8 @@ odj_result odj_ndr_pull_align(struct odj_ndr_pull *p, size_t n);
 odj_result odj_ndr_pull_u16(struct odj_ndr_pull *p, uint16_t *v);
 odj_result odj_ndr_pull_u32(struct odj_ndr_pull *p, uint32_t *v);
 odj_result odj_ndr_pull_guid(struct odj_ndr_pull *p, struct odj_guid *g);
+/* A FILETIME {dwLowDateTime, dwHighDateTime}: two aligned uint32. */
+odj_result odj_ndr_pull_filetime(struct odj_ndr_pull *p, uint64_t *v);
 /* n raw bytes, no alignment; *bytes points into the stream. */
 odj_result odj_ndr_pull_raw(struct odj_ndr_pull *p, size_t n, const uint8_t **bytes);
 
@@ -130,6 +134,7 @@ odj_result odj_ndr_push_align(struct odj_ndr_push *p, size_t n);
 odj_result odj_ndr_push_u16(struct odj_ndr_push *p, uint16_t v);
 odj_result odj_ndr_push_u32(struct odj_ndr_push *p, uint32_t v);
 odj_result odj_ndr_push_guid(struct odj_ndr_push *p, const struct odj_guid *g);
+odj_result odj_ndr_push_filetime(struct odj_ndr_push *p, uint64_t v);
 odj_result odj_ndr_push_raw(struct odj_ndr_push *p, const void *bytes, size_t n);
 /* A unique pointer: 0 when absent, else the next referent of the stream. */
 odj_result odj_ndr_push_ref(struct odj_ndr_push *p, bool present);

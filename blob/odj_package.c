@@ -30,6 +30,8 @@ static const struct part_type part_types[] = {
 	 odj_pull_cert, odj_push_cert},
 	{ODJ_PART_POLICY, &odj_guid_policy_provider, "OP_POLICY_PART",
 	 sizeof(struct odj_policy_part), odj_pull_policy, odj_push_policy},
+	{ODJ_PART_LINUX, &odj_guid_linux_provider, "OP_ODJ_LINUX_PART",
+	 sizeof(struct odj_linux_part), odj_pull_linux_part, odj_push_linux_part},
 };
 
 static const struct part_type *part_type_of(enum odj_part_kind kind)
@@ -60,6 +62,7 @@ static const void *part_obj(const struct odj_part *part)
 	case ODJ_PART_JOIN_PROVIDER4: return part->u.jp4;
 	case ODJ_PART_CERT: return part->u.cert;
 	case ODJ_PART_POLICY: return part->u.policy;
+	case ODJ_PART_LINUX: return part->u.linux_part;
 	case ODJ_PART_UNKNOWN: break;
 	}
 	return NULL;
@@ -74,8 +77,57 @@ static void set_part_obj(struct odj_part *part, void *obj)
 	case ODJ_PART_JOIN_PROVIDER4: part->u.jp4 = obj; break;
 	case ODJ_PART_CERT: part->u.cert = obj; break;
 	case ODJ_PART_POLICY: part->u.policy = obj; break;
+	case ODJ_PART_LINUX: part->u.linux_part = obj; break;
 	case ODJ_PART_UNKNOWN: break;
 	}
+}
+
+/* A part kept as the bytes it came in (unknown type, or a dropped damaged part). */
+static odj_result keep_raw(struct odj_ndr_pull *p, TALLOC_CTX *mem, const uint8_t *bytes,
+			   struct odj_part *part)
+{
+	part->kind = ODJ_PART_UNKNOWN;
+	part->raw.len = part->wire_cb;
+	part->raw.present = bytes != NULL;
+	if (bytes == NULL)
+		return ODJ_OK;
+	part->raw.data = part->wire_cb ? talloc_memdup(mem, bytes, part->wire_cb)
+				       : talloc_zero_size(mem, 1);
+	if (part->raw.data == NULL)
+		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"out of memory");
+	odj_wipe_on_free(part->raw.data);
+	return ODJ_OK;
+}
+
+/*
+ * odj's Linux part is non-essential: Windows and Samba skip it, so a damaged
+ * one must not cost the join.  Unless the caller asked for strictness, it is
+ * kept as raw bytes (written back unchanged) with a warning naming the damage.
+ */
+static odj_result pull_linux_part_tolerant(struct odj_ndr_pull *p, TALLOC_CTX *mem, uint32_t index,
+					   const struct part_type *t, const uint8_t *bytes,
+					   struct odj_part *part)
+{
+	void *obj = talloc_zero_size(mem, t->size);
+	if (obj == NULL)
+		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"out of memory");
+	odj_result r = odj_ndr_pull_nested(p->ctx, p, obj, bytes, part->wire_cb, t->what, t->pull,
+					   obj, &part->wire_obl);
+	if (r == ODJ_OK) {
+		set_part_obj(part, obj);
+		return ODJ_OK;
+	}
+	talloc_free(obj);
+	if (r != ODJ_E_INPUT || p->strict_linux_part)
+		return r;
+	const struct odj_error *e = odj_error_get(p->ctx);
+	odj_ndr_pull_warn(p, "part %u, odj's Linux part, is damaged and ignored: %s", index,
+		      e->detail ? e->detail : e->message ? e->message : "?");
+	odj_error_clear(p->ctx);
+	part->wire_obl = 0;
+	return keep_raw(p, mem, bytes, part);
 }
 
 static odj_result pull_part_content(struct odj_ndr_pull *p, TALLOC_CTX *mem, uint32_t index,
@@ -91,19 +143,10 @@ static odj_result pull_part_content(struct odj_ndr_pull *p, TALLOC_CTX *mem, uin
 				      g ? g : "?", t ? "is empty" : "its type is unknown");
 			talloc_free(g);
 		}
-		part->raw.len = part->wire_cb;
-		part->raw.present = bytes != NULL;
-		if (bytes != NULL) {
-			part->raw.data = part->wire_cb ? talloc_memdup(mem, bytes, part->wire_cb)
-						       : talloc_zero_size(mem, 1);
-			if (part->raw.data == NULL)
-				return odj_fail(p->ctx, ODJ_E_UNEXPECTED,
-						ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-			odj_wipe_on_free(part->raw.data);
-		}
-		part->kind = ODJ_PART_UNKNOWN;
-		return ODJ_OK;
+		return keep_raw(p, mem, bytes, part);
 	}
+	if (part->kind == ODJ_PART_LINUX)
+		return pull_linux_part_tolerant(p, mem, index, t, bytes, part);
 	void *obj = talloc_zero_size(mem, t->size);
 	if (obj == NULL)
 		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
@@ -148,20 +191,34 @@ static odj_result pull_collection(struct odj_ndr_pull *p, TALLOC_CTX *mem, void 
 				       &c->extension);
 }
 
+/* Whether the part is left out of this encoding (odj's part, by request). */
+static bool omitted(const struct odj_ndr_push *p, const struct odj_part *part)
+{
+	return p->omit_linux_part && odj_guid_equal(&part->type, &odj_guid_linux_provider);
+}
+
 static odj_result push_collection(struct odj_ndr_push *p, const void *obj)
 {
 	const struct odj_part_collection *c = obj;
 	if (c->count > 0 && c->parts == NULL)
 		return odj_ndr_push_fail(p, "%u parts without a part array", c->count);
+	if (c->count > ODJ_BLOB_MAX_ITEMS)
+		return odj_ndr_push_fail(p, "%u parts, more than the limit of %u", c->count,
+				     ODJ_BLOB_MAX_ITEMS);
 	struct ndr_nested content[ODJ_BLOB_MAX_ITEMS];
-	NDR_CHECK(odj_ndr_push_u32(p, c->count));
-	NDR_CHECK(odj_ndr_push_ref(p, c->count > 0));
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < c->count; i++)
+		count += !omitted(p, &c->parts[i]);
+	NDR_CHECK(odj_ndr_push_u32(p, count));
+	NDR_CHECK(odj_ndr_push_ref(p, count > 0));
 	NDR_CHECK(odj_ndr_push_bytes_scalar(p, &c->extension));
-	if (c->count == 0)
+	if (count == 0)
 		return odj_ndr_push_bytes_deferred(p, &c->extension);
-	NDR_CHECK(odj_ndr_push_array_count(p, c->count));
+	NDR_CHECK(odj_ndr_push_array_count(p, count));
 	for (uint32_t i = 0; i < c->count; i++) {
 		const struct odj_part *part = &c->parts[i];
+		if (omitted(p, part))
+			continue;
 		const struct part_type *t = part_type_of(part->kind);
 		NDR_CHECK(odj_ndr_push_guid(p, &part->type));
 		NDR_CHECK(odj_ndr_push_u32(p, part->flags));
@@ -175,6 +232,8 @@ static odj_result push_collection(struct odj_ndr_push *p, const void *obj)
 	}
 	for (uint32_t i = 0; i < c->count; i++) {
 		const struct odj_part *part = &c->parts[i];
+		if (omitted(p, part))
+			continue;
 		if (part_type_of(part->kind) != NULL)
 			NDR_CHECK(odj_ndr_push_nested_deferred(p, &content[i]));
 		else

@@ -137,6 +137,12 @@ const struct odj_joinprov3 *odj_provision_joinprov3(const struct odj_provision *
 	return part ? part->u.jp3 : NULL;
 }
 
+const struct odj_linux_part *odj_provision_linux_part(const struct odj_provision *prov)
+{
+	const struct odj_part *part = first_part(prov, ODJ_PART_LINUX);
+	return part ? part->u.linux_part : NULL;
+}
+
 static bool same_text(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
@@ -178,7 +184,21 @@ static void cross_check(struct odj_provision *prov)
 odj_result odj_blob_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *ndr, size_t len,
 			   struct odj_provision **out)
 {
+	return odj_blob_decode_opts(ctx, mem, ndr, len, NULL, out);
+}
+
+odj_result odj_blob_decode_opts(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *ndr, size_t len,
+				const struct odj_blob_decode_options *opts,
+				struct odj_provision **out)
+{
+	static const struct odj_blob_decode_options defaults = ODJ_BLOB_DECODE_OPTIONS_INIT;
 	*out = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != ODJ_BLOB_DECODE_OPTIONS_VERSION)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"decode options version %u is not %u", opts->version,
+				ODJ_BLOB_DECODE_OPTIONS_VERSION);
 	odj_doing(ctx, "decoding the provisioning blob");
 	if (len == 0)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
@@ -195,6 +215,7 @@ odj_result odj_blob_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *
 					     &prov->wire_obl);
 	if (r == ODJ_OK) {
 		outer.warn_to = prov;
+		outer.strict_linux_part = opts->strict_linux_part;
 		r = pull_provision(&outer, prov, prov);
 	}
 	if (r == ODJ_OK)
@@ -216,15 +237,18 @@ odj_result odj_blob_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct od
 	*ndr = NULL;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != ODJ_BLOB_ENCODE_OPTIONS_VERSION)
+	if (opts->version < 1 || opts->version > ODJ_BLOB_ENCODE_OPTIONS_VERSION)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"encode options version %u is not %u", opts->version,
+				"encode options version %u is not 1 to %u", opts->version,
 				ODJ_BLOB_ENCODE_OPTIONS_VERSION);
+	/* Version 1 callers have no omit_linux_part field. */
+	bool omit_linux_part = opts->version >= 2 && opts->omit_linux_part;
 	odj_doing(ctx, "encoding the provisioning blob");
 	/* Every intermediate stream holds the password: all of it is wiped with tmp. */
 	TALLOC_CTX *tmp = talloc_new(mem);
 	struct odj_ndr_push p;
 	odj_result r = odj_ndr_push_init(&p, ctx, tmp, opts->referents, 1);
+	p.omit_linux_part = omit_linux_part;
 	if (r == ODJ_OK)
 		r = odj_ndr_push_stream_begin(&p);
 	if (r == ODJ_OK)

@@ -33,6 +33,10 @@ odj_result odj_push_policy(struct odj_ndr_push *p, const void *obj);
 odj_result odj_pull_cert(struct odj_ndr_pull *p, TALLOC_CTX *mem, void *obj);
 odj_result odj_push_cert(struct odj_ndr_push *p, const void *obj);
 
+/* odj_linux.c: OP_ODJ_LINUX_PART, odj's own part */
+odj_result odj_pull_linux_part(struct odj_ndr_pull *p, TALLOC_CTX *mem, void *obj);
+odj_result odj_push_linux_part(struct odj_ndr_push *p, const void *obj);
+
 /* A talloc_zero that records out-of-memory on the context. */
 #define ODJ_NEW(ctx, mem, type, outp)                                                   \
 	do {                                                                            \

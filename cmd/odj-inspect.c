@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -49,15 +50,48 @@ static char *options_string(TALLOC_CTX *mem, uint32_t options)
 	return s;
 }
 
+/* A known part type that was not decoded was damaged and dropped (odj's Linux part). */
 static const char *part_name(const struct odj_part *part)
 {
 	const char *n = odj_part_kind_name(part->kind);
-	return n ? n : "UNKNOWN";
+	if (n != NULL)
+		return n;
+	return odj_part_kind_name(odj_part_kind_of(&part->type)) ? "DAMAGED" : "UNKNOWN";
 }
 
 static const char *or_none(const char *s)
 {
 	return s ? s : "(none)";
+}
+
+/* A FILETIME (100 ns since 1601) as UTC ISO 8601; "0" and out-of-range values as numbers. */
+static char *filetime_string(TALLOC_CTX *mem, uint64_t ft)
+{
+	const uint64_t unix_epoch = 116444736000000000ull;
+	if (ft < unix_epoch)
+		return talloc_asprintf(mem, "%" PRIu64, ft);
+	time_t t = (time_t)((ft - unix_epoch) / 10000000u);
+	struct tm tm;
+	char buf[32];
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return talloc_asprintf(mem, "%" PRIu64, ft);
+	return talloc_strdup(mem, buf);
+}
+
+static void print_linux_part(TALLOC_CTX *mem, const struct odj_linux_part *l)
+{
+	printf(": version %" PRIu32 ", kvno %" PRIu32 "\n", l->version, l->kvno);
+	printf("        sAMAccountName %s, dNSHostName %s\n", or_none(l->sam_account_name),
+	       or_none(l->dns_host_name));
+	printf("        realm %s, salt %s, UPN %s\n", or_none(l->realm), or_none(l->salt),
+	       or_none(l->upn));
+	printf("        enctypes 0x%" PRIx32 ", pwdLastSet %s, created %s, by DC %s\n", l->enctypes,
+	       filetime_string(mem, l->pwd_last_set), filetime_string(mem, l->created),
+	       or_none(l->dc_name));
+	for (uint32_t i = 0; i < l->spn_count; i++)
+		printf("        SPN %s\n", l->spns[i]);
+	if (l->wire_trailing > 0)
+		printf("        (%" PRIu32 " bytes of a newer version ignored)\n", l->wire_trailing);
 }
 
 /* ------------------------------------------------------------ for a person */
@@ -110,8 +144,11 @@ static void print_part(TALLOC_CTX *mem, uint32_t i, const struct odj_part *part)
 			       or_none(part->u.cert->sst[s].store_name),
 			       part->u.cert->sst[s].store_location, part->u.cert->sst[s].sst.len);
 		break;
+	case ODJ_PART_LINUX:
+		print_linux_part(mem, part->u.linux_part);
+		break;
 	case ODJ_PART_UNKNOWN:
-		printf(": not decoded\n");
+		printf(": not decoded%s\n", odj_part_kind_of(&part->type) ? " (see the warning)" : "");
 		break;
 	}
 }
@@ -227,6 +264,30 @@ static json_object *json_win7(TALLOC_CTX *mem, const struct odj_win7blob *w)
 	return o;
 }
 
+static json_object *json_linux(TALLOC_CTX *mem, const struct odj_linux_part *l)
+{
+	json_object *o = json_object_new_object();
+	jadd(o, "version", json_object_new_int64(l->version));
+	jadd(o, "kvno", json_object_new_int64(l->kvno));
+	jadd(o, "enctypes", jhex32(mem, l->enctypes));
+	jadd(o, "sam_account_name", jstr(l->sam_account_name));
+	jadd(o, "dns_host_name", jstr(l->dns_host_name));
+	json_object *spns = json_object_new_array();
+	for (uint32_t i = 0; i < l->spn_count; i++)
+		json_object_array_add(spns, json_object_new_string(l->spns[i]));
+	jadd(o, "spns", spns);
+	jadd(o, "upn", jstr(l->upn));
+	jadd(o, "realm", jstr(l->realm));
+	jadd(o, "salt", jstr(l->salt));
+	jadd(o, "pwd_last_set", json_object_new_string(talloc_asprintf(mem, "%" PRIu64, l->pwd_last_set)));
+	jadd(o, "pwd_last_set_utc", jstr(filetime_string(mem, l->pwd_last_set)));
+	jadd(o, "created", json_object_new_string(talloc_asprintf(mem, "%" PRIu64, l->created)));
+	jadd(o, "created_utc", jstr(filetime_string(mem, l->created)));
+	jadd(o, "dc_name", jstr(l->dc_name));
+	jadd(o, "ignored_bytes", json_object_new_int64(l->wire_trailing));
+	return o;
+}
+
 static json_object *json_part(TALLOC_CTX *mem, const struct odj_part *part)
 {
 	json_object *o = json_object_new_object();
@@ -280,6 +341,9 @@ static json_object *json_part(TALLOC_CTX *mem, const struct odj_part *part)
 		jadd(o, "pfx_stores", json_object_new_int64(part->u.cert->pfx_count));
 		jadd(o, "sst_stores", json_object_new_int64(part->u.cert->sst_count));
 		break;
+	case ODJ_PART_LINUX:
+		jadd(o, "linux", json_linux(mem, part->u.linux_part));
+		break;
 	case ODJ_PART_UNKNOWN:
 		break;
 	}
@@ -295,6 +359,8 @@ static void print_json(TALLOC_CTX *mem, const struct odj_provision *prov)
 	jadd(root, "join", w ? json_win7(mem, w) : NULL);
 	jadd(root, "machine_rid", j3 ? json_object_new_int64(j3->rid) : NULL);
 	jadd(root, "machine_sid", j3 ? jstr(j3->sid) : NULL);
+	const struct odj_linux_part *lp = odj_provision_linux_part(prov);
+	jadd(root, "linux", lp ? json_linux(mem, lp) : NULL);
 	json_object *blobs = json_object_new_array();
 	for (uint32_t i = 0; i < prov->count; i++) {
 		const struct odj_blob_entry *e = &prov->blobs[i];

@@ -32,12 +32,30 @@ extern "C" {
 odj_result odj_blob_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *ndr, size_t len,
 			   struct odj_provision **out);
 
-#define ODJ_BLOB_ENCODE_OPTIONS_VERSION 1
-struct odj_blob_encode_options {
-	unsigned version;                 /* ODJ_BLOB_ENCODE_OPTIONS_VERSION */
-	enum odj_referent_style referents;/* Samba style by default */
+#define ODJ_BLOB_DECODE_OPTIONS_VERSION 1
+struct odj_blob_decode_options {
+	unsigned version;          /* ODJ_BLOB_DECODE_OPTIONS_VERSION */
+	/*
+	 * A damaged odj Linux part is by default dropped with a warning (it is
+	 * non-essential, as Windows and Samba treat it); strict makes it an error.
+	 */
+	bool strict_linux_part;
 };
-#define ODJ_BLOB_ENCODE_OPTIONS_INIT {ODJ_BLOB_ENCODE_OPTIONS_VERSION, ODJ_REFERENTS_SAMBA}
+#define ODJ_BLOB_DECODE_OPTIONS_INIT {ODJ_BLOB_DECODE_OPTIONS_VERSION, false}
+
+/* odj_blob_decode with options (NULL: defaults). */
+odj_result odj_blob_decode_opts(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *ndr, size_t len,
+				const struct odj_blob_decode_options *opts,
+				struct odj_provision **out);
+
+#define ODJ_BLOB_ENCODE_OPTIONS_VERSION 2
+struct odj_blob_encode_options {
+	unsigned version;                 /* ODJ_BLOB_ENCODE_OPTIONS_VERSION (1 is still accepted) */
+	enum odj_referent_style referents;/* Samba style by default */
+	/* Version 2: leave odj's Linux part out (blobs for Windows, unattend files). */
+	bool omit_linux_part;
+};
+#define ODJ_BLOB_ENCODE_OPTIONS_INIT {ODJ_BLOB_ENCODE_OPTIONS_VERSION, ODJ_REFERENTS_SAMBA, false}
 
 /* Encodes the model into NDR bytes (opts NULL: defaults). */
 odj_result odj_blob_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_provision *prov,
@@ -84,6 +102,9 @@ const struct odj_win7blob *odj_provision_win7(const struct odj_provision *prov);
 /* The first JOIN_PROVIDER3 part (the account RID), or NULL. */
 const struct odj_joinprov3 *odj_provision_joinprov3(const struct odj_provision *prov);
 
+/* The first odj Linux part that decoded, or NULL (absent, or damaged and dropped). */
+const struct odj_linux_part *odj_provision_linux_part(const struct odj_provision *prov);
+
 /* ---- passwords, names, identifiers ---- */
 
 /*
@@ -118,6 +139,8 @@ extern const struct odj_guid odj_guid_join_provider3;
 extern const struct odj_guid odj_guid_join_provider4;
 extern const struct odj_guid odj_guid_cert_provider;
 extern const struct odj_guid odj_guid_policy_provider;
+/* odj's own part, {ee3c23a1-bbbe-4990-913a-f271f2e24190} (blob/FORMAT.md). */
+extern const struct odj_guid odj_guid_linux_provider;
 enum odj_part_kind odj_part_kind_of(const struct odj_guid *type);
 const char *odj_part_kind_name(enum odj_part_kind kind);
 

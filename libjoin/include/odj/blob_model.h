@@ -184,6 +184,29 @@ struct odj_cert_part {
 	struct odj_bytes extension;
 };
 
+/*
+ * OP_ODJ_LINUX_PART: what a Linux target needs beyond the Windows fields
+ * (keytab, krb5.conf, sssd).  A non-essential part; see blob/FORMAT.md.
+ * Times are FILETIMEs (100 ns since 1601-01-01 UTC), as AD stores pwdLastSet.
+ */
+#define ODJ_LINUX_PART_VERSION 1u
+struct odj_linux_part {
+	uint32_t version;          /* as decoded; the encoder always writes ODJ_LINUX_PART_VERSION */
+	uint32_t kvno;             /* msDS-KeyVersionNumber after the password was set */
+	uint32_t enctypes;         /* msDS-SupportedEncryptionTypes as written */
+	char *sam_account_name;    /* "ODJCLI01$" */
+	char *dns_host_name;       /* dNSHostName as registered */
+	uint32_t spn_count;
+	char **spns;               /* servicePrincipalName values as registered */
+	char *upn;                 /* userPrincipalName, NULL if not set */
+	char *realm;               /* Kerberos realm */
+	char *salt;                /* the Kerberos salt string of the account's keys */
+	uint64_t pwd_last_set;     /* pwdLastSet */
+	uint64_t created;          /* when the account and this blob were written */
+	char *dc_name;             /* the DC that wrote the account (FQDN) */
+	uint32_t wire_trailing;    /* bytes of a newer version after the known fields (ignored) */
+};
+
 enum odj_part_kind {
 	ODJ_PART_UNKNOWN = 0,    /* raw bytes kept for re-encoding */
 	ODJ_PART_JOIN_PROVIDER,  /* ODJ_WIN7BLOB */
@@ -192,6 +215,7 @@ enum odj_part_kind {
 	ODJ_PART_JOIN_PROVIDER4,
 	ODJ_PART_CERT,
 	ODJ_PART_POLICY,
+	ODJ_PART_LINUX,          /* odj's own part: OP_ODJ_LINUX_PART (blob/FORMAT.md) */
 };
 
 /* OP_PACKAGE_PART */
@@ -206,6 +230,7 @@ struct odj_part {
 		struct odj_joinprov4 *jp4;
 		struct odj_cert_part *cert;
 		struct odj_policy_part *policy;
+		struct odj_linux_part *linux_part;
 	} u;
 	struct odj_bytes raw;    /* the Part bytes of an ODJ_PART_UNKNOWN part */
 	struct odj_bytes extension;
