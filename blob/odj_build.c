@@ -55,9 +55,10 @@ odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	p->version = 1;
 	p->count = 2;
 	p->blobs = talloc_zero_array(p, struct odj_blob_entry, 2);
+	uint32_t nparts = f->linux_part ? 3 : 2;
 	struct odj_package *pkg = talloc_zero(p, struct odj_package);
 	struct odj_part_collection *coll = pkg ? talloc_zero(pkg, struct odj_part_collection) : NULL;
-	struct odj_part *parts = coll ? talloc_zero_array(coll, struct odj_part, 2) : NULL;
+	struct odj_part *parts = coll ? talloc_zero_array(coll, struct odj_part, nparts) : NULL;
 	struct odj_joinprov3 *jp3 = parts ? talloc_zero(parts, struct odj_joinprov3) : NULL;
 	struct odj_win7blob *win7 = p->blobs ? build_win7(p, f) : NULL;
 	struct odj_win7blob *win7_part = parts ? build_win7(parts, f) : NULL;
@@ -70,7 +71,7 @@ odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	p->blobs[1].format = 2;
 	p->blobs[1].package = pkg;
 	pkg->collection = coll;
-	coll->count = 2;
+	coll->count = nparts;
 	coll->parts = parts;
 	parts[0].type = odj_guid_join_provider;
 	parts[0].kind = ODJ_PART_JOIN_PROVIDER;
@@ -82,6 +83,20 @@ odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	parts[1].kind = ODJ_PART_JOIN_PROVIDER3;
 	parts[1].flags = 0;
 	parts[1].u.jp3 = jp3;
+	if (f->linux_part != NULL) {
+		struct odj_linux_part *lp = talloc_zero(parts, struct odj_linux_part);
+		if (lp == NULL) {
+			talloc_free(p);
+			return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+					"out of memory");
+		}
+		*lp = *f->linux_part; /* strings stay the caller's: the model is encoded, not kept */
+		lp->version = ODJ_LINUX_PART_VERSION;
+		parts[2].type = odj_guid_linux_provider;
+		parts[2].kind = ODJ_PART_LINUX;
+		parts[2].flags = 0; /* non-essential: Windows and Samba skip it */
+		parts[2].u.linux_part = lp;
+	}
 	*out = p;
 	return ODJ_OK;
 }

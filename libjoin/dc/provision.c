@@ -202,6 +202,25 @@ static odj_result write_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc
 			     struct odj_provision_req *req, const struct odj_secret *pw_utf16)
 {
 	const struct odj_domain_facts *f = s->facts;
+	size_t nspns = 0;
+	while (req->out.spns && req->out.spns[nspns])
+		nspns++;
+	/* 100 ns ticks since 1601-01-01, as AD stores times */
+	uint64_t now_filetime = ((uint64_t)time(NULL) + 11644473600ull) * 10000000ull;
+	struct odj_linux_part lp = {
+		.kvno = req->out.kvno,
+		.enctypes = req->out.enctypes,
+		.sam_account_name = req->out.sam_account_name,
+		.dns_host_name = req->out.dns_host_name,
+		.spn_count = (uint32_t)nspns,
+		.spns = req->out.spns,
+		.upn = (char *)req->in.upn,
+		.realm = s->realm,
+		.salt = req->out.salt,
+		.pwd_last_set = (uint64_t)req->out.pwd_last_set,
+		.created = now_filetime,
+		.dc_name = s->dc.host,
+	};
 	struct odj_provision_facts pf = {
 		.domain_dns = f->dns_domain,
 		.domain_netbios = f->netbios,
@@ -219,12 +238,15 @@ static odj_result write_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc
 		.options = req->in.defpwd ? ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD : 0,
 		.rid = req->out.rid,
 		.machine_sid = req->out.machine_sid,
+		.linux_part = req->in.windows ? NULL : &lp,
 	};
 	struct odj_provision *prov = NULL;
 	odj_result r = odj_provision_build(ctx, mem, &pf, &prov);
 	struct odj_blob_encode_options eo = ODJ_BLOB_ENCODE_OPTIONS_INIT;
-	if (req->in.windows)
+	if (req->in.windows) {
 		eo.referents = ODJ_REFERENTS_WINDOWS;
+		eo.omit_linux_part = true;
+	}
 	struct odj_secret *ndr = NULL;
 	if (r == ODJ_OK)
 		r = odj_blob_encode(ctx, mem, prov, &eo, &ndr);

@@ -47,7 +47,18 @@ s = json.dumps(d)
 assert sys.argv[2] in s, "machine name"
 assert ("-%s\"" % sys.argv[3]) in s, "RID %s not in %s" % (sys.argv[3], s)
 PY
-	echo "ok: created, blob RID = objectSid RID $sid" ;;
+	# odj's Linux part carries the account's kvno and names for apply
+	"$inspect" "$dir/b.odj" >"$dir/b.txt"
+	grep -q 'ODJ_LINUX_PROVIDER .* flags 0x0, .*: version 1, kvno 1$' "$dir/b.txt" || fail "no Linux part with kvno 1"
+	grep -q "sAMAccountName $n\$, dNSHostName $lc.$TESTDC_DOMAIN" "$dir/b.txt" || fail "Linux part names"
+	grep -q "salt $TESTDC_REALM""host$lc.$TESTDC_DOMAIN" "$dir/b.txt" || fail "Linux part salt"
+	# --windows: no Linux part, Windows-style referents
+	w=$(name WI)
+	prep_admin --windows --savefile "$dir/w.odj" "$w" >/dev/null 2>&1 || fail "--windows"
+	"$inspect" "$dir/w.odj" >"$dir/w.txt"
+	grep -q ODJ_LINUX_PROVIDER "$dir/w.txt" && fail "--windows blob has the Linux part"
+	grep -q 'Referents: *Windows style' "$dir/w.txt" || fail "--windows referents"
+	echo "ok: created, blob RID = objectSid RID $sid, Linux part kvno 1; --windows without it" ;;
 reuse)
 	n=$(name RU)
 	prep_admin --savefile "$dir/1.odj" "$n" >/dev/null 2>&1 || fail "first provision"

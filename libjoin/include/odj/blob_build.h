@@ -2,7 +2,8 @@
  * Building a provisioning blob from what prepare learnt.  The shape is the
  * one Windows and Samba write: an ODJ_WIN7BLOB (format 1) and an OP_PACKAGE
  * (format 2) whose parts are the same ODJ_WIN7BLOB as JOIN_PROVIDER
- * (essential) and the account's RID and SID as JOIN_PROVIDER3.
+ * (essential) and the account's RID and SID as JOIN_PROVIDER3; then, when
+ * given, odj's own non-essential Linux part (blob/FORMAT.md).
  */
 #ifndef ODJ_BLOB_BUILD_H
 #define ODJ_BLOB_BUILD_H
@@ -29,6 +30,7 @@ struct odj_provision_facts {
 	uint32_t options;           /* NETSETUP_PROVISION_* (0 for a random password) */
 	uint32_t rid;               /* the account's RID */
 	const char *machine_sid;    /* "S-1-5-21-...-RID" */
+	const struct odj_linux_part *linux_part; /* NULL: no odj part */
 };
 
 odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
