@@ -98,20 +98,27 @@ static char *candidate_note(TALLOC_CTX *mem, struct odj_ctx *ctx, const char *ho
 odj_result odj_locate_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate_dc_req *req)
 {
 	memset(&req->out, 0, sizeof(req->out));
-	const char *domain = req->in.domain;
-	if (domain == NULL || !domain_name_ok(domain))
+	const char *given = req->in.domain;
+	if (given == NULL || !domain_name_ok(given))
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_DOMAINNAME,
-				"'%s' is not a DNS domain name", domain ? domain : "");
+				"'%s' is not a DNS domain name", given ? given : "");
+	/* The DC matches DnsDomain without the root dot. */
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t len = strlen(given);
+	const char *domain = talloc_strndup(tmp, given, given[len - 1] == '.' ? len - 1 : len);
+	struct odj_locate_dc_req one = {.in = req->in};
+	one.in.domain = domain;
 
 	if (req->in.dc != NULL) {
-		req->out.candidates = 1;
-		odj_result rc = try_dc(ctx, mem, req, req->in.dc);
+		one.out.candidates = 1;
+		odj_result rc = try_dc(ctx, mem, &one, req->in.dc);
 		if (rc == ODJ_OK)
-			req->out.found_by = ODJ_DC_FOUND_BY_GIVEN;
+			one.out.found_by = ODJ_DC_FOUND_BY_GIVEN;
+		req->out = one.out;
+		talloc_free(tmp);
 		return rc;
 	}
 
-	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *srv_name = talloc_asprintf(tmp, "_ldap._tcp.dc._msdcs.%s", domain);
 	struct odj_srv_list *list = NULL;
 	odj_result rc = odj_dns_srv_lookup(ctx, tmp, srv_name, &list);
@@ -123,10 +130,11 @@ odj_result odj_locate_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate
 	bool unsuitable = false; /* some DC answered but cannot create accounts */
 	for (size_t i = 0; i < list->count; i++) {
 		const char *host = list->records[i].target;
-		req->out.candidates++;
-		rc = try_dc(ctx, mem, req, host);
+		one.out.candidates++;
+		rc = try_dc(ctx, mem, &one, host);
 		if (rc == ODJ_OK) {
-			req->out.found_by = ODJ_DC_FOUND_BY_SRV;
+			one.out.found_by = ODJ_DC_FOUND_BY_SRV;
+			req->out = one.out;
 			odj_error_clear(ctx);
 			talloc_free(tmp);
 			return ODJ_OK;
@@ -148,6 +156,7 @@ odj_result odj_locate_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate
 		odj_error_advice(ctx, "are the DCs up, and is UDP port 389 open to them?");
 	}
 	odj_error_detail(ctx, "%s", notes ? notes : "");
+	req->out.candidates = one.out.candidates;
 	rc = odj_error_get(ctx)->result;
 	talloc_free(tmp);
 	return rc;

@@ -71,6 +71,9 @@ locate_srv)
 	expect "dc_address=$ip"
 	expect "candidates=1"
 	common_dc_facts
+	run locate "$domain."
+	expect_rc 0
+	expect "dc_name=$dc"
 	;;
 locate_pinned)
 	run locate "$domain" "$ip" 'NOPE$'
