@@ -51,45 +51,9 @@ echo "DC: $dc_kvno; keytab kvnos for $n\$: $kt_kvnos"
 [ "$kt_kvnos" = "$dc_kvno " ] || fail "kvno differs"
 klist -kte "$kt" | sed -n '4,7p'
 
-# sssd in a private mount namespace on the produced files: a private copy of
-# /etc (with the DC's hosts and resolv.conf) carrying the root's krb5.conf,
-# krb5.keytab and sssd/ is mounted over /etc; /var/lib/sss and /var/log/sssd
-# are private too.  A test-only conf.d drop-in pins the test DC; sssd.conf
-# itself is as apply wrote it.
-run_sssd_check() { # label
-	rm -rf "$dir/etc" "$dir/sss" "$dir/log"
-	cp -a /etc "$dir/etc" 2>/dev/null
-	rm -rf "$dir/etc/sssd" "$dir/etc/krb5.keytab"
-	cp -a "$root/etc/sssd" "$dir/etc/sssd"
-	cp -a "$root/etc/krb5.conf" "$root/etc/krb5.keytab" "$dir/etc/"
-	mkdir -p "$dir/etc/sssd/conf.d"
-	printf '[domain/%s]\nad_server = %s\nkrb5_use_kdcinfo = false\ndyndns_update = false\n' \
-		"$TESTDC_DOMAIN" "$TESTDC_DC" >"$dir/etc/sssd/conf.d/99-testdc.conf"
-	chmod 600 "$dir/etc/sssd/conf.d/99-testdc.conf"
-	mkdir -p "$dir/sss/db" "$dir/sss/pipes/private" "$dir/sss/mc" "$dir/sss/pubconf" \
-		"$dir/sss/gpo_cache" "$dir/sss/keytabs" "$dir/log/sssd"
-	chmod 700 "$dir/sss/pipes/private"
-	unshare -m --propagation private bash -c '
-		dir=$1 user=$2
-		mount --bind "$dir/etc" /etc && mount --bind "$dir/sss" /var/lib/sss &&
-			mount --bind "$dir/log/sssd" /var/log/sssd || exit 9
-		unset KRB5_CONFIG KRB5_KTNAME KRB5_CLIENT_KTNAME KRB5CCNAME
-		sssd -i --logger=files -d 4 &
-		pid=$!
-		for i in $(seq 100); do [ -S /var/lib/sss/pipes/nss ] && break; sleep 0.1; done
-		ok=1
-		for i in $(seq 40); do
-			if getent passwd "$user" >/dev/null; then ok=0; break; fi
-			sleep 0.5
-		done
-		getent passwd "$user" && id "$user"
-		kill $pid; wait $pid 2>/dev/null
-		[ $ok -eq 0 ] || tail -30 /var/log/sssd/sssd_*.log
-		exit $ok
-	' sssd-check "$dir" "administrator@$TESTDC_DOMAIN"
-}
+. "$(dirname "$0")/sssd-check.sh"
 step "stock sssd resolves administrator@$TESTDC_DOMAIN"
-run_sssd_check first || fail "sssd did not resolve the user"
+run_sssd_check "$root" "$dir" "$TESTDC_DOMAIN" "$TESTDC_DC" "administrator@$TESTDC_DOMAIN" || fail "sssd did not resolve the user"
 
 step "adcli update rotates the machine password with the produced keytab"
 before=$dc_kvno
@@ -99,5 +63,5 @@ KRB5_KTNAME="FILE:$kt" adcli update --domain="$TESTDC_DOMAIN" -S "$TESTDC_DC" --
 after=$(ldapsearch -LLL -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "(sAMAccountName=$n\$)" msDS-KeyVersionNumber 2>/dev/null | awk '/^msDS-KeyVersionNumber:/ {print $2}')
 echo "kvno $before -> $after"
 [ "$after" -gt "$before" ] || fail "the password was not rotated"
-run_sssd_check second || fail "sssd failed after the rotation"
+run_sssd_check "$root" "$dir" "$TESTDC_DOMAIN" "$TESTDC_DC" "administrator@$TESTDC_DOMAIN" || fail "sssd failed after the rotation"
 echo "ok: the whole join works"
