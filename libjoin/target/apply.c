@@ -266,7 +266,9 @@ static odj_result config_changes(struct apply_run *a)
 	char *krb5_text, *sssd_text;
 	bool incdir = odj_apply_is_dir(a->target, "/var/lib/sss/pubconf/krb5.include.d");
 	if ((r = odj_apply_krb5_conf(a->ctx, a->tmp, &a->f, &krb5, incdir, &krb5_text)) != ODJ_OK ||
-	    (r = odj_apply_sssd_conf(a->ctx, a->tmp, &a->f, &sssd, a->keytab, &sssd_text)) != ODJ_OK)
+	    (r = odj_apply_sssd_conf(a->ctx, a->tmp, &a->f, &sssd, a->keytab,
+				     a->req->out.rejoined ? a->record.domain : NULL, &sssd_text)) !=
+		    ODJ_OK)
 		return r;
 	if (hosts.exists && memchr(hosts.data, '\0', hosts.len) != NULL)
 		return odj_fail(a->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_DATA,

@@ -49,7 +49,8 @@ odj_result odj_apply_krb5_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struc
 }
 
 odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,
-			       const struct apply_file *old, const char *keytab, char **out)
+			       const struct apply_file *old, const char *keytab,
+			       const char *replaced_domain, char **out)
 {
 	struct odj_ini *ini;
 	odj_result r = load(ctx, mem, "/etc/sssd/sssd.conf", old, &ini);
@@ -75,7 +76,11 @@ odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struc
 		{"fallback_homedir", "/home/%u@%d", true},
 		{"default_shell", "/bin/bash", true},
 	};
-	bool ok = odj_ini_list_add(ini, "sssd", "domains", f->domain) &&
+	/* A rejoin to another domain leaves the old one's section but stops serving it. */
+	bool ok = true;
+	if (replaced_domain != NULL && strcasecmp(replaced_domain, f->domain) != 0)
+		ok = odj_ini_list_remove(ini, "sssd", "domains", replaced_domain);
+	ok = ok && odj_ini_list_add(ini, "sssd", "domains", f->domain) &&
 		  odj_ini_set(ini, "sssd", "services", "nss, pam", "", true);
 	for (size_t i = 0; ok && i < sizeof(domain) / sizeof(domain[0]); i++)
 		ok = odj_ini_set(ini, section, domain[i].key, domain[i].value, "",

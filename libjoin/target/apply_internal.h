@@ -93,7 +93,8 @@ void odj_apply_push(TALLOC_CTX *mem, char ***list, size_t *n, const char *fmt, .
 odj_result odj_apply_krb5_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,
 			       const struct apply_file *old, bool sssd_includedir, char **out);
 odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,
-			       const struct apply_file *old, const char *keytab, char **out);
+			       const struct apply_file *old, const char *keytab,
+			       const char *replaced_domain, char **out);
 
 /* The join record (/var/lib/odj/join.json) a previous apply left. */
 struct apply_record {

@@ -132,7 +132,8 @@ static ssize_t find_key(const struct odj_ini *ini, const char *section, const ch
 		const char *line = ini->lines[i];
 		const char *name, *k, *v;
 		size_t len, klen;
-		if (depth == 0 && section_name(line, &name, &len)) {
+		if (section_name(line, &name, &len)) {
+			depth = 0; /* a header ends any unclosed block */
 			in = len == strlen(section) && strncmp(name, section, len) == 0;
 			continue;
 		}
@@ -192,7 +193,29 @@ static void remove_line(struct odj_ini *ini, size_t at)
 	ini->n--;
 }
 
-/* Where a new relation of section goes: after its last non-blank line; -1 if no section. */
+/* The first relation of section at depth 0, or -1. */
+static ssize_t find_first_relation(const struct odj_ini *ini, const char *section)
+{
+	bool in = false;
+	int depth = 0;
+	for (size_t i = 0; i < ini->n; i++) {
+		const char *name, *k, *v;
+		size_t len, klen;
+		if (section_name(ini->lines[i], &name, &len)) {
+			depth = 0;
+			in = len == strlen(section) && strncmp(name, section, len) == 0;
+			continue;
+		}
+		if (in && depth == 0 && relation(ini->lines[i], &k, &klen, &v))
+			return (ssize_t)i;
+		depth += depth_change(ini->lines[i]);
+		if (depth < 0)
+			depth = 0;
+	}
+	return -1;
+}
+
+/* Where a new relation of section goes: after its last line at depth 0; -1 if no section. */
 static ssize_t section_end(const struct odj_ini *ini, const char *section)
 {
 	ssize_t last = -1;
@@ -201,7 +224,8 @@ static ssize_t section_end(const struct odj_ini *ini, const char *section)
 	for (size_t i = 0; i < ini->n; i++) {
 		const char *name;
 		size_t len;
-		if (depth == 0 && section_name(ini->lines[i], &name, &len)) {
+		if (section_name(ini->lines[i], &name, &len)) {
+			depth = 0;
 			if (in)
 				return last + 1;
 			in = len == strlen(section) && strncmp(name, section, len) == 0;
@@ -212,7 +236,8 @@ static ssize_t section_end(const struct odj_ini *ini, const char *section)
 		depth += depth_change(ini->lines[i]);
 		if (depth < 0)
 			depth = 0;
-		if (in && !is_comment_or_blank(ini->lines[i]))
+		/* Only a line that leaves no block open: never inside an unclosed one. */
+		if (in && depth == 0 && !is_comment_or_blank(ini->lines[i]))
 			last = (ssize_t)i;
 	}
 	return in ? last + 1 : -1;
@@ -238,6 +263,14 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 		return true;
 	}
 	ssize_t at = section_end(ini, section);
+	/* A new relation is indented like the section's first one. */
+	ssize_t like = at >= 0 ? find_first_relation(ini, section) : -1;
+	char *own_indent = NULL;
+	if (like >= 0) {
+		const char *l = ini->lines[like];
+		own_indent = talloc_strndup(NULL, l, (size_t)(skip_ws(l) - l));
+		indent = own_indent ? own_indent : indent;
+	}
 	if (at < 0) {
 		/* A new section, separated from what is above by one blank line. */
 		if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
@@ -247,7 +280,9 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 			return false;
 		at = (ssize_t)ini->n;
 	}
-	return insert_line(ini, (size_t)at, talloc_asprintf(NULL, "%s%s = %s", indent, key, value));
+	bool ok = insert_line(ini, (size_t)at, talloc_asprintf(NULL, "%s%s = %s", indent, key, value));
+	talloc_free(own_indent);
+	return ok;
 }
 
 bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key, const char *item)
@@ -271,6 +306,31 @@ bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key,
 		ok = present || odj_ini_set(ini, section, key,
 					    talloc_asprintf(tmp, "%s, %s", cur, item), "", false);
 	}
+	talloc_free(tmp);
+	return ok;
+}
+
+bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *key,
+			 const char *item)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *cur = odj_ini_get(tmp, ini, section, key);
+	char *kept = talloc_strdup(tmp, "");
+	bool found = false, ok = true;
+	char *copy = cur ? talloc_strdup(tmp, cur) : NULL, *save = NULL;
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t != NULL && kept != NULL;
+	     t = strtok_r(NULL, ",", &save)) {
+		t = (char *)skip_ws(t);
+		size_t n = strlen(t);
+		while (n > 0 && isspace((unsigned char)t[n - 1]))
+			n--;
+		if (n == strlen(item) && strncasecmp(t, item, n) == 0)
+			found = true;
+		else if (n > 0)
+			kept = talloc_asprintf_append(kept, "%s%.*s", *kept ? ", " : "", (int)n, t);
+	}
+	if (found)
+		ok = kept != NULL && odj_ini_set(ini, section, key, kept, "", false);
 	talloc_free(tmp);
 	return ok;
 }

@@ -53,6 +53,10 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key,
 		      const char *item);
 
+/* Removes item (any case) from that list; a missing key or item is no change. */
+bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *key,
+			 const char *item);
+
 /* Whether a line outside any section equals directive (after trimming). */
 bool odj_ini_has_directive(const struct odj_ini *ini, const char *directive);
 /* Puts directive as the first line of the file (if it is not already there). */
