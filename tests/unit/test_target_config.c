@@ -1,0 +1,355 @@
+/*
+ * Merges of the target's configuration files, table-driven: what is not
+ * ours (comments, other sections and domains, krb5 { } blocks, includes)
+ * stays where it was; our keys are set once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <odj/odj.h>
+
+#include "apply_internal.h"
+#include "target_config.h"
+
+static struct apply_facts facts(void)
+{
+	struct apply_facts f = {0};
+	f.domain = "odj.test";
+	f.realm = "ODJ.TEST";
+	f.machine = "CLIENT1";
+	f.sam = "CLIENT1$";
+	f.short_name = "client1";
+	f.fqdn = "client1.odj.test";
+	return f;
+}
+
+static struct apply_file file(const char *text)
+{
+	struct apply_file f = {0};
+	if (text != NULL) {
+		f.exists = true;
+		f.data = (uint8_t *)text;
+		f.len = strlen(text);
+	}
+	return f;
+}
+
+static const struct {
+	const char *name;
+	const char *old;
+	bool includedir;
+	const char *want;
+} krb5_cases[] = {
+	{"new file, no sssd include directory", NULL, false,
+	 "[libdefaults]\n"
+	 "    default_realm = ODJ.TEST\n"
+	 "    dns_lookup_kdc = true\n"
+	 "    rdns = false\n"
+	 "    udp_preference_limit = 0\n"
+	 "\n"
+	 "[domain_realm]\n"
+	 "    .odj.test = ODJ.TEST\n"
+	 "    odj.test = ODJ.TEST\n"},
+	{"Debian's file: comments, realms block, other realm's default replaced, own choices kept",
+	 "# site krb5.conf\n"
+	 "[libdefaults]\n"
+	 "\tdefault_realm = ATHENA.MIT.EDU\n"
+	 "\trdns = true   ; keep\n"
+	 "# comment inside\n"
+	 "\n"
+	 "[realms]\n"
+	 "\tATHENA.MIT.EDU = {\n"
+	 "\t\tkdc = kerberos.mit.edu\n"
+	 "\t\tdefault_realm = NOT.A.KEY\n"
+	 "\t}\n"
+	 "\n"
+	 "[logging]\n"
+	 "\tkdc = FILE:/var/log/kdc.log\n",
+	 true,
+	 "includedir /var/lib/sss/pubconf/krb5.include.d/\n"
+	 "# site krb5.conf\n"
+	 "[libdefaults]\n"
+	 "\tdefault_realm = ODJ.TEST\n"
+	 "\trdns = true   ; keep\n"
+	 "\tdns_lookup_kdc = true\n"
+	 "\tudp_preference_limit = 0\n"
+	 "# comment inside\n"
+	 "\n"
+	 "[realms]\n"
+	 "\tATHENA.MIT.EDU = {\n"
+	 "\t\tkdc = kerberos.mit.edu\n"
+	 "\t\tdefault_realm = NOT.A.KEY\n"
+	 "\t}\n"
+	 "\n"
+	 "[logging]\n"
+	 "\tkdc = FILE:/var/log/kdc.log\n"
+	 "\n"
+	 "[domain_realm]\n"
+	 "    .odj.test = ODJ.TEST\n"
+	 "    odj.test = ODJ.TEST\n"},
+	{"duplicate keys collapse; a stale sssd includedir without its directory goes",
+	 "includedir /var/lib/sss/pubconf/krb5.include.d/\n"
+	 "include /etc/krb5.local\n"
+	 "[libdefaults]\n"
+	 "default_realm = A\n"
+	 "default_realm = B\n"
+	 "[domain_realm]\n"
+	 ".odj.test = OTHER.REALM\n"
+	 "example.com = EXAMPLE.COM\n",
+	 false,
+	 "include /etc/krb5.local\n"
+	 "[libdefaults]\n"
+	 "default_realm = ODJ.TEST\n"
+	 "dns_lookup_kdc = true\n"
+	 "rdns = false\n"
+	 "udp_preference_limit = 0\n"
+	 "[domain_realm]\n"
+	 ".odj.test = ODJ.TEST\n"
+	 "example.com = EXAMPLE.COM\n"
+	 "odj.test = ODJ.TEST\n"},
+};
+
+static void krb5_conf_merges(void **state)
+{
+	(void)state;
+	struct apply_facts f = facts();
+	for (size_t i = 0; i < sizeof(krb5_cases) / sizeof(krb5_cases[0]); i++) {
+		TALLOC_CTX *mem = talloc_new(NULL);
+		struct odj_ctx *ctx = odj_ctx_new(mem);
+		struct apply_file old = file(krb5_cases[i].old);
+		char *out;
+		print_message("krb5.conf: %s\n", krb5_cases[i].name);
+		assert_int_equal(odj_apply_krb5_conf(ctx, mem, &f, &old, krb5_cases[i].includedir,
+						     &out),
+				 ODJ_OK);
+		assert_string_equal(out, krb5_cases[i].want);
+		/* merging again changes nothing */
+		struct apply_file again = file(out);
+		char *out2;
+		assert_int_equal(odj_apply_krb5_conf(ctx, mem, &f, &again, krb5_cases[i].includedir,
+						     &out2),
+				 ODJ_OK);
+		assert_string_equal(out2, out);
+		talloc_free(mem);
+	}
+}
+
+static const struct {
+	const char *name;
+	const char *old;
+	const char *keytab;
+	const char *replaced; /* the domain of a replaced join */
+	const char *want;
+} sssd_cases[] = {
+	{"new file", NULL, "/etc/krb5.keytab", NULL,
+	 "[sssd]\n"
+	 "domains = odj.test\n"
+	 "services = nss, pam\n"
+	 "\n"
+	 "[domain/odj.test]\n"
+	 "id_provider = ad\n"
+	 "access_provider = ad\n"
+	 "ad_domain = odj.test\n"
+	 "krb5_realm = ODJ.TEST\n"
+	 "ad_hostname = client1.odj.test\n"
+	 "ldap_sasl_authid = CLIENT1$\n"
+	 "cache_credentials = True\n"
+	 "ldap_id_mapping = True\n"
+	 "use_fully_qualified_names = True\n"
+	 "fallback_homedir = /home/%u@%d\n"
+	 "default_shell = /bin/bash\n"},
+	{"another domain and the admin's preferences stay; other keytab named",
+	 "# managed by hand\n"
+	 "[sssd]\n"
+	 "services = nss, pam, sudo\n"
+	 "domains = LOCAL\n"
+	 "\n"
+	 "[domain/LOCAL]\n"
+	 "id_provider = files\n"
+	 "\n"
+	 "[domain/odj.test]\n"
+	 "; the admin's choices\n"
+	 "use_fully_qualified_names = False\n"
+	 "id_provider = ldap\n"
+	 "ad_hostname = old.odj.test\n"
+	 "\n"
+	 "[pam]\n"
+	 "offline_credentials_expiration = 2\n",
+	 "/etc/odj/host.keytab", NULL,
+	 "# managed by hand\n"
+	 "[sssd]\n"
+	 "services = nss, pam, sudo\n"
+	 "domains = LOCAL, odj.test\n"
+	 "\n"
+	 "[domain/LOCAL]\n"
+	 "id_provider = files\n"
+	 "\n"
+	 "[domain/odj.test]\n"
+	 "; the admin's choices\n"
+	 "use_fully_qualified_names = False\n"
+	 "id_provider = ad\n"
+	 "ad_hostname = client1.odj.test\n"
+	 "access_provider = ad\n"
+	 "ad_domain = odj.test\n"
+	 "krb5_realm = ODJ.TEST\n"
+	 "ldap_sasl_authid = CLIENT1$\n"
+	 "cache_credentials = True\n"
+	 "ldap_id_mapping = True\n"
+	 "fallback_homedir = /home/%u@%d\n"
+	 "default_shell = /bin/bash\n"
+	 "krb5_keytab = /etc/odj/host.keytab\n"
+	 "\n"
+	 "[pam]\n"
+	 "offline_credentials_expiration = 2\n"},
+	{"domain already listed (any case), CRLF line ends read",
+	 "[sssd]\r\ndomains = ODJ.TEST,other\r\n",
+	 "/etc/krb5.keytab", NULL,
+	 "[sssd]\n"
+	 "domains = ODJ.TEST,other\n"
+	 "services = nss, pam\n"
+	 "\n"
+	 "[domain/odj.test]\n"
+	 "id_provider = ad\n"
+	 "access_provider = ad\n"
+	 "ad_domain = odj.test\n"
+	 "krb5_realm = ODJ.TEST\n"
+	 "ad_hostname = client1.odj.test\n"
+	 "ldap_sasl_authid = CLIENT1$\n"
+	 "cache_credentials = True\n"
+	 "ldap_id_mapping = True\n"
+	 "use_fully_qualified_names = True\n"
+	 "fallback_homedir = /home/%u@%d\n"
+	 "default_shell = /bin/bash\n"},
+	{"rejoin from another domain: it leaves the domains list, its section stays",
+	 "[sssd]\ndomains = old.example, files\n\n[domain/old.example]\nid_provider = ad\n",
+	 "/etc/krb5.keytab", "OLD.example",
+	 "[sssd]\n"
+	 "domains = files, odj.test\n"
+	 "services = nss, pam\n"
+	 "\n"
+	 "[domain/old.example]\n"
+	 "id_provider = ad\n"
+	 "\n"
+	 "[domain/odj.test]\n"
+	 "id_provider = ad\n"
+	 "access_provider = ad\n"
+	 "ad_domain = odj.test\n"
+	 "krb5_realm = ODJ.TEST\n"
+	 "ad_hostname = client1.odj.test\n"
+	 "ldap_sasl_authid = CLIENT1$\n"
+	 "cache_credentials = True\n"
+	 "ldap_id_mapping = True\n"
+	 "use_fully_qualified_names = True\n"
+	 "fallback_homedir = /home/%u@%d\n"
+	 "default_shell = /bin/bash\n"},
+};
+
+static void sssd_conf_merges(void **state)
+{
+	(void)state;
+	struct apply_facts f = facts();
+	for (size_t i = 0; i < sizeof(sssd_cases) / sizeof(sssd_cases[0]); i++) {
+		TALLOC_CTX *mem = talloc_new(NULL);
+		struct odj_ctx *ctx = odj_ctx_new(mem);
+		struct apply_file old = file(sssd_cases[i].old);
+		char *out;
+		print_message("sssd.conf: %s\n", sssd_cases[i].name);
+		assert_int_equal(odj_apply_sssd_conf(ctx, mem, &f, &old, sssd_cases[i].keytab,
+						     sssd_cases[i].replaced, &out),
+				 ODJ_OK);
+		assert_string_equal(out, sssd_cases[i].want);
+		struct apply_file again = file(out);
+		char *out2;
+		assert_int_equal(odj_apply_sssd_conf(ctx, mem, &f, &again, sssd_cases[i].keytab,
+						     sssd_cases[i].replaced, &out2),
+				 ODJ_OK);
+		assert_string_equal(out2, out);
+		talloc_free(mem);
+	}
+}
+
+static void binary_config_refused(void **state)
+{
+	(void)state;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct apply_facts f = facts();
+	static const char bin[] = "[sssd]\0garbage";
+	struct apply_file old = {.exists = true, .data = (uint8_t *)bin, .len = sizeof(bin)};
+	char *out;
+	assert_int_equal(odj_apply_sssd_conf(ctx, mem, &f, &old, "/etc/krb5.keytab", NULL, &out),
+			 ODJ_E_CONFIG);
+	assert_int_equal(odj_error_get(ctx)->status, ODJ_ERROR_INVALID_DATA);
+	talloc_free(mem);
+}
+
+static const struct {
+	const char *name;
+	const char *old;
+	const char *want;
+} hosts_cases[] = {
+	{"empty", "", "127.0.1.1\tclient1.odj.test client1\n"},
+	{"Debian default: the old name replaced in place",
+	 "127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n\n# IPv6\n::1 localhost ip6-localhost\n",
+	 "127.0.0.1\tlocalhost\n127.0.1.1\tclient1.odj.test client1\n\n# IPv6\n::1 localhost "
+	 "ip6-localhost\n"},
+	{"no 127.0.1.1 line: after 127.0.0.1",
+	 "# hosts\n127.0.0.1 localhost\n10.0.0.5 db\n",
+	 "# hosts\n127.0.0.1 localhost\n127.0.1.1\tclient1.odj.test client1\n10.0.0.5 db\n"},
+	{"two 127.0.1.1 lines become one; a comment mentioning it stays; no final newline",
+	 "127.0.1.1 a\n#127.0.1.1 b\n  127.0.1.1\tc d\n10.1.1.1 x",
+	 "127.0.1.1\tclient1.odj.test client1\n#127.0.1.1 b\n10.1.1.1 x\n"},
+	{"no loopback line: at the end", "10.0.0.1 gw\n",
+	 "10.0.0.1 gw\n127.0.1.1\tclient1.odj.test client1\n"},
+};
+
+static void hosts_updates(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(hosts_cases) / sizeof(hosts_cases[0]); i++) {
+		TALLOC_CTX *mem = talloc_new(NULL);
+		print_message("hosts: %s\n", hosts_cases[i].name);
+		char *out = odj_hosts_update(mem, hosts_cases[i].old, strlen(hosts_cases[i].old),
+					     "client1.odj.test", "client1");
+		assert_string_equal(out, hosts_cases[i].want);
+		char *again = odj_hosts_update(mem, out, strlen(out), "client1.odj.test", "client1");
+		assert_string_equal(again, out);
+		talloc_free(mem);
+	}
+}
+
+static void hostname_reads(void **state)
+{
+	(void)state;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{"debian\n", "debian"},	       {"# comment\n\n  web01.example.com  \n", "web01.example.com"},
+		{"", NULL},		       {"\n# only a comment\n", NULL},
+		{"name-without-newline", "name-without-newline"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = odj_hostname_read(mem, cases[i].text, strlen(cases[i].text));
+		if (cases[i].want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, cases[i].want);
+	}
+	talloc_free(mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(krb5_conf_merges),   cmocka_unit_test(sssd_conf_merges),
+		cmocka_unit_test(binary_config_refused), cmocka_unit_test(hosts_updates),
+		cmocka_unit_test(hostname_reads),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
