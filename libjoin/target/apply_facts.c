@@ -1,6 +1,7 @@
 /* The join's facts from the blob, checked before any of them reaches a file. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include <odj/join.h>
 #include <odj/names.h>
@@ -26,6 +27,17 @@ static bool safe_token(const char *s, size_t max)
 		return false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p <= 0x20 || *p >= 0x7f || strchr("[]{}=#;,\"'\\/@%$", *p) != NULL)
+			return false;
+	return true;
+}
+
+/* An SPN for the keytab: service/host[:port][/name] in letters, digits and ._:/- only. */
+static bool safe_spn(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 1024 || strchr(s, '/') == NULL)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!isalnum(*p) && strchr("._:/-", *p) == NULL)
 			return false;
 	return true;
 }
@@ -61,15 +73,70 @@ static char *dc_host(TALLOC_CTX *mem, const char *unc)
 	return safe_token(unc, ODJ_DNS_NAME_MAX) ? talloc_strdup(mem, unc) : NULL;
 }
 
-/*
- * odj's own part (kvno, enctypes, SPNs, ...) is read here once the codec
- * decodes it; until then every have_* field stays false and apply uses the
- * fallbacks for blobs from djoin and net offlinejoin.
- */
-static void facts_from_odj_part(const struct odj_provision *prov, struct apply_facts *f)
+/* One of the four SPNs every machine gets (steps 27-28 and RestrictedKrbHost/). */
+static bool is_default_spn(const struct apply_facts *f, const char *spn)
 {
-	(void)prov;
-	f->have_odj_part = false;
+	static const char *const services[] = {"HOST", "RestrictedKrbHost"};
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = strlen(services[i]);
+		if (strncasecmp(spn, services[i], n) != 0 || spn[n] != '/')
+			continue;
+		const char *host = spn + n + 1;
+		if (strcasecmp(host, f->machine) == 0 || strcasecmp(host, f->fqdn) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * odj's own part (blob/FORMAT.md): what the account really is on the DC.
+ * Absent (djoin, net offlinejoin) or dropped as damaged: the fallbacks stay.
+ * Present but naming another account or realm than the Windows fields: the
+ * blob is inconsistent and refused.
+ */
+static odj_result facts_from_odj_part(struct odj_ctx *ctx, TALLOC_CTX *mem,
+				      const struct odj_provision *prov, struct apply_facts *f)
+{
+	const struct odj_linux_part *lp = odj_provision_linux_part(prov);
+	if (lp == NULL)
+		return ODJ_OK;
+	if (lp->sam_account_name != NULL && strcasecmp(lp->sam_account_name, f->sam) != 0)
+		return bad_blob(ctx, "odj's part names the account '%s', the blob '%s'",
+				shown(lp->sam_account_name), f->sam);
+	if (lp->realm != NULL && strcasecmp(lp->realm, f->realm) != 0)
+		return bad_blob(ctx, "odj's part names the realm '%s', the blob '%s'", shown(lp->realm),
+				f->realm);
+	f->have_odj_part = true;
+	if (lp->kvno != 0) {
+		f->have_kvno = true;
+		f->kvno = lp->kvno;
+	}
+	if (lp->enctypes != 0) {
+		f->have_enctypes = true;
+		f->enctypes = lp->enctypes;
+	}
+	/* the dNSHostName registered (prepare --dns-host-name may differ from NAME.domain) */
+	if (lp->dns_host_name != NULL) {
+		if (odj_name_status(lp->dns_host_name, ODJ_NETSETUP_DNS_MACHINE) != ODJ_ERROR_SUCCESS ||
+		    !safe_token(lp->dns_host_name, ODJ_DNS_NAME_MAX))
+			return bad_blob(ctx, "odj's part carries an invalid dNSHostName '%s'",
+					shown(lp->dns_host_name));
+		f->fqdn = dup_case(mem, lp->dns_host_name, tolower);
+	}
+	if (lp->salt != NULL) {
+		if (!safe_token(lp->salt, 1024))
+			return bad_blob(ctx, "odj's part carries an invalid salt");
+		f->salt = talloc_strdup(mem, lp->salt);
+	}
+	f->extra_spns = talloc_zero_array(mem, char *, lp->spn_count + 1);
+	for (uint32_t i = 0; f->extra_spns && i < lp->spn_count; i++) {
+		const char *spn = lp->spns[i];
+		if (!safe_spn(spn))
+			return bad_blob(ctx, "odj's part carries an invalid SPN '%s'", shown(spn));
+		if (!is_default_spn(f, spn))
+			f->extra_spns[f->n_extra_spns++] = talloc_strdup(f->extra_spns, spn);
+	}
+	return ODJ_OK;
 }
 
 odj_result odj_apply_facts(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_provision *prov,
@@ -141,9 +208,11 @@ odj_result odj_apply_facts(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct od
 			  ? talloc_strdup(mem, w->dc_info.client_site_name)
 			  : NULL;
 
-	facts_from_odj_part(prov, f);
-
-	f->salt = odj_krb5_salt(mem, f->realm, f->sam);
+	odj_result r = facts_from_odj_part(ctx, mem, prov, f);
+	if (r != ODJ_OK)
+		return r;
+	if (f->salt == NULL) /* without odj's part: AD's rule for computer accounts */
+		f->salt = odj_krb5_salt(mem, f->realm, f->sam);
 	if (f->realm == NULL || f->netbios_domain == NULL || f->domain_sid == NULL ||
 	    f->machine == NULL || f->short_name == NULL || f->sam == NULL || f->fqdn == NULL ||
 	    f->salt == NULL || f->forest == NULL || f->domain_guid == NULL)
