@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <odj/blob.h>
+#include <odj/dcflags.h>
 
 const struct odj_guid odj_guid_join_provider = {
 	0x631c7621, 0x5289, 0x4321, {0xbc, 0x9e, 0x80, 0xf8, 0x43, 0xf8, 0x68, 0xc3}};
@@ -143,29 +144,16 @@ bool odj_sid_parse(const char *s, struct odj_sid *sid)
 
 char *odj_dc_flags_string(TALLOC_CTX *mem, uint32_t flags)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
-		{0x00000001, "PDC"},          {0x00000004, "GC"},
-		{0x00000008, "LDAP"},         {0x00000010, "DS"},
-		{0x00000020, "KDC"},          {0x00000040, "TIMESERV"},
-		{0x00000080, "CLOSEST"},      {0x00000100, "WRITABLE"},
-		{0x00000200, "GOOD_TIMESERV"},{0x00000400, "NDNC"},
-		{0x00000800, "SELECT_SECRET_DOMAIN_6"}, {0x00001000, "FULL_SECRET_DOMAIN_6"},
-		{0x00002000, "WS"},           {0x00004000, "DS_8"},
-		{0x00008000, "DS_9"},         {0x00010000, "DS_10"},
-		{0x00020000, "KEY_LIST"},     {0x00040000, "DS_13"},
-		{0x20000000, "DNS_CONTROLLER"}, {0x40000000, "DNS_DOMAIN"},
-		{0x80000000, "DNS_FOREST"},
-	};
 	char *s = talloc_strdup(mem, "");
 	uint32_t rest = flags;
-	for (size_t i = 0; s != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(flags & names[i].bit))
+	for (size_t i = 0; s != NULL && i < odj_dcflag_count(); i++) {
+		const struct odj_dcflag *f = odj_dcflag_at(i);
+		if (!(flags & f->bit))
 			continue;
-		s = talloc_asprintf_append(s, "%s%s", *s ? "|" : "", names[i].name);
-		rest &= ~names[i].bit;
+		/* the one table's SDK name without "DS_" and "_FLAG": DS_WRITABLE_FLAG -> WRITABLE */
+		const char *name = f->name + 3;
+		s = talloc_asprintf_append(s, "%s%.*s", *s ? "|" : "", (int)(strlen(name) - 5), name);
+		rest &= ~f->bit;
 	}
 	if (s != NULL && rest != 0)
 		s = talloc_asprintf_append(s, "%s0x%08" PRIx32, *s ? "|" : "", rest);
