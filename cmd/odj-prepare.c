@@ -159,16 +159,8 @@ static void print_check_json(const struct odj_check_req *r, const struct odj_ctx
 	json_object_object_add(t, "ldap", json_object_new_double(r->out.ms_ldap));
 	json_object_object_add(t, "total", json_object_new_double(r->out.ms_total));
 	json_object_object_add(o, "ms", t);
-	if (!ok) {
-		const struct odj_error *e = odj_error_get(ctx);
-		json_object *err = json_object_new_object();
-		json_object_object_add(err, "status", json_object_new_int64(e->status));
-		json_object_object_add(err, "symbol", jstr(odj_status_symbol(e->status)));
-		json_object_object_add(err, "message", jstr(e->message));
-		json_object_object_add(err, "doing", jstr(e->doing));
-		json_object_object_add(err, "detail", jstr(e->detail));
-		json_object_object_add(o, "error", err);
-	}
+	if (!ok)
+		json_object_object_add(o, "error", cli_json_error(ctx));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -382,15 +374,8 @@ static void print_provision_json(const struct odj_provision_req *p, const struct
 	json_object_object_add(o, "savefile", jstr(p->in.savefile));
 	json_object_object_add(o, "left_behind", jstr(p->out.left_behind));
 	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
-	if (!ok) {
-		const struct odj_error *e = odj_error_get(ctx);
-		json_object *err = json_object_new_object();
-		json_object_object_add(err, "status", json_object_new_int64(e->status));
-		json_object_object_add(err, "symbol", jstr(odj_status_symbol(e->status)));
-		json_object_object_add(err, "message", jstr(e->message));
-		json_object_object_add(err, "detail", jstr(e->detail));
-		json_object_object_add(o, "error", err);
-	}
+	if (!ok)
+		json_object_object_add(o, "error", cli_json_error(ctx));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

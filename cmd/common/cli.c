@@ -68,3 +68,22 @@ void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool)
 	odj_ctx_get_trace(ctx, &v->next, &v->next_priv);
 	odj_ctx_set_trace(ctx, verbose_line, v);
 }
+
+static json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *cli_json_error(const struct odj_ctx *ctx)
+{
+	const struct odj_error *e = odj_error_get(ctx);
+	json_object *err = json_object_new_object();
+	json_object_object_add(err, "status", json_object_new_int64(e->status));
+	json_object_object_add(err, "symbol", json_str(odj_status_symbol(e->status)));
+	json_object_object_add(err, "text", json_str(odj_status_text(e->status)));
+	json_object_object_add(err, "doing", json_str(e->doing));
+	json_object_object_add(err, "message", json_str(e->message));
+	json_object_object_add(err, "detail", json_str(e->detail));
+	json_object_object_add(err, "advice", json_str(e->advice));
+	return err;
+}

@@ -2,6 +2,7 @@
 #ifndef ODJ_CLI_H
 #define ODJ_CLI_H
 
+#include <json-c/json.h>
 #include <stdio.h>
 
 #include <odj/odj.h>
@@ -28,6 +29,9 @@ int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const
  * as "<tool>: <line>", in front of any --trace file.  Call after cli_trace_open.
  */
 void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool);
+
+/* The context's error as a JSON object: status, symbol, text, doing, message, detail, advice. */
+json_object *cli_json_error(const struct odj_ctx *ctx);
 
 /* Prints "<tool> (odj) <version>". */
 void cli_print_version(FILE *out, const char *tool);
