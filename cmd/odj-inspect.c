@@ -22,7 +22,14 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: odj-inspect [--json] FILE|-\n"
 		     "       odj-inspect --explain CODE\n"
-		     "       odj-inspect --version\n");
+		     "       odj-inspect --version\n"
+		     "\n"
+		     "Shows a provisioning blob (djoin, net offlinejoin or odj-prepare; the file form\n"
+		     "or bare base64; - reads standard input) with its password redacted.\n"
+		     "  --json          the same as JSON, for scripts\n"
+		     "  --explain CODE  the status row (hex, decimal or symbol), likely causes and\n"
+		     "                  what to check\n"
+		     "  --version       the version\n");
 }
 
 /* NETSETUP_PROVISION_* names of the Options bits, "|"-separated. */
