@@ -64,9 +64,16 @@ odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *bas
 		a->enctypes = (uint32_t)strtoul(v, NULL, 10);
 	a->dns_host_name = first_value(a, ld, e, "dNSHostName");
 	struct berval **oc = ldap_get_values_len(ld, e, "objectClass");
-	for (int i = 0; oc && oc[i]; i++)
+	bool managed = false; /* sMSA/gMSA derive from computer but are no machines */
+	for (int i = 0; oc && oc[i]; i++) {
 		if (oc[i]->bv_len == 8 && strncasecmp(oc[i]->bv_val, "computer", 8) == 0)
 			a->is_computer = true;
+		if (oc[i]->bv_len > 9 && strncasecmp(oc[i]->bv_val, "msDS-", 5) == 0 &&
+		    memmem(oc[i]->bv_val, oc[i]->bv_len, "ServiceAccount", 14) != NULL)
+			managed = true;
+	}
+	if (managed)
+		a->is_computer = false;
 	ldap_value_free_len(oc);
 	struct berval **spn = ldap_get_values_len(ld, e, "servicePrincipalName");
 	int n = spn ? ldap_count_values_len(spn) : 0;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,6 +94,9 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 	} else {
 		pid_t pid = fork();
 		if (pid == 0) {
+			/* the child holds copies of the passwords: never a core file */
+			prctl(PR_SET_DUMPABLE, 0);
+			setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 			close(p[0]);
 			child(p[1], conf, odj_krb_ccache_name(krb), principal,
 			      (const char *)odj_secret_data(password_utf8));
@@ -114,7 +119,8 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 				     dc_address, deadline_ms / 1e3);
 			odj_error_advice(ctx, "Check TCP/UDP ports 88 and 464 to the DC, or use "
 					      "--password-method ldap.");
-		} else if (read(p[0], &a, sizeof(a)) != (ssize_t)sizeof(a)) {
+		} else if (n < 0 || read(p[0], &a, sizeof(a)) != (ssize_t)sizeof(a)) {
+			kill(pid, SIGKILL);
 			r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
 				     "the kpasswd process ended without an answer");
 		} else if (a.ret != 0) {

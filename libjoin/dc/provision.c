@@ -2,7 +2,10 @@
  * odj_provision_account: [MS-WKST] 3.2.4.13.3 steps 23-33 against the pinned
  * DC, then the proof of the password and the blob.
  */
+#include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -121,7 +124,8 @@ static odj_result check_existing(struct odj_ctx *ctx, const struct odj_provision
 		return odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists,
 				"%s exists and is not a computer (%s): odj never reuses it",
 				have->sam_account_name, have->dn);
-	if (have->user_account_control & ODJ_UF_SERVER_TRUST_ACCOUNT)
+	/* UF_PARTIAL_SECRETS_ACCOUNT: a read-only DC's account */
+	if (have->user_account_control & (ODJ_UF_SERVER_TRUST_ACCOUNT | 0x04000000u))
 		return odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists,
 				"%s is a domain controller's account (%s): odj never reuses it",
 				have->sam_account_name, have->dn);
@@ -288,6 +292,14 @@ static odj_result kpasswd(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_se
 /* Removes what this run created after a later step failed. */
 static void roll_back(struct odj_ctx *ctx, struct odj_dc_session *s, struct odj_provision_req *req)
 {
+	if (req->out.reused && req->out.dn != NULL) {
+		/* its old password is gone and cannot come back: say so */
+		odj_error_detail(ctx, "the existing account %s was already reset by this run", req->out.dn);
+		odj_error_advice(ctx, "Fix the cause and rerun with --reuse: until then the machine that "
+				      "used %s has no valid keys.",
+				 req->out.dn);
+		return;
+	}
 	if (!req->out.created || req->out.dn == NULL)
 		return;
 	/* The failure that brought us here stays the error; the removal is a detail. */
@@ -344,6 +356,15 @@ odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct od
 	if (r != ODJ_OK)
 		return r;
 	req->out.salt = odj_krb5_salt(mem, s->realm, jr.out.sam_account_name);
+
+	/* The blob's directory must take the file: known before any write to the directory. */
+	if (req->in.savefile != NULL) {
+		char *copy = talloc_strdup(mem, req->in.savefile);
+		const char *dir = copy ? dirname(copy) : ".";
+		if (access(dir, W_OK | X_OK) != 0)
+			return odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_ACCESS_DENIED,
+					"the blob cannot be written to %s: %s", dir, strerror(errno));
+	}
 
 	/* Steps 23-24: the container, and the right to create in it. */
 	odj_doing(ctx, "checking the container %s and the right to create computers in it",

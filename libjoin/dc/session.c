@@ -1,6 +1,7 @@
 /* Opening a session with one pinned DC, in [MS-WKST] 3.2.4.13.3 order. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <odj/blob.h>
@@ -95,9 +96,11 @@ static odj_result login(struct odj_dc_session *s, const struct odj_credentials *
 	if (c->user == NULL || c->password == NULL)
 		return odj_fail(s->ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"no credentials: give --ccache, or --user with a password");
-	const char *principal = strchr(c->user, '@')
-					? c->user
-					: talloc_asprintf(s, "%s@%s", c->user, s->realm);
+	const char *at = strchr(c->user, '@');
+	/* "admin@odj.test": Kerberos realms are upper case in AD */
+	const char *principal = at ? talloc_asprintf(s, "%.*s@%s", (int)(at - c->user), c->user,
+						     strcasecmp(at + 1, s->realm) == 0 ? s->realm : at + 1)
+				   : talloc_asprintf(s, "%s@%s", c->user, s->realm);
 	return odj_krb_login_password(s->krb, principal, c->password);
 }
 

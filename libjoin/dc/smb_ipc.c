@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -205,6 +207,9 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 	if (r == ODJ_OK) {
 		pid = fork();
 		if (pid == 0) {
+			/* the child holds copies of the passwords: never a core file */
+			prctl(PR_SET_DUMPABLE, 0);
+			setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 			close(pipefd[0]);
 			child_session(pipefd[1], dir, url, &id);
 		}
@@ -253,8 +258,11 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 		}
 		odj_trace(ctx, "NetpJoinDomain: status of connecting to dc '\\\\%s': 0x%x", o->dc_host,
 			  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
-		if (!died)
+		if (!died) {
+			if (n != 1)
+				kill(pid, SIGKILL); /* poll failed: never wait on a hung child */
 			waitpid(pid, NULL, 0);
+		}
 	}
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
