@@ -615,6 +615,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	req->out.ms_total = bulk_now_ms() - run->t0 + req->out.ms_session;
 	if (r == ODJ_OK && run->failed > 0) {
 		const struct odj_bulk_failure *f = &req->out.failures[0];
+		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
 		odj_fail(ctx, ODJ_E_PARTIAL, f->status, "%zu of %zu machines failed (the first: %s)",
 			 run->failed, req->in.n_names, f->machine);
 		r = ODJ_E_PARTIAL;
