@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include <odj/blob.h>
+#include <odj/bundle.h>
 
 #include "cli.h"
 
@@ -21,6 +22,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: odj-inspect [--json] FILE|-\n"
+		     "       odj-inspect [--json] --bundle FILE [--name NAME]   (list, or one machine)\n"
 		     "       odj-inspect --explain CODE\n"
 		     "       odj-inspect --version\n"
 		     "\n"
@@ -412,16 +414,79 @@ static int inspect(const char *path, bool as_json)
 	return r;
 }
 
+static void print_manifest(const struct odj_bundle_manifest *m, bool as_json)
+{
+	if (!as_json) {
+		printf("Bundle: %zu machine%s, domain %s, DC %s, created %s\n", m->count,
+		       m->count == 1 ? "" : "s", or_none(m->domain), or_none(m->dc), or_none(m->created));
+		for (size_t i = 0; i < m->count; i++) {
+			const struct odj_bundle_machine *e = &m->machines[i];
+			printf("  %-15s %-40s %-45s kvno %u  %s\n", e->machine, or_none(e->dns_host_name),
+			       or_none(e->sid), e->kvno, e->file);
+		}
+		return;
+	}
+	json_object *root = json_object_new_object();
+	jadd(root, "domain", jstr(m->domain));
+	jadd(root, "dc", jstr(m->dc));
+	jadd(root, "created", jstr(m->created));
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < m->count; i++) {
+		const struct odj_bundle_machine *e = &m->machines[i];
+		json_object *o = json_object_new_object();
+		jadd(o, "machine", jstr(e->machine));
+		jadd(o, "dNSHostName", jstr(e->dns_host_name));
+		jadd(o, "SID", jstr(e->sid));
+		jadd(o, "kvno", json_object_new_int64(e->kvno));
+		jadd(o, "file", jstr(e->file));
+		json_object_array_add(arr, o);
+	}
+	jadd(root, "machines", arr);
+	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+}
+
+static int inspect_bundle(const char *path, const char *name, bool as_json)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct odj_secret *bytes = NULL, *file = NULL;
+	struct odj_bundle_manifest *m = NULL;
+	struct odj_provision *prov = NULL;
+	odj_result r = odj_bundle_read_file(ctx, mem, path, &bytes);
+	if (r == ODJ_OK && name == NULL)
+		r = odj_bundle_read_manifest(ctx, mem, odj_secret_data(bytes), odj_secret_len(bytes), &m);
+	if (r == ODJ_OK && name != NULL)
+		r = odj_bundle_extract(ctx, mem, odj_secret_data(bytes), odj_secret_len(bytes), name,
+				       &file);
+	if (r == ODJ_OK && file != NULL)
+		r = odj_blob_load(ctx, mem, odj_secret_data(file), odj_secret_len(file), &prov);
+	if (r != ODJ_OK)
+		cli_print_error(TOOL, ctx);
+	else if (m != NULL)
+		print_manifest(m, as_json);
+	else if (as_json)
+		print_json(mem, prov);
+	else
+		print_text(mem, prov);
+	talloc_free(mem);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"explain", required_argument, NULL, 'E'},
 		{"json", no_argument, NULL, 'j'},
+		{"bundle", required_argument, NULL, 'b'},
+		{"name", required_argument, NULL, 'n'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	bool as_json = false;
+	const char *bundle = NULL, *name = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
 		switch (c) {
@@ -429,6 +494,12 @@ int main(int argc, char **argv)
 			return cli_explain(stdout, TOOL, optarg);
 		case 'j':
 			as_json = true;
+			break;
+		case 'b':
+			bundle = optarg;
+			break;
+		case 'n':
+			name = optarg;
 			break;
 		case 'V':
 			cli_print_version(stdout, TOOL);
@@ -441,7 +512,9 @@ int main(int argc, char **argv)
 			return ODJ_E_INPUT;
 		}
 	}
-	if (optind != argc - 1) {
+	if (bundle != NULL && optind == argc)
+		return inspect_bundle(bundle, name, as_json);
+	if (bundle != NULL || name != NULL || optind != argc - 1) {
 		usage(stderr);
 		return ODJ_E_INPUT;
 	}

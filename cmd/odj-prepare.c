@@ -1,11 +1,15 @@
 /* odj-prepare: next to a DC, check (and provision) a computer account for an offline join. */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <odj/bulk.h>
 #include <odj/dc.h>
 #include <odj/trace.h>
 
@@ -49,6 +53,16 @@ static void usage(FILE *out)
 		"  --windows            a blob for a Windows target (no odj part)\n"
 		"  --json               a JSON summary on stdout (never the password)\n"
 		"  --verbose            log each step and decision on stderr\n"
+		"bulk (many machines in one session; blobs to --out-dir and/or --bundle):\n"
+		"  --count N --name-template T [--first K]   names from T, e.g. 'ci-%%04d' (only %%0Nd)\n"
+		"  --names-from FILE    one name per line (duplicates are refused)\n"
+		"  --out-dir DIR        one NAME.odj per machine (0600)\n"
+		"  --bundle FILE        one gzip'd tar of all blobs and manifest.json; it holds\n"
+		"                       every machine's secret: never put it into an image\n"
+		"  --skip-existing      skip machines whose blob the out-dir or bundle already has\n"
+		"  --parallel K         LDAP connections (default 1)\n"
+		"  --window W           adds in flight per connection (default 4)\n"
+		"  --max-rate R         at most R new accounts per second (protects a busy DC)\n"
 		"  --trace FILE         append a netsetup.log-style trace to FILE (0600)\n"
 		"  --explain CODE       explain a status code (hex, decimal or symbol)\n"
 		"  --version\n");
@@ -65,6 +79,11 @@ struct options {
 	const char *trace;
 	enum cli_password_source pw_source;
 	const char *pw_file;
+	/* bulk */
+	bool bulk;
+	unsigned count, first;
+	const char *name_template, *names_from;
+	struct odj_bulk_req bulk_req;
 };
 
 static void print_check(const struct odj_check_req *r, bool ok)
@@ -165,12 +184,27 @@ static void print_check_json(const struct odj_check_req *r, const struct odj_ctx
 	json_object_put(o);
 }
 
+static bool number(const char *arg, unsigned min, unsigned max, const char *opt, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || *arg == '-' || v < min || v > max) {
+		fprintf(stderr, "%s: %s takes a number from %u to %u\n", TOOL, opt, min, max);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	enum { O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
 	       O_LDAPS, O_CA, O_KDC_TIMEOUT, O_JSON, O_TRACE, O_EXPLAIN, O_VERSION, O_HELP,
 	       O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC, O_OSNAME, O_OSVER,
-	       O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_VERBOSE };
+	       O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_VERBOSE, O_COUNT, O_TEMPLATE,
+	       O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW,
+	       O_MAX_RATE };
 	static const struct option opts[] = {
 		{"check", no_argument, NULL, O_CHECK},
 		{"domain", required_argument, NULL, O_DOMAIN},
@@ -204,6 +238,16 @@ static int parse(int argc, char **argv, struct options *o)
 		{"print", no_argument, NULL, O_PRINT},
 		{"windows", no_argument, NULL, O_WINDOWS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"count", required_argument, NULL, O_COUNT},
+		{"name-template", required_argument, NULL, O_TEMPLATE},
+		{"first", required_argument, NULL, O_FIRST},
+		{"names-from", required_argument, NULL, O_NAMES_FROM},
+		{"out-dir", required_argument, NULL, O_OUT_DIR},
+		{"bundle", required_argument, NULL, O_BUNDLE},
+		{"skip-existing", no_argument, NULL, O_SKIP_EXISTING},
+		{"parallel", required_argument, NULL, O_PARALLEL},
+		{"window", required_argument, NULL, O_WINDOW},
+		{"max-rate", required_argument, NULL, O_MAX_RATE},
 		{NULL, 0, NULL, 0},
 	};
 	struct odj_check_req *r = &o->req;
@@ -265,6 +309,38 @@ static int parse(int argc, char **argv, struct options *o)
 		case O_PRINT: o->print = true; break;
 		case O_WINDOWS: p->in.windows = true; break;
 		case O_VERBOSE: o->verbose = true; break;
+		case O_COUNT:
+			if (!number(optarg, 1, ODJ_BULK_MAX_MACHINES, "--count", &o->count))
+				return ODJ_E_INPUT;
+			o->bulk = true;
+			break;
+		case O_TEMPLATE: o->name_template = optarg; o->bulk = true; break;
+		case O_FIRST:
+			if (!number(optarg, 0, 999999999, "--first", &o->first))
+				return ODJ_E_INPUT;
+			break;
+		case O_NAMES_FROM: o->names_from = optarg; o->bulk = true; break;
+		case O_OUT_DIR: o->bulk_req.in.out_dir = optarg; o->bulk = true; break;
+		case O_BUNDLE: o->bulk_req.in.bundle = optarg; o->bulk = true; break;
+		case O_SKIP_EXISTING: o->bulk_req.in.skip_existing = true; break;
+		case O_PARALLEL:
+			if (!number(optarg, 1, 16, "--parallel", &o->bulk_req.in.parallel))
+				return ODJ_E_INPUT;
+			break;
+		case O_WINDOW:
+			if (!number(optarg, 1, 64, "--window", &o->bulk_req.in.window))
+				return ODJ_E_INPUT;
+			break;
+		case O_MAX_RATE: {
+			char *end;
+			double rate = strtod(optarg, &end);
+			if (*end != '\0' || !(rate > 0) || rate > 100000) {
+				fprintf(stderr, "%s: --max-rate takes accounts per second (> 0)\n", TOOL);
+				return ODJ_E_INPUT;
+			}
+			o->bulk_req.in.max_rate = rate;
+			break;
+		}
 		case O_TRACE: o->trace = optarg; break;
 		case O_EXPLAIN: exit(cli_explain(stdout, TOOL, optarg));
 		case O_VERSION: cli_print_version(stdout, TOOL); exit(ODJ_OK);
@@ -283,7 +359,28 @@ static int parse(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return ODJ_E_INPUT;
 	}
-	if (!o->check && p->in.savefile == NULL && !o->print) {
+	if (o->bulk) {
+		if (o->check || p->in.savefile || o->print || p->in.reuse || r->in.machine ||
+		    p->in.defpwd || o->n_spns || p->in.upn || p->in.netbios_name ||
+		    p->in.dns_host_name || p->in.password_method == ODJ_PASSWORD_METHOD_KPASSWD) {
+			fprintf(stderr, "%s: a bulk run (--count/--names-from) takes no MACHINE, "
+					"--check, --savefile, --print, --reuse, --defpwd, --spn, --upn, "
+					"--netbios-name, --dns-host-name or kpasswd\n",
+				TOOL);
+			return ODJ_E_INPUT;
+		}
+		if ((o->count != 0) != (o->name_template != NULL) ||
+		    (o->names_from != NULL) == (o->count != 0)) {
+			fprintf(stderr, "%s: give --count N with --name-template T, or --names-from FILE\n",
+				TOOL);
+			return ODJ_E_INPUT;
+		}
+		if (o->bulk_req.in.out_dir == NULL && o->bulk_req.in.bundle == NULL) {
+			fprintf(stderr, "%s: where should the blobs go? give --out-dir DIR or --bundle FILE\n",
+				TOOL);
+			return ODJ_E_INPUT;
+		}
+	} else if (!o->check && p->in.savefile == NULL && !o->print) {
 		fprintf(stderr, "%s: where should the blob go? give --savefile FILE or --print\n", TOOL);
 		return ODJ_E_INPUT;
 	}
@@ -414,6 +511,201 @@ static odj_result run_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct opt
 	return r;
 }
 
+/* ------------------------------------------------------------ bulk */
+
+struct bulk_ui {
+	bool tty;      /* stderr is a terminal: one progress line, updated in place */
+	bool printed;  /* a progress line is on the screen */
+	bool json;
+	json_object *failures;
+};
+
+static void eta_text(char *buf, size_t n, double s)
+{
+	if (s < 0)
+		snprintf(buf, n, "?");
+	else if (s < 60)
+		snprintf(buf, n, "%.0fs", s);
+	else
+		snprintf(buf, n, "%.0fm%02.0fs", s / 60, s - 60 * (int)(s / 60));
+}
+
+static void bulk_progress(void *priv, const struct odj_bulk_progress *p)
+{
+	struct bulk_ui *ui = priv;
+	if (!ui->tty)
+		return;
+	char eta[32];
+	eta_text(eta, sizeof(eta), p->eta_s);
+	fprintf(stderr, "\r%s: %zu/%zu done, %zu failed, %zu skipped, %.1f/s, ETA %s\033[K", TOOL,
+		p->done, p->total, p->failed, p->skipped, p->rate, eta);
+	fflush(stderr);
+	ui->printed = true;
+}
+
+static void bulk_item(void *priv, const struct odj_bulk_item *it)
+{
+	struct bulk_ui *ui = priv;
+	if (it->ok)
+		return;
+	if (ui->tty && ui->printed)
+		fputs("\r\033[K", stderr);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *row = odj_status_row(tmp, it->status);
+	fprintf(stderr, "%s: %s failed: %s: %s\n", TOOL, it->machine, row, it->message);
+	talloc_free(tmp);
+}
+
+static odj_result bulk_names(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options *o)
+{
+	struct odj_bulk_req *b = &o->bulk_req;
+	char **names = NULL;
+	size_t n = 0;
+	odj_result r;
+	if (o->names_from != NULL) {
+		r = odj_bulk_names_file(ctx, mem, o->names_from, &names, &n);
+	} else {
+		r = odj_bulk_names_template(ctx, mem, o->name_template, o->first, o->count, &names);
+		n = o->count;
+	}
+	if (r == ODJ_OK)
+		r = odj_bulk_names_unique(ctx, names, n);
+	b->in.names = names;
+	b->in.n_names = n;
+	return r;
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+static void print_bulk(const struct odj_bulk_req *b, double rate)
+{
+	const struct odj_dc_choice *dc = &b->out.dc;
+	if (dc->host != NULL)
+		printf("DC              %s (%s), %s\n", dc->host, dc->address,
+		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+	if (b->out.container_dn)
+		printf("container       %s\n", b->out.container_dn);
+	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
+	       b->out.created, b->out.skipped, b->out.failed);
+	printf("rate            %.1f accounts/s (%.1f s after a %.0f ms session)\n", rate,
+	       (b->out.ms_total - b->out.ms_session) / 1e3, b->out.ms_session);
+	if (b->in.out_dir)
+		printf("out-dir         %s (one NAME.odj per machine, mode 0600)\n", b->in.out_dir);
+	if (b->in.bundle)
+		printf("bundle          %s (holds every machine's secret: never put it into an image)\n",
+		       b->in.bundle);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	for (size_t i = 0; i < b->out.n_failures; i++) {
+		const struct odj_bulk_failure *f = &b->out.failures[i];
+		printf("failed          %s: %s: %s\n", f->machine, odj_status_row(tmp, f->status),
+		       f->message);
+	}
+	talloc_free(tmp);
+	const struct odj_bulk_profile *p = &b->out.profile;
+	if (p->adds > 0)
+		printf("profile         per account: add %.0f ms (queued at the DC), read-back %.0f ms, "
+		       "keys %.1f ms, proof %.0f ms, blob %.1f ms; %zu batched searches %.0f ms each\n",
+		       p->add_latency / (double)p->adds, p->read_latency / (double)p->adds,
+		       p->derive / (double)p->adds, p->proof_latency / (double)p->adds,
+		       p->blob / (double)p->adds, p->batches,
+		       p->batches ? p->search / (double)p->batches : 0);
+	printf("peak RSS        %.1f MB\n", (double)max_rss_kb() / 1024.0);
+}
+
+static void print_bulk_json(const struct odj_bulk_req *b, double rate, const struct odj_ctx *ctx,
+			    odj_result r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object_object_add(o, "exit", json_object_new_int(r));
+	json_object_object_add(o, "dc", jstr(b->out.dc.host));
+	json_object_object_add(o, "dc_address", jstr(b->out.dc.address));
+	json_object_object_add(o, "machines", json_object_new_int64((int64_t)b->in.n_names));
+	json_object_object_add(o, "created", json_object_new_int64((int64_t)b->out.created));
+	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)b->out.skipped));
+	json_object_object_add(o, "failed", json_object_new_int64((int64_t)b->out.failed));
+	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
+	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
+	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));
+	json_object_object_add(o, "max_rss_kb", json_object_new_int64(max_rss_kb()));
+	json_object *fl = json_object_new_array();
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	for (size_t i = 0; i < b->out.n_failures; i++) {
+		const struct odj_bulk_failure *f = &b->out.failures[i];
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "machine", jstr(f->machine));
+		json_object_object_add(e, "status", json_object_new_int64(f->status));
+		json_object_object_add(e, "symbol", jstr(odj_status_symbol(f->status)));
+		json_object_object_add(e, "row", jstr(odj_status_row(tmp, f->status)));
+		json_object_object_add(e, "message", jstr(f->message));
+		json_object_array_add(fl, e);
+	}
+	talloc_free(tmp);
+	json_object_object_add(o, "failures", fl);
+	const struct odj_bulk_profile *p = &b->out.profile;
+	json_object *pr = json_object_new_object();
+	json_object_object_add(pr, "adds", json_object_new_int64((int64_t)p->adds));
+	json_object_object_add(pr, "add_latency_ms", json_object_new_double(p->add_latency));
+	json_object_object_add(pr, "read_latency_ms", json_object_new_double(p->read_latency));
+	json_object_object_add(pr, "derive_ms", json_object_new_double(p->derive));
+	json_object_object_add(pr, "proof_latency_ms", json_object_new_double(p->proof_latency));
+	json_object_object_add(pr, "blob_ms", json_object_new_double(p->blob));
+	json_object_object_add(pr, "batches", json_object_new_int64((int64_t)p->batches));
+	json_object_object_add(pr, "search_ms", json_object_new_double(p->search));
+	json_object_object_add(o, "profile", pr);
+	if (r != ODJ_OK && b->out.n_failures == 0) {
+		const struct odj_error *e = odj_error_get(ctx);
+		json_object *err = json_object_new_object();
+		json_object_object_add(err, "status", json_object_new_int64(e->status));
+		json_object_object_add(err, "symbol", jstr(odj_status_symbol(e->status)));
+		json_object_object_add(err, "message", jstr(e->message));
+		json_object_object_add(o, "error", err);
+	}
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static odj_result run_bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options *o)
+{
+	odj_result r = bulk_names(ctx, mem, o);
+	if (r != ODJ_OK)
+		return r;
+	struct odj_bulk_req *b = &o->bulk_req;
+	struct bulk_ui ui = {.tty = isatty(STDERR_FILENO) == 1, .json = o->json};
+	b->in.version = ODJ_BULK_VERSION;
+	b->in.domain = o->req.in.domain;
+	b->in.dc = o->req.in.dc;
+	b->in.ou = o->req.in.ou;
+	b->in.creds = o->req.in.creds;
+	b->in.ldaps = o->req.in.ldaps;
+	b->in.ca_file = o->req.in.ca_file;
+	b->in.deadlines = o->req.in.deadlines;
+	b->in.allow_rc4 = o->prov.in.allow_rc4;
+	b->in.windows = o->prov.in.windows;
+	b->in.description = o->prov.in.description;
+	b->in.os_name = o->prov.in.os_name ? o->prov.in.os_name : (b->in.windows ? NULL : "Linux");
+	b->in.os_version = o->prov.in.os_version;
+	b->in.progress = bulk_progress;
+	b->in.item = bulk_item;
+	b->in.priv = &ui;
+	odj_trace_begin(ctx, "odj-prepare: bulk NetProvisionComputerAccount");
+	r = odj_bulk_provision(ctx, mem, b);
+	if (ui.tty && ui.printed)
+		fputc('\n', stderr);
+	double secs = (b->out.ms_total - b->out.ms_session) / 1e3;
+	double rate = secs > 0 ? (double)b->out.created / secs : 0;
+	if (o->json)
+		print_bulk_json(b, rate, ctx, r);
+	else if (b->out.dc.host != NULL)
+		print_bulk(b, rate);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -446,6 +738,8 @@ int main(int argc, char **argv)
 			print_check_json(&o.req, ctx, r == ODJ_OK);
 		else
 			print_check(&o.req, r == ODJ_OK);
+	} else if (o.bulk) {
+		r = run_bulk(ctx, mem, &o);
 	} else {
 		r = run_provision(ctx, mem, &o);
 	}

@@ -18,6 +18,7 @@
 
 #include "account.h"
 #include "kpasswd.h"
+#include "provision.h"
 #include "session.h"
 
 static double now_ms(void)
@@ -65,8 +66,8 @@ static odj_result names(struct odj_ctx *ctx, const struct odj_provision_req *req
 	return ODJ_OK;
 }
 
-static odj_result validate_offline(struct odj_ctx *ctx, TALLOC_CTX *mem,
-				   const struct odj_provision_req *req, struct odj_join_request *jr)
+odj_result odj_provision_validate(struct odj_ctx *ctx, TALLOC_CTX *mem,
+				  const struct odj_provision_req *req, struct odj_join_request *jr)
 {
 	memset(jr, 0, sizeof(*jr));
 	odj_result r = names(ctx, req, jr);
@@ -89,8 +90,8 @@ static odj_result validate_offline(struct odj_ctx *ctx, TALLOC_CTX *mem,
 }
 
 /* SPNs of steps 27-28 plus --spn, without duplicates. */
-static const char **all_spns(TALLOC_CTX *mem, const struct odj_join_request *jr,
-			     const char *const *extra)
+const char **odj_provision_spns(TALLOC_CTX *mem, const struct odj_join_request *jr,
+				const char *const *extra)
 {
 	size_t n = jr->out.n_spns, k = 0;
 	for (size_t i = 0; extra && extra[i]; i++)
@@ -202,52 +203,34 @@ static odj_result prove(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_sess
 	return r;
 }
 
-static odj_result write_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_session *s,
-			     struct odj_provision_req *req, const struct odj_secret *pw_utf16)
+odj_result odj_provision_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_dc_session *s,
+			      const struct odj_provision_blob_in *in, struct odj_secret **file,
+			      struct odj_secret **base64)
 {
 	const struct odj_domain_facts *f = s->facts;
-	size_t nspns = 0;
-	while (req->out.spns && req->out.spns[nspns])
-		nspns++;
-	/* 100 ns ticks since 1601-01-01, as AD stores times */
-	uint64_t now_filetime = ((uint64_t)time(NULL) + 11644473600ull) * 10000000ull;
-	struct odj_linux_part lp = {
-		.kvno = req->out.kvno,
-		.enctypes = req->out.enctypes,
-		.sam_account_name = req->out.sam_account_name,
-		.dns_host_name = req->out.dns_host_name,
-		.spn_count = (uint32_t)nspns,
-		.spns = req->out.spns,
-		.upn = (char *)req->in.upn,
-		.realm = s->realm,
-		.salt = req->out.salt,
-		.pwd_last_set = (uint64_t)req->out.pwd_last_set,
-		.created = now_filetime,
-		.dc_name = s->dc.host,
-	};
 	struct odj_provision_facts pf = {
 		.domain_dns = f->dns_domain,
 		.domain_netbios = f->netbios,
 		.forest = f->forest,
 		.domain_guid = f->guid,
 		.domain_sid = &f->sid,
-		.machine_name = req->out.netbios_name,
-		.password_utf16 = pw_utf16,
+		.machine_name = in->netbios_name,
+		.password_utf16 = in->password_utf16,
 		.dc_name = s->dc.host,
 		.dc_address = s->dc.address,
 		.dc_flags = s->dc.flags,
 		.dc_site = s->dc.dc_site,
 		.client_site = s->dc.client_site,
 		/* Windows writes 0 for a random password, 4 with /defpwd. */
-		.options = req->in.defpwd ? ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD : 0,
-		.rid = req->out.rid,
-		.machine_sid = req->out.machine_sid,
-		.linux_part = req->in.windows ? NULL : &lp,
+		.options = in->defpwd ? ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD : 0,
+		.rid = in->rid,
+		.machine_sid = in->machine_sid,
+		.linux_part = in->windows ? NULL : in->linux_part,
 	};
 	struct odj_provision *prov = NULL;
 	odj_result r = odj_provision_build(ctx, mem, &pf, &prov);
 	struct odj_blob_encode_options eo = ODJ_BLOB_ENCODE_OPTIONS_INIT;
-	if (req->in.windows) {
+	if (in->windows) {
 		eo.referents = ODJ_REFERENTS_WINDOWS;
 		eo.omit_linux_part = true;
 	}
@@ -255,18 +238,63 @@ static odj_result write_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc
 	if (r == ODJ_OK)
 		r = odj_blob_encode(ctx, mem, prov, &eo, &ndr);
 	if (r == ODJ_OK)
-		r = odj_blob_text_encode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr),
-					 &req->out.blob_file);
-	if (r == ODJ_OK)
-		r = odj_blob_base64_encode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr),
-					   &req->out.blob_base64);
+		r = odj_blob_text_encode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), file);
+	if (r == ODJ_OK && base64 != NULL)
+		r = odj_blob_base64_encode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), base64);
+	talloc_free(prov);
+	talloc_free(ndr);
+	return r;
+}
+
+struct odj_linux_part odj_provision_make_linux_part(const struct odj_dc_session *s, uint32_t kvno,
+						uint32_t enctypes, const char *sam,
+						const char *dns_host_name, char **spns,
+						const char *upn, const char *salt,
+						int64_t pwd_last_set)
+{
+	size_t nspns = 0;
+	while (spns && spns[nspns])
+		nspns++;
+	/* 100 ns ticks since 1601-01-01, as AD stores times */
+	uint64_t now_filetime = ((uint64_t)time(NULL) + 11644473600ull) * 10000000ull;
+	struct odj_linux_part lp = {
+		.kvno = kvno,
+		.enctypes = enctypes,
+		.sam_account_name = (char *)sam,
+		.dns_host_name = (char *)dns_host_name,
+		.spn_count = (uint32_t)nspns,
+		.spns = spns,
+		.upn = (char *)upn,
+		.realm = s->realm,
+		.salt = (char *)salt,
+		.pwd_last_set = (uint64_t)pwd_last_set,
+		.created = now_filetime,
+		.dc_name = s->dc.host,
+	};
+	return lp;
+}
+
+static odj_result write_blob(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_session *s,
+			     struct odj_provision_req *req, const struct odj_secret *pw_utf16)
+{
+	struct odj_linux_part lp = odj_provision_make_linux_part(
+		s, req->out.kvno, req->out.enctypes, req->out.sam_account_name, req->out.dns_host_name,
+		req->out.spns, req->in.upn, req->out.salt, req->out.pwd_last_set);
+	struct odj_provision_blob_in in = {
+		.linux_part = &lp,
+		.netbios_name = req->out.netbios_name,
+		.password_utf16 = pw_utf16,
+		.rid = req->out.rid,
+		.machine_sid = req->out.machine_sid,
+		.defpwd = req->in.defpwd,
+		.windows = req->in.windows,
+	};
+	odj_result r = odj_provision_blob(ctx, mem, s, &in, &req->out.blob_file, &req->out.blob_base64);
 	if (r == ODJ_OK && req->in.savefile != NULL) {
 		odj_doing(ctx, "writing the provisioning blob to %s", req->in.savefile);
 		r = odj_write_file_atomic(ctx, req->in.savefile, odj_secret_data(req->out.blob_file),
 					  odj_secret_len(req->out.blob_file));
 	}
-	talloc_free(prov);
-	talloc_free(ndr);
 	odj_trace(ctx, "NetpProvisionComputerAccount: status of writing the blob%s%s: 0x%x",
 		  req->in.savefile ? " to " : "", req->in.savefile ? req->in.savefile : "",
 		  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
@@ -329,7 +357,7 @@ odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct od
 	double t0 = now_ms();
 	odj_deadlines_default(&req->in.deadlines);
 	struct odj_join_request jr;
-	odj_result r = validate_offline(ctx, mem, req, &jr);
+	odj_result r = odj_provision_validate(ctx, mem, req, &jr);
 	if (r != ODJ_OK)
 		return r;
 	req->out.sam_account_name = jr.out.sam_account_name;
@@ -397,7 +425,7 @@ odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct od
 			       odj_secret_len(jr.out.password), &pw_utf16);
 	if (r != ODJ_OK)
 		return r;
-	const char **spns = jr.out.write_spns ? all_spns(mem, &jr, req->in.extra_spns) : NULL;
+	const char **spns = jr.out.write_spns ? odj_provision_spns(mem, &jr, req->in.extra_spns) : NULL;
 	req->out.spns = (char **)spns;
 	struct odj_account_spec spec = {
 		.sam_account_name = jr.out.sam_account_name,

@@ -1,0 +1,627 @@
+/*
+ * odj_bulk_provision: the event loop of a bulk run.  One thread; LDAP
+ * operations are asynchronous on `parallel` connections, key proofs are
+ * asynchronous over odj's KDC transport, and each machine moves through
+ * QUEUED -> READY -> ADDING -> READING -> PROVING -> DONE (or FAILED, after
+ * removing an account it created).
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <odj/keys.h>
+
+#include "bulk_internal.h"
+#include "facts.h"
+#include "provision.h"
+
+#define BATCH 32
+#define MAX_PARALLEL 16
+#define MAX_WINDOW 64
+#define MAX_PROOFS 32
+
+double bulk_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void bulk_queue_push(struct bulk_queue *q, struct bulk_account *a)
+{
+	a->next = NULL;
+	if (q->tail)
+		q->tail->next = a;
+	else
+		q->head = a;
+	q->tail = a;
+	q->n++;
+}
+
+struct bulk_account *bulk_queue_pop(struct bulk_queue *q)
+{
+	struct bulk_account *a = q->head;
+	if (a == NULL)
+		return NULL;
+	q->head = a->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->n--;
+	a->next = NULL;
+	return a;
+}
+
+/* ------------------------------------------------------------ reporting */
+
+static void report(struct bulk_run *run, const struct odj_bulk_item *it)
+{
+	if (run->req->in.item)
+		run->req->in.item(run->req->in.priv, it);
+}
+
+static void progress(struct bulk_run *run)
+{
+	struct odj_bulk_req *req = run->req;
+	if (req->in.progress == NULL)
+		return;
+	struct odj_bulk_progress p = {
+		.total = req->in.n_names,
+		.done = run->done,
+		.failed = run->failed,
+		.skipped = run->skipped,
+		.elapsed_s = (bulk_now_ms() - run->t0) / 1e3,
+		.eta_s = -1,
+	};
+	if (p.elapsed_s > 0)
+		p.rate = (double)p.done / p.elapsed_s;
+	size_t left = p.total - p.done - p.failed - p.skipped;
+	if (p.rate > 0)
+		p.eta_s = (double)left / p.rate;
+	else if (left == 0)
+		p.eta_s = 0;
+	req->in.progress(req->in.priv, &p);
+}
+
+/* One line: message, detail, advice. */
+static char *one_line(TALLOC_CTX *mem, const struct odj_error *e)
+{
+	char *s = talloc_strdup(mem, e->message ? e->message : "failed");
+	if (e->detail)
+		s = talloc_asprintf_append(s, " (%s)", e->detail);
+	if (e->advice)
+		s = talloc_asprintf_append(s, "; check: %s", e->advice);
+	return s;
+}
+
+static void finish_failure(struct bulk_run *run, struct bulk_account *a)
+{
+	struct odj_bulk_req *req = run->req;
+	const char *machine = req->in.names[a->index];
+	req->out.failures = talloc_realloc(run->mem, req->out.failures, struct odj_bulk_failure,
+					   req->out.n_failures + 1);
+	struct odj_bulk_failure *f = &req->out.failures[req->out.n_failures++];
+	f->machine = talloc_strdup(req->out.failures, machine);
+	f->status = a->fail_status;
+	f->message = talloc_strdup(req->out.failures, a->fail_message);
+	struct odj_bulk_item it = {.machine = machine, .status = a->fail_status,
+				   .message = a->fail_message, .dn = a->dn};
+	report(run, &it);
+	run->failed++;
+	a->state = BULK_FAILED;
+	if (a->in_pipeline)
+		run->pending--;
+	talloc_free(a->mem);
+}
+
+static odj_result conn_op(struct bulk_run *run, int conn, int msgid, struct bulk_account *a)
+{
+	struct bulk_conn *c = &run->conns[conn];
+	c->ops = talloc_realloc(run->conns, c->ops, struct bulk_op, c->n_ops + 1);
+	c->ops[c->n_ops].msgid = msgid;
+	c->ops[c->n_ops].a = a;
+	if (c->n_ops++ == 0)
+		c->last_progress = bulk_now_ms();
+	return ODJ_OK;
+}
+
+void bulk_account_fail(struct bulk_run *run, struct bulk_account *a)
+{
+	const struct odj_error *e = odj_error_get(run->ctx);
+	if (a->state != BULK_REMOVING) {
+		a->fail_status = e->status ? e->status : ODJ_ERROR_CAN_NOT_COMPLETE;
+		a->fail_message = one_line(a->mem, e);
+	}
+	odj_error_clear(run->ctx);
+	if (a->created && a->state != BULK_REMOVING) {
+		/* Remove what this run created: a machine without a blob must not keep an account. */
+		a->state = BULK_REMOVING;
+		a->t_issued = bulk_now_ms();
+		if (bulk_delete_start(run, a) == LDAP_SUCCESS) {
+			conn_op(run, a->conn, a->msgid, a);
+			return;
+		}
+		a->fail_message = talloc_asprintf_append(a->fail_message,
+							 "; the account %s could not be removed", a->dn);
+	}
+	finish_failure(run, a);
+}
+
+void bulk_account_ready(struct bulk_run *run, struct bulk_account *a)
+{
+	a->state = BULK_READY;
+	a->in_pipeline = true;
+	run->pending++;
+	bulk_queue_push(&run->ready, a);
+}
+
+/* ------------------------------------------------------------ the steps */
+
+/* Takes the next names into a batch: offline checks, then one conflict search. */
+static void next_batch(struct bulk_run *run)
+{
+	struct odj_bulk_req *req = run->req;
+	const struct odj_domain_facts *f = run->s->facts;
+	run->batch_n = 0;
+	while (run->next_name < req->in.n_names && run->batch_n < BATCH) {
+		size_t i = run->next_name++;
+		if (run->skip[i]) {
+			run->skipped++;
+			struct odj_bulk_item it = {.machine = req->in.names[i], .ok = true, .skipped = true};
+			report(run, &it);
+			continue;
+		}
+		struct bulk_account *a = talloc_zero(run->mem, struct bulk_account);
+		a->mem = a;
+		a->index = i;
+		a->state = BULK_QUEUED;
+		struct odj_provision_req pr = run->tmpl;
+		pr.in.machine = req->in.names[i];
+		odj_result r = odj_provision_validate(run->ctx, a, &pr, &a->jr);
+		if (r == ODJ_OK)
+			r = odj_join_check_domain(run->ctx, a->jr.out.domain, f->dns_domain, f->netbios,
+						  a->jr.out.netbios_name);
+		if (r == ODJ_OK)
+			r = odj_password_utf16(run->ctx, a, (const char *)odj_secret_data(a->jr.out.password),
+					       odj_secret_len(a->jr.out.password), &a->pw_utf16);
+		if (r != ODJ_OK) {
+			bulk_account_fail(run, a);
+			continue;
+		}
+		a->spns = odj_provision_spns(a, &a->jr, NULL);
+		a->salt = odj_krb5_salt(a, run->s->realm, a->jr.out.sam_account_name);
+		a->dn = odj_account_dn(a, a->jr.out.netbios_name, run->container);
+		run->batch[run->batch_n++] = a;
+	}
+	if (run->batch_n == 0)
+		return;
+	/* the connection with the fewest operations queued answers first */
+	int best = -1;
+	for (size_t c = 0; c < run->n_conns; c++)
+		if (!run->conns[c].dead && (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
+			best = (int)c;
+	if (best < 0) {
+		for (size_t k = 0; k < run->batch_n; k++) {
+			odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+				 "every LDAP connection to %s was lost", run->s->dc.host);
+			bulk_account_fail(run, run->batch[k]);
+		}
+		run->batch_n = 0;
+		return;
+	}
+	run->batch_conn = best;
+	run->batch_issued = bulk_now_ms();
+	odj_result r = bulk_search_batch(run, run->batch, run->batch_n, best, &run->batch_msgid);
+	if (r != ODJ_OK) {
+		for (size_t k = 0; k < run->batch_n; k++) {
+			bulk_account_fail(run, run->batch[k]);
+			if (k + 1 < run->batch_n)
+				odj_ldap_fail(run->conns[best].ldap, LDAP_SERVER_DOWN,
+					      "the search for existing accounts could not be sent");
+		}
+		run->batch_n = 0;
+		return;
+	}
+	conn_op(run, best, run->batch_msgid, NULL);
+	run->req->out.profile.batches++;
+}
+
+static int least_busy_conn(struct bulk_run *run)
+{
+	int best = -1;
+	for (size_t c = 0; c < run->n_conns; c++)
+		if (!run->conns[c].dead && run->conns[c].n_ops < run->window &&
+		    (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
+			best = (int)c;
+	return best;
+}
+
+static void start_adds(struct bulk_run *run)
+{
+	double now = bulk_now_ms();
+	while (run->ready.n > 0) {
+		if (run->req->in.max_rate > 0 && now < run->next_add_at)
+			return;
+		int c = least_busy_conn(run);
+		if (c < 0)
+			return;
+		struct bulk_account *a = bulk_queue_pop(&run->ready);
+		a->conn = c;
+		a->state = BULK_ADDING;
+		a->t_issued = now;
+		if (bulk_add_start(run, a) != ODJ_OK) {
+			bulk_account_fail(run, a);
+			continue;
+		}
+		conn_op(run, c, a->msgid, a);
+		if (run->req->in.max_rate > 0)
+			run->next_add_at = (run->next_add_at > now - 1e3 ? run->next_add_at : now) +
+					   1e3 / run->req->in.max_rate;
+	}
+}
+
+static void proof_done(struct bulk_run *run, struct bulk_account *a, bool ok)
+{
+	if (!ok) {
+		bulk_account_fail(run, a);
+		return;
+	}
+	double t = bulk_now_ms();
+	odj_result r = bulk_out_write(run, a);
+	run->req->out.profile.blob += bulk_now_ms() - t;
+	if (r != ODJ_OK) {
+		bulk_account_fail(run, a);
+		return;
+	}
+	run->done++;
+	run->req->out.created++;
+	a->state = BULK_DONE;
+	run->pending--;
+	talloc_free(a->mem);
+}
+
+static void start_proofs(struct bulk_run *run)
+{
+	while (run->proving.n > 0 && bulk_kdc_in_flight(run->kdc) < run->max_proofs) {
+		struct bulk_account *a = bulk_queue_pop(&run->proving);
+		if (bulk_kdc_start(run->kdc, a) != ODJ_OK)
+			bulk_account_fail(run, a);
+	}
+}
+
+static int ldap_rc(LDAP *ld, LDAPMessage *msg)
+{
+	int rc = LDAP_OTHER;
+	if (ldap_parse_result(ld, msg, &rc, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+		return LDAP_OTHER;
+	return rc;
+}
+
+static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
+{
+	struct bulk_conn *c = &run->conns[conn];
+	int msgid = ldap_msgid(msg);
+	struct bulk_account *a = NULL;
+	bool found = false;
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].msgid == msgid) {
+			a = c->ops[i].a;
+			c->ops[i] = c->ops[--c->n_ops];
+			found = true;
+			break;
+		}
+	if (!found)
+		return;
+	c->last_progress = bulk_now_ms();
+	struct odj_bulk_profile *prof = &run->req->out.profile;
+	LDAP *ld = odj_ldap_handle(c->ldap);
+	if (a == NULL) {
+		bool failed = false;
+		prof->search += bulk_now_ms() - run->batch_issued;
+		bulk_search_result(run, msg, &failed);
+		run->batch_n = 0;
+		return;
+	}
+	double latency = bulk_now_ms() - a->t_issued;
+	int rc;
+	switch (a->state) {
+	case BULK_ADDING:
+		prof->add_latency += latency;
+		prof->adds++;
+		rc = ldap_rc(ld, msg);
+		if (rc != LDAP_SUCCESS) {
+			odj_ldap_fail(c->ldap, rc, "creating the computer account %s failed", a->dn);
+			bulk_account_fail(run, a);
+			return;
+		}
+		a->created = true;
+		a->state = BULK_READING;
+		a->t_issued = bulk_now_ms();
+		if (bulk_read_start(run, a) != ODJ_OK) {
+			bulk_account_fail(run, a);
+			return;
+		}
+		conn_op(run, conn, a->msgid, a);
+		break;
+	case BULK_READING:
+		prof->read_latency += latency;
+		if (!bulk_read_parse(run, a, msg)) {
+			bulk_account_fail(run, a);
+			return;
+		}
+		a->state = BULK_PROVING;
+		bulk_queue_push(&run->proving, a);
+		break;
+	case BULK_REMOVING:
+		rc = ldap_rc(ld, msg);
+		a->fail_message = talloc_asprintf_append(
+			a->fail_message, rc == LDAP_SUCCESS ? "; the account %s this run created was removed again"
+							    : "; the account %s this run created could not be removed: %s",
+			a->dn, ldap_err2string(rc));
+		finish_failure(run, a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A connection that stopped answering: its operations fail, the run goes on without it. */
+static void conn_lost(struct bulk_run *run, int conn, const char *why)
+{
+	struct bulk_conn *c = &run->conns[conn];
+	while (c->n_ops > 0) {
+		struct bulk_op op = c->ops[--c->n_ops];
+		ldap_abandon_ext(odj_ldap_handle(c->ldap), op.msgid, NULL, NULL);
+		odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED, "the LDAP connection to %s %s",
+			 run->s->dc.host, why);
+		if (op.a == NULL) {
+			for (size_t i = 0; i < run->batch_n; i++) {
+				if (i > 0)
+					odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+						 "the LDAP connection to %s %s", run->s->dc.host, why);
+				bulk_account_fail(run, run->batch[i]);
+			}
+			run->batch_n = 0;
+		} else if (op.a->state == BULK_REMOVING) {
+			odj_error_clear(run->ctx);
+			op.a->fail_message = talloc_asprintf_append(
+				op.a->fail_message, "; the account %s this run created could not be removed",
+				op.a->dn);
+			finish_failure(run, op.a);
+		} else {
+			if (op.a->created)
+				odj_error_detail(run->ctx, "the account %s this run created could not be "
+							   "removed over the lost connection",
+						 op.a->dn);
+			op.a->created = false;
+			bulk_account_fail(run, op.a);
+		}
+	}
+	c->dead = true; /* no more work goes here */
+}
+
+static void drain_ldap(struct bulk_run *run)
+{
+	struct timeval zero = {0, 0};
+	double now = bulk_now_ms();
+	for (size_t i = 0; i < run->n_conns; i++) {
+		struct bulk_conn *c = &run->conns[i];
+		if (c->n_ops == 0 || c->dead)
+			continue;
+		LDAP *ld = odj_ldap_handle(c->ldap);
+		LDAPMessage *msg = NULL;
+		int rc;
+		while (c->n_ops > 0 && (rc = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ALL, &zero, &msg)) > 0) {
+			dispatch(run, (int)i, msg);
+			ldap_msgfree(msg);
+			msg = NULL;
+		}
+		if (c->n_ops > 0 && rc < 0)
+			conn_lost(run, (int)i, "broke");
+		else if (c->n_ops > 0 && now - c->last_progress > run->req->in.deadlines.ldap_ms)
+			conn_lost(run, (int)i, "gave no answer within the LDAP deadline");
+	}
+}
+
+static void wait_for_io(struct bulk_run *run)
+{
+	struct pollfd fds[MAX_PARALLEL + MAX_PROOFS];
+	size_t n = 0;
+	for (size_t i = 0; i < run->n_conns; i++) {
+		int fd = -1;
+		if (run->conns[i].n_ops > 0 &&
+		    ldap_get_option(odj_ldap_handle(run->conns[i].ldap), LDAP_OPT_DESC, &fd) ==
+			    LDAP_OPT_SUCCESS &&
+		    fd >= 0) {
+			fds[n].fd = fd;
+			fds[n].events = POLLIN;
+			fds[n].revents = 0;
+			n++;
+		}
+	}
+	n += bulk_kdc_pollfds(run->kdc, fds + n, MAX_PROOFS);
+	int timeout = 50;
+	if (run->req->in.max_rate > 0 && run->ready.n > 0) {
+		double wait = run->next_add_at - bulk_now_ms();
+		if (wait < timeout)
+			timeout = wait > 0 ? (int)wait + 1 : 0;
+	}
+	poll(fds, n, timeout);
+}
+
+/* ------------------------------------------------------------ the call */
+
+static odj_result connect_more(struct bulk_run *run)
+{
+	struct odj_dc_session *s = run->s;
+	const struct odj_bulk_req *req = run->req;
+	run->conns[0].ldap = s->ldap;
+	for (size_t i = 1; i < run->n_conns; i++) {
+		struct odj_ldap_options lo = ODJ_LDAP_OPTIONS_INIT;
+		lo.dc_host = s->dc.host;
+		lo.dc_address = s->dc.address;
+		lo.ldaps = req->in.ldaps;
+		lo.ca_file = req->in.ca_file;
+		lo.connect_timeout_ms = req->in.deadlines.kdc_connect_ms;
+		lo.op_timeout_ms = req->in.deadlines.ldap_ms;
+		odj_doing(run->ctx, "opening LDAP connection %zu of %zu to %s", i + 1, run->n_conns,
+			  s->dc.host);
+		odj_result r = odj_ldap_connect(run->ctx, run->mem, &lo, s->krb, &run->conns[i].ldap);
+		if (r != ODJ_OK)
+			return r;
+	}
+	return ODJ_OK;
+}
+
+static odj_result check_request(struct odj_ctx *ctx, struct odj_bulk_req *req)
+{
+	if (req == NULL || req->in.version != ODJ_BULK_VERSION)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"odj_bulk_req version %u, this library knows %u",
+				req ? req->in.version : 0, ODJ_BULK_VERSION);
+	if (req->in.names == NULL || req->in.n_names == 0 || req->in.n_names > ODJ_BULK_MAX_MACHINES)
+		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+				"a bulk run takes 1 to %d machines", ODJ_BULK_MAX_MACHINES);
+	if (req->in.out_dir == NULL && req->in.bundle == NULL)
+		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+				"where should the blobs go? give --out-dir DIR or --bundle FILE");
+	if (req->in.parallel > MAX_PARALLEL || req->in.window > MAX_WINDOW ||
+	    req->in.proofs > MAX_PROOFS || req->in.max_rate < 0)
+		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+				"at most %d connections, %d adds in flight per connection and %d key "
+				"proofs in flight; the rate must not be negative",
+				MAX_PARALLEL, MAX_WINDOW, MAX_PROOFS);
+	return odj_bulk_names_unique(ctx, req->in.names, req->in.n_names);
+}
+
+static void session_params(const struct odj_bulk_req *req, TALLOC_CTX *mem,
+			   struct odj_session_params *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	/* "domain\dc" pins the DC ([MS-WKST] step 9) */
+	const char *bs = strchr(req->in.domain ? req->in.domain : "", '\\');
+	sp->domain = bs ? talloc_strndup(mem, req->in.domain, (size_t)(bs - req->in.domain))
+			: req->in.domain;
+	sp->dc = req->in.dc ? req->in.dc : (bs ? bs + 1 : NULL);
+	sp->creds = req->in.creds;
+	sp->ldaps = req->in.ldaps;
+	sp->ca_file = req->in.ca_file;
+	sp->deadlines = req->in.deadlines;
+}
+
+static bool all_dead(const struct bulk_run *run)
+{
+	for (size_t i = 0; i < run->n_conns; i++)
+		if (!run->conns[i].dead)
+			return false;
+	return true;
+}
+
+static odj_result run_loop(struct bulk_run *run)
+{
+	double last_progress = 0;
+	for (;;) {
+		if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < run->req->in.n_names)
+			next_batch(run);
+		start_adds(run);
+		if (all_dead(run))
+			while (run->ready.n > 0) {
+				odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+					 "every LDAP connection to %s was lost", run->s->dc.host);
+				bulk_account_fail(run, bulk_queue_pop(&run->ready));
+			}
+		start_proofs(run);
+		if (run->next_name >= run->req->in.n_names && run->batch_n == 0 && run->pending == 0)
+			break;
+		wait_for_io(run);
+		drain_ldap(run);
+		bulk_kdc_advance(run->kdc, proof_done);
+		double now = bulk_now_ms();
+		if (now - last_progress >= 250) {
+			progress(run);
+			last_progress = now;
+		}
+	}
+	progress(run);
+	return ODJ_OK;
+}
+
+odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req)
+{
+	odj_result r = check_request(ctx, req);
+	if (r != ODJ_OK)
+		return r;
+	memset(&req->out, 0, sizeof(req->out));
+	odj_deadlines_default(&req->in.deadlines);
+	struct bulk_run *run = talloc_zero(mem, struct bulk_run);
+	run->ctx = ctx;
+	run->mem = run;
+	run->req = req;
+	run->t0 = bulk_now_ms();
+	run->window = req->in.window ? req->in.window : 4;
+	run->max_proofs = req->in.proofs ? req->in.proofs : 4;
+	run->n_conns = req->in.parallel ? req->in.parallel : 1;
+	run->conns = talloc_zero_array(run, struct bulk_conn, run->n_conns);
+	run->batch = talloc_zero_array(run, struct bulk_account *, BATCH);
+	run->skip = talloc_zero_array(run, bool, req->in.n_names);
+	struct odj_provision_req *t = &run->tmpl;
+	t->in.version = ODJ_PROVISION_VERSION;
+	t->in.domain = req->in.domain;
+	t->in.dc = req->in.dc;
+	t->in.ou = req->in.ou;
+	t->in.creds = req->in.creds;
+	t->in.allow_rc4 = req->in.allow_rc4;
+	t->in.windows = req->in.windows;
+
+	/* every name offline first: a typo should not wait for the DC */
+	struct odj_session_params sp;
+	session_params(req, run, &sp);
+	r = odj_dc_session_open(ctx, run, &sp, &run->s);
+	if (run->s != NULL) {
+		req->out.dc = run->s->dc;
+		req->out.facts = run->s->facts;
+		req->out.realm = run->s->realm;
+	}
+	req->out.ms_session = bulk_now_ms() - run->t0;
+	bool may_create = false;
+	if (r == ODJ_OK) {
+		odj_doing(ctx, "checking the container %s and the right to create computers in it",
+			  req->in.ou ? req->in.ou : "Computers");
+		r = odj_container_check(run->s->ldap, run, run->s->facts->default_nc, req->in.ou,
+					&run->container, &may_create);
+	}
+	if (r == ODJ_OK && !may_create) {
+		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
+			 "%s may not create computer objects in %s", odj_krb_client(run->s->krb),
+			 run->container);
+		r = ODJ_E_CREDENTIALS;
+	}
+	req->out.container_dn = run->container;
+	if (r == ODJ_OK)
+		r = connect_more(run);
+	if (r == ODJ_OK)
+		r = bulk_kdc_open(run, &run->kdc);
+	if (r == ODJ_OK)
+		r = bulk_out_prepare(run);
+	if (r == ODJ_OK) {
+		run->t0 = bulk_now_ms(); /* rates count from the first add */
+		r = run_loop(run);
+	}
+	if (r == ODJ_OK)
+		r = bulk_out_finish(run);
+	req->out.failed = run->failed;
+	req->out.skipped = run->skipped;
+	req->out.ms_total = bulk_now_ms() - run->t0 + req->out.ms_session;
+	if (r == ODJ_OK && run->failed > 0) {
+		const struct odj_bulk_failure *f = &req->out.failures[0];
+		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
+		odj_fail(ctx, ODJ_E_PARTIAL, f->status, "%zu of %zu machines failed (the first: %s)",
+			 run->failed, req->in.n_names, f->machine);
+		r = ODJ_E_PARTIAL;
+	}
+	/* out points into the run (session facts, failures): it stays on mem; the
+	 * proofs' Kerberos context goes now */
+	TALLOC_FREE(run->kdc);
+	return r;
+}

@@ -1,0 +1,284 @@
+/*
+ * The bulk engine's LDAP operations, all asynchronous: the DC serves
+ * pipelined requests of one connection strictly in order, so a few adds in
+ * flight keep its (serialized) write path busy while the client proves the
+ * keys of earlier accounts.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bulk_internal.h"
+
+static char *escaped(TALLOC_CTX *mem, const char *value)
+{
+	struct berval in = {strlen(value), (char *)value}, out = {0, NULL};
+	if (ldap_bv2escaped_filter_value(&in, &out) != 0)
+		return NULL;
+	char *s = talloc_strndup(mem, out.bv_val, out.bv_len);
+	ber_memfree(out.bv_val);
+	return s;
+}
+
+static odj_result lost(struct bulk_run *run, int conn, int rc, const char *what)
+{
+	return odj_ldap_fail(run->conns[conn].ldap, rc, "%s could not be sent to %s", what,
+			     run->s->dc.host);
+}
+
+odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
+			     int *msgid)
+{
+	TALLOC_CTX *tmp = talloc_new(run->mem);
+	char *filter = talloc_strdup(tmp, "(|");
+	for (size_t i = 0; i < n; i++) {
+		const struct odj_join_request *jr = &batch[i]->jr;
+		filter = talloc_asprintf_append(filter, "(sAMAccountName=%s)",
+						escaped(tmp, jr->out.sam_account_name));
+		filter = talloc_asprintf_append(filter, "(dNSHostName=%s)",
+						escaped(tmp, jr->out.dns_host_name));
+		for (size_t k = 0; batch[i]->spns && batch[i]->spns[k]; k++)
+			filter = talloc_asprintf_append(filter, "(servicePrincipalName=%s)",
+							escaped(tmp, batch[i]->spns[k]));
+	}
+	filter = talloc_asprintf_append(filter, ")");
+	char *attrs[] = {"sAMAccountName", "dNSHostName", "servicePrincipalName", NULL};
+	int rc = filter ? ldap_search_ext(odj_ldap_handle(run->conns[conn].ldap),
+					  run->s->facts->default_nc, LDAP_SCOPE_SUBTREE, filter, attrs,
+					  0, NULL, NULL, NULL, 0, msgid)
+			: LDAP_NO_MEMORY;
+	talloc_free(tmp);
+	if (rc != LDAP_SUCCESS)
+		return lost(run, conn, rc, "the search for existing accounts");
+	return ODJ_OK;
+}
+
+static bool ci_equal(const struct berval *v, const char *s)
+{
+	return s != NULL && v->bv_len == strlen(s) && strncasecmp(v->bv_val, s, v->bv_len) == 0;
+}
+
+/* Which name of a holds entry e has, if any: "sAMAccountName" etc. */
+static const char *held_name(LDAP *ld, LDAPMessage *e, const struct bulk_account *a,
+			     const char **value)
+{
+	const char *found = NULL;
+	struct berval **v = ldap_get_values_len(ld, e, "sAMAccountName");
+	for (int i = 0; v && v[i] && !found; i++)
+		if (ci_equal(v[i], a->jr.out.sam_account_name)) {
+			found = "sAMAccountName";
+			*value = a->jr.out.sam_account_name;
+		}
+	ldap_value_free_len(v);
+	v = ldap_get_values_len(ld, e, "dNSHostName");
+	for (int i = 0; v && v[i] && !found; i++)
+		if (ci_equal(v[i], a->jr.out.dns_host_name)) {
+			found = "dNSHostName";
+			*value = a->jr.out.dns_host_name;
+		}
+	ldap_value_free_len(v);
+	v = ldap_get_values_len(ld, e, "servicePrincipalName");
+	for (int i = 0; v && v[i] && !found; i++)
+		for (size_t k = 0; a->spns && a->spns[k] && !found; k++)
+			if (ci_equal(v[i], a->spns[k])) {
+				found = "servicePrincipalName";
+				*value = a->spns[k];
+			}
+	ldap_value_free_len(v);
+	return found;
+}
+
+void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bool *failed_search)
+{
+	struct odj_ldap *c = run->conns[run->batch_conn].ldap;
+	LDAP *ld = odj_ldap_handle(c);
+	*failed_search = false;
+	int rc = LDAP_OTHER;
+	for (LDAPMessage *m = ldap_first_message(ld, res); m; m = ldap_next_message(ld, m))
+		if (ldap_msgtype(m) == LDAP_RES_SEARCH_RESULT &&
+		    ldap_parse_result(ld, m, &rc, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+			rc = LDAP_OTHER;
+	if (rc != LDAP_SUCCESS) {
+		*failed_search = true;
+		for (size_t i = 0; i < run->batch_n; i++) {
+			odj_ldap_fail(c, rc, "the search for existing accounts failed");
+			bulk_account_fail(run, run->batch[i]);
+		}
+		return;
+	}
+	for (LDAPMessage *e = ldap_first_entry(ld, res); e; e = ldap_next_entry(ld, e)) {
+		char *dn = ldap_get_dn(ld, e);
+		for (size_t i = 0; i < run->batch_n; i++) {
+			struct bulk_account *a = run->batch[i];
+			if (a == NULL)
+				continue;
+			const char *value = NULL, *attr = held_name(ld, e, a, &value);
+			if (attr == NULL)
+				continue;
+			if (strcmp(attr, "sAMAccountName") == 0) {
+				odj_fail(run->ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists,
+					 "the account %s already exists (%s)", value, dn ? dn : "?");
+				odj_error_advice(run->ctx,
+						 "A bulk run never resets an account. --skip-existing skips "
+						 "only machines whose blob is in the out-dir or bundle; for this "
+						 "one use odj-prepare --reuse, or choose another name.");
+			} else {
+				odj_fail(run->ctx, ODJ_E_DIRECTORY,
+					 ODJ_ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST,
+					 "another account already uses a name of %s: %s holds %s %s",
+					 a->jr.out.sam_account_name, dn ? dn : "?", attr, value);
+			}
+			run->batch[i] = NULL;
+			bulk_account_fail(run, a);
+		}
+		ldap_memfree(dn);
+	}
+	for (size_t i = 0; i < run->batch_n; i++)
+		if (run->batch[i] != NULL)
+			bulk_account_ready(run, run->batch[i]);
+}
+
+/* LDAPMod arrays on talloc; values are copied. */
+struct mods {
+	TALLOC_CTX *mem;
+	LDAPMod **list;
+	size_t n;
+};
+
+static LDAPMod *mod_new(struct mods *m, const char *attr)
+{
+	m->list = talloc_realloc(m->mem, m->list, LDAPMod *, m->n + 2);
+	LDAPMod *mod = talloc_zero(m->list, LDAPMod);
+	mod->mod_op = LDAP_MOD_ADD | LDAP_MOD_BVALUES;
+	mod->mod_type = talloc_strdup(mod, attr);
+	mod->mod_bvalues = talloc_zero_array(mod, struct berval *, 1);
+	m->list[m->n++] = mod;
+	m->list[m->n] = NULL;
+	return mod;
+}
+
+static void mod_value(LDAPMod *mod, const void *p, size_t len)
+{
+	size_t n = 0;
+	while (mod->mod_bvalues[n])
+		n++;
+	mod->mod_bvalues = talloc_realloc(mod, mod->mod_bvalues, struct berval *, n + 2);
+	struct berval *bv = talloc_zero(mod->mod_bvalues, struct berval);
+	bv->bv_val = talloc_memdup(bv, p, len ? len : 1);
+	bv->bv_len = len;
+	mod->mod_bvalues[n] = bv;
+	mod->mod_bvalues[n + 1] = NULL;
+}
+
+static void mod_str(struct mods *m, const char *attr, const char *value)
+{
+	if (value != NULL)
+		mod_value(mod_new(m, attr), value, strlen(value));
+}
+
+static void mod_uint(struct mods *m, const char *attr, uint32_t v)
+{
+	char buf[16];
+	snprintf(buf, sizeof(buf), "%u", v);
+	mod_str(m, attr, buf);
+}
+
+odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
+{
+	const struct odj_bulk_req *req = run->req;
+	TALLOC_CTX *tmp = talloc_new(a->mem);
+	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
+	mod_str(&m, "objectClass", "computer");
+	mod_str(&m, "sAMAccountName", a->jr.out.sam_account_name);
+	mod_uint(&m, "userAccountControl", a->jr.out.user_account_control);
+	mod_str(&m, "dNSHostName", a->jr.out.dns_host_name);
+	if (a->spns && a->spns[0]) {
+		LDAPMod *mod = mod_new(&m, "servicePrincipalName");
+		for (size_t i = 0; a->spns[i]; i++)
+			mod_value(mod, a->spns[i], strlen(a->spns[i]));
+	}
+	mod_uint(&m, "msDS-SupportedEncryptionTypes", a->jr.out.enctypes);
+	mod_str(&m, "description", req->in.description);
+	mod_str(&m, "operatingSystem", req->in.os_name);
+	mod_str(&m, "operatingSystemVersion", req->in.os_version);
+	/* unicodePwd: the password in double quotes, UTF-16LE; wiped with tmp */
+	size_t n = odj_secret_len(a->pw_utf16);
+	struct odj_secret *quoted = odj_secret_new(tmp, n + 4);
+	uint8_t *q = odj_secret_data(quoted);
+	q[0] = '"';
+	memcpy(q + 2, odj_secret_data(a->pw_utf16), n);
+	q[n + 2] = '"';
+	LDAPMod *pw = mod_new(&m, "unicodePwd");
+	mod_value(pw, q, n + 4);
+	odj_wipe_on_free(pw->mod_bvalues[0]->bv_val);
+	int rc = ldap_add_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn, m.list, NULL, NULL,
+			      &a->msgid);
+	talloc_free(tmp);
+	if (rc != LDAP_SUCCESS)
+		return lost(run, a->conn, rc, "the add");
+	return ODJ_OK;
+}
+
+odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a)
+{
+	char *attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid",
+			 "msDS-SupportedEncryptionTypes", NULL};
+	int rc = ldap_search_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn, LDAP_SCOPE_BASE,
+				 "(objectClass=computer)", attrs, 0, NULL, NULL, NULL, 0, &a->msgid);
+	if (rc != LDAP_SUCCESS)
+		return lost(run, a->conn, rc, "the read-back");
+	return ODJ_OK;
+}
+
+static char *first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(ld, e, attr);
+	char *s = v && v[0] ? talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len) : NULL;
+	ldap_value_free_len(v);
+	return s;
+}
+
+bool bulk_read_parse(struct bulk_run *run, struct bulk_account *a, LDAPMessage *res)
+{
+	struct odj_ldap *c = run->conns[a->conn].ldap;
+	LDAP *ld = odj_ldap_handle(c);
+	int rc = LDAP_OTHER;
+	for (LDAPMessage *m = ldap_first_message(ld, res); m; m = ldap_next_message(ld, m))
+		if (ldap_msgtype(m) == LDAP_RES_SEARCH_RESULT &&
+		    ldap_parse_result(ld, m, &rc, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+			rc = LDAP_OTHER;
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (e == NULL) {
+		odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc, "reading back %s failed",
+			      a->dn);
+		return false;
+	}
+	struct odj_account_readback *rb = &a->rb;
+	memset(rb, 0, sizeof(*rb));
+	char *v;
+	if ((v = first_value(a->mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
+		rb->kvno = (uint32_t)strtoul(v, NULL, 10);
+	if ((v = first_value(a->mem, ld, e, "pwdLastSet")) != NULL)
+		rb->pwd_last_set = strtoll(v, NULL, 10);
+	if ((v = first_value(a->mem, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
+		rb->enctypes = (uint32_t)strtoul(v, NULL, 10);
+	struct berval **sid = ldap_get_values_len(ld, e, "objectSid");
+	bool ok = sid && sid[0] &&
+		  odj_sid_from_binary(&rb->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len) &&
+		  rb->sid.num_auths > 0;
+	ldap_value_free_len(sid);
+	if (!ok || rb->kvno == 0) {
+		odj_fail(run->ctx, ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
+			 "%s has no objectSid or msDS-KeyVersionNumber", a->dn);
+		return false;
+	}
+	rb->rid = rb->sid.sub_auths[rb->sid.num_auths - 1];
+	rb->sid_str = odj_sid_string(a->mem, &rb->sid);
+	return true;
+}
+
+int bulk_delete_start(struct bulk_run *run, struct bulk_account *a)
+{
+	return ldap_delete_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn, NULL, NULL,
+			       &a->msgid);
+}

@@ -1,0 +1,147 @@
+/*
+ * Bulk provisioning for clone fleets (libodj-dc): many computer accounts in
+ * one session with one pinned DC.
+ *
+ *   names (template or file, checked offline, duplicates refused)
+ *   -> one session: locate, Kerberos, IPC$, sealed LDAP, facts
+ *   -> per batch, one LDAP search with an OR filter for existing accounts
+ *      and holders of the new names
+ *   -> pipelined asynchronous adds (with unicodePwd) on `parallel`
+ *      connections, each followed by an asynchronous read-back
+ *   -> key proofs (AS exchanges with derived keys) pipelined over odj's own
+ *      KDC transport, overlapping the next adds
+ *   -> each blob written as soon as it is proven (out-dir file, bundle
+ *      member), then forgotten: memory does not grow with the fleet.
+ *
+ * A machine that fails does not stop the others; its failure is reported
+ * and the call returns ODJ_E_PARTIAL.
+ */
+#ifndef ODJ_BULK_H
+#define ODJ_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <odj/error.h>
+#include <odj/prepare.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* At most this many machines per call. */
+#define ODJ_BULK_MAX_MACHINES 100000
+
+/*
+ * Names from a template: only "%0Nd" (N 1..9) or "%d" is interpreted, once;
+ * "%%" is a percent sign.  ci-%04d, first 1, count 3: ci-0001 ci-0002 ci-0003.
+ */
+odj_result odj_bulk_names_template(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tmpl,
+				   unsigned first, unsigned count, char ***names);
+
+/* Names from a file, one per line; blank lines and "#" comments skipped. */
+odj_result odj_bulk_names_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+			       char ***names, size_t *n);
+
+/* ERROR_DUP_NAME when two names are equal ignoring case (NetBIOS names are). */
+odj_result odj_bulk_names_unique(struct odj_ctx *ctx, char *const *names, size_t n);
+
+/* Progress, reported a few times a second and once at the end. */
+struct odj_bulk_progress {
+	size_t total;   /* machines asked for */
+	size_t done;    /* provisioned in this run */
+	size_t failed;
+	size_t skipped; /* already provisioned (--skip-existing) */
+	double elapsed_s;
+	double rate;    /* provisioned per second so far */
+	double eta_s;   /* < 0: unknown */
+};
+
+/* One machine's outcome, reported as it ends. */
+struct odj_bulk_item {
+	const char *machine;
+	bool ok;
+	bool skipped;
+	const char *dns_host_name;
+	const char *dn;
+	const char *sid;
+	uint32_t kvno;
+	const char *file;    /* the out-dir file, or NULL */
+	odj_status status;   /* a failure's Win32 row */
+	const char *message; /* a failure's message with its detail */
+};
+
+/* A failure, kept in out.failures. */
+struct odj_bulk_failure {
+	char *machine;
+	odj_status status;
+	char *message;
+};
+
+/* Where the time went, summed over the machines (milliseconds). */
+struct odj_bulk_profile {
+	double add_latency;   /* LDAP add issued -> result (includes queueing at the DC) */
+	double read_latency;  /* read-back issued -> result */
+	double derive;        /* client PBKDF2 of the keys */
+	double proof_latency; /* AS exchanges, first request -> TGT */
+	double blob;          /* building and writing the blobs */
+	double search;        /* the batched conflict searches */
+	size_t adds, batches;
+};
+
+#define ODJ_BULK_VERSION 1
+
+struct odj_bulk_req {
+	struct {
+		unsigned version;    /* ODJ_BULK_VERSION */
+		const char *domain;  /* DNS name, or "domain\dc" */
+		const char *dc;
+		const char *ou;
+		struct odj_credentials creds;
+		bool ldaps;
+		const char *ca_file;
+		struct odj_deadlines deadlines;
+		char *const *names;  /* NetBIOS names or FQDNs */
+		size_t n_names;
+		unsigned parallel;   /* LDAP connections; 0: 1 */
+		unsigned window;     /* adds in flight per connection; 0: 4 */
+		unsigned proofs;     /* AS exchanges in flight; 0: 4 */
+		double max_rate;     /* at most this many adds per second; 0: no limit */
+		bool skip_existing;  /* skip machines whose blob out_dir or bundle already has */
+		const char *out_dir; /* one NAME.odj per machine (0600) */
+		const char *bundle;  /* one gzip'd tar of all blobs and manifest.json */
+		bool allow_rc4;
+		bool windows;
+		const char *description;
+		const char *os_name;
+		const char *os_version;
+		void (*progress)(void *priv, const struct odj_bulk_progress *p);
+		void (*item)(void *priv, const struct odj_bulk_item *it);
+		void *priv;
+	} in;
+	struct {
+		struct odj_dc_choice dc;
+		struct odj_domain_facts *facts;
+		char *realm;
+		char *container_dn;
+		size_t created, failed, skipped;
+		struct odj_bulk_failure *failures;
+		size_t n_failures;
+		struct odj_bulk_profile profile;
+		double ms_session, ms_total;
+	} out;
+};
+
+/*
+ * Provisions every machine of in.names.  ODJ_OK when all were provisioned
+ * (or skipped); ODJ_E_PARTIAL when some failed (out.failures lists them);
+ * another result when nothing could start (no session, no right to create
+ * computers, an existing bundle without skip_existing, ...).
+ */
+odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,143 @@
+#!/bin/bash
+# odj-prepare bulk runs against the test DC; every case checks the DC afterwards.
+# Usage: bulk.sh CASE ODJ-PREPARE ODJ-INSPECT
+set -uo pipefail
+case_=$1 prep=$2 inspect=$3
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+export KRB5CCNAME="FILE:$dir/admin.cc"
+fail() { echo "FAIL: $*"; exit 1; }
+admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
+# unique names per run: several runs may share one DC
+tag=$(printf '%03X' $(( (RANDOM << 3 ^ $$) & 0xFFF )))
+prep_admin() { admin | "$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --user administrator --password-stdin "$@"; }
+ldap() { # ldap FILTER ATTR... (as administrator)
+	admin | kinit administrator >/dev/null 2>&1
+	ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" 2>/dev/null
+}
+kvno_of() { ldap "(sAMAccountName=$1\$)" msDS-KeyVersionNumber | awk '$1 == "msDS-KeyVersionNumber:" { print $2 }'; }
+count_prefix() { ldap "(sAMAccountName=$1*)" dn | grep -c '^dn:'; }
+precreate() { # an account odj did not make
+	admin | kinit administrator >/dev/null 2>&1
+	printf 'dn: CN=%s,CN=Computers,%s\nobjectClass: computer\nsAMAccountName: %s$\nuserAccountControl: 4096\n' \
+		"$1" "$TESTDC_BASEDN" "$1" | ldapadd -Y GSSAPI -H "ldap://$TESTDC_DC" >/dev/null 2>&1 || fail "ldapadd $1"
+}
+# every blob of a manifest decodes, names its machine, and carries the DC's kvno and SID
+check_manifest() { # MANIFEST-JSON BLOBDIR
+	python3 - "$1" "$2" "$inspect" <<'PY' || fail "manifest/blobs"
+import json, subprocess, sys
+m = json.load(open(sys.argv[1]))
+assert m["format"] == "odj-bundle" and m["version"] == 1, m
+for e in m["machines"]:
+    assert "password" not in json.dumps(e).lower(), e
+    assert e["file"] == e["machine"] + ".odj", e
+    out = subprocess.run([sys.argv[3], "--json", sys.argv[2] + "/" + e["file"]], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    s = out.stdout
+    assert e["machine"] in s, "machine name not in blob"
+    assert e["SID"] in s or ("-" + e["SID"].rsplit("-", 1)[1]) in s, "SID/RID not in blob"
+print(len(m["machines"]), "machines checked")
+PY
+}
+
+case $case_ in
+fleet)
+	p="F$tag-"
+	out=$(prep_admin --count 20 --name-template "$p%02d" --first 1 --out-dir "$dir/out" --bundle "$dir/fleet.tgz" 2>"$dir/err") || { cat "$dir/err"; fail "bulk run: $out"; }
+	echo "$out"
+	grep -q '^machines *20: 20 created, 0 skipped, 0 failed' <<<"$out" || fail "summary"
+	[ "$(count_prefix "$p")" = 20 ] || fail "the DC has $(count_prefix "$p") accounts, expected 20"
+	[ "$(ls "$dir/out" | wc -l)" = 20 ] || fail "out-dir holds $(ls "$dir/out" | wc -l) files"
+	for f in "$dir"/out/*.odj; do [ "$(stat -c %a "$f")" = 600 ] || fail "mode of $f"; done
+	[ "$(stat -c %a "$dir/fleet.tgz")" = 600 ] || fail "bundle mode"
+	tar tzf "$dir/fleet.tgz" >"$dir/list" || fail "tar tzf"
+	[ "$(wc -l <"$dir/list")" = 21 ] && [ "$(tail -1 "$dir/list")" = manifest.json ] || fail "listing: $(cat "$dir/list")"
+	mkdir "$dir/x" && tar xzf "$dir/fleet.tgz" -C "$dir/x" || fail "tar xzf"
+	check_manifest "$dir/x/manifest.json" "$dir/x"
+	# the bundle's blobs are the out-dir's blobs
+	for f in "$dir"/out/*.odj; do cmp -s "$f" "$dir/x/$(basename "$f")" || fail "bundle and out-dir differ: $f"; done
+	# kvno in the manifest = msDS-KeyVersionNumber on the DC, for every machine
+	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
+	while read -r m k; do
+		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+	done || exit 1
+	# the reader API through odj-inspect
+	"$inspect" --bundle "$dir/fleet.tgz" --name "${p}07" | grep -q "Machine: *${p}07" || fail "inspect --bundle --name"
+	"$inspect" --json --bundle "$dir/fleet.tgz" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)["machines"]) == 20' || fail "inspect --bundle list"
+	"$inspect" --bundle "$dir/fleet.tgz" --name "${p}99" >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing machine not refused"
+	echo "ok: 20 accounts, 20 blobs in out-dir and bundle, kvno matches the DC" ;;
+duplicates)
+	p="D$tag-"
+	printf '%s\n' "${p}a" "${p}b" "${p^^}A" >"$dir/names"
+	out=$(prep_admin --names-from "$dir/names" --out-dir "$dir/out" 2>&1); rc=$?
+	echo "$out"
+	[ $rc -eq 2 ] && grep -q 'ERROR_DUP_NAME' <<<"$out" || fail "exit $rc"
+	[ "$(count_prefix "$p")" = 0 ] || fail "accounts were created"
+	echo "ok: duplicates refused before any write" ;;
+partial)
+	p="P$tag-"
+	precreate "${p}3"
+	printf '%s\n' "${p}1" "${p}2" "${p}3" "${p}4" "bad_name!$tag" "${p}5" >"$dir/names"
+	out=$(prep_admin --names-from "$dir/names" --out-dir "$dir/out" 2>"$dir/err"); rc=$?
+	echo "$out"; cat "$dir/err"
+	[ $rc -eq 7 ] || fail "exit $rc, expected 7"
+	grep -q "^failed *${p}3: 0x8B0 2224 NERR_UserExists" <<<"$out" || fail "existing account not listed with its row"
+	grep -q "^failed *bad_name!$tag: .*NERR_InvalidComputer\|^failed *bad_name!$tag: .*DNS_ERROR_INVALID_NAME_CHAR" <<<"$out" || fail "invalid name not listed with its row"
+	grep -q '^machines *6: 4 created, 0 skipped, 2 failed' <<<"$out" || fail "summary"
+	[ "$(count_prefix "$p")" = 5 ] || fail "DC holds $(count_prefix "$p")"
+	[ "$(kvno_of "${p}3")" = 1 ] || fail "the existing account was changed"
+	ls "$dir/out" | grep -qi "${p}3" && fail "a blob for the existing account"
+	echo "ok: partial failure, exit 7, rows listed" ;;
+skip-existing)
+	p="S$tag-"
+	# a first run that does not finish: 3 of 6 done, the 4th name taken by someone else
+	precreate "${p}4"
+	prep_admin --count 4 --name-template "$p%d" --first 1 --out-dir "$dir/out" --bundle "$dir/b.tgz" >/dev/null 2>&1; [ $? -eq 7 ] || fail "first run"
+	before=$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')
+	md5_before=$(md5sum "$dir"/out/*.odj | sort)
+	# without --skip-existing the bundle is not overwritten
+	prep_admin --count 6 --name-template "$p%d" --first 1 --out-dir "$dir/out2" --bundle "$dir/b.tgz" >/dev/null 2>&1; [ $? -eq 2 ] || fail "existing bundle overwritten"
+	# the rerun: 1-3 skipped (not touched), 4 still fails, 5-6 created
+	out=$(prep_admin --count 6 --name-template "$p%d" --first 1 --out-dir "$dir/out" --bundle "$dir/b.tgz" --skip-existing 2>&1); rc=$?
+	echo "$out"
+	[ $rc -eq 7 ] || fail "rerun exit $rc"
+	grep -q '^machines *6: 2 created, 3 skipped, 1 failed' <<<"$out" || fail "rerun summary"
+	after=$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')
+	[ "$before" = "$after" ] || fail "kvno of existing accounts changed: $before -> $after"
+	[ "$md5_before" = "$(md5sum "$dir"/out/S*-[123].odj | sort)" ] || fail "existing blobs rewritten"
+	[ "$(ls "$dir/out" | wc -l)" = 5 ] || fail "out-dir: $(ls "$dir/out")"
+	"$inspect" --json --bundle "$dir/b.tgz" | python3 -c 'import json,sys; m=json.load(sys.stdin)["machines"]; assert len(m) == 5, m' || fail "bundle does not hold 5"
+	# a bundle-only rerun after the name is freed completes the last one
+	admin | kinit administrator >/dev/null 2>&1
+	ldapdelete -Y GSSAPI -H "ldap://$TESTDC_DC" "CN=${p}4,CN=Computers,$TESTDC_BASEDN" >/dev/null 2>&1 || fail "ldapdelete"
+	out=$(prep_admin --count 6 --name-template "$p%d" --first 1 --bundle "$dir/b.tgz" --skip-existing 2>&1) || fail "last rerun: $out"
+	grep -q '^machines *6: 1 created, 5 skipped, 0 failed' <<<"$out" || fail "last rerun summary: $out"
+	[ "$after" = "$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')" ] || fail "kvno changed on the bundle rerun"
+	mkdir "$dir/x" && tar xzf "$dir/b.tgz" -C "$dir/x" && check_manifest "$dir/x/manifest.json" "$dir/x"
+	echo "ok: reruns completed the rest, kvno of existing accounts unchanged ($after)" ;;
+no-control-chars)
+	p="N$tag-"
+	prep_admin --count 5 --name-template "$p%d" --out-dir "$dir/out" >"$dir/out.txt" 2>"$dir/err.txt" || fail "run"
+	cat "$dir/out.txt" "$dir/err.txt"
+	LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$dir/err.txt") && fail "control characters on stderr"
+	LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$dir/out.txt") && fail "control characters on stdout"
+	# on a terminal: one line updated in place with \r
+	if command -v script >/dev/null; then
+		admin >"$dir/pw"; chmod 600 "$dir/pw"
+		script -qec "\"$prep\" --domain $TESTDC_DOMAIN --dc $TESTDC_DC --user administrator --password-file $dir/pw --count 5 --name-template '${p}t%d' --out-dir $dir/out2 >/dev/null" /dev/null >"$dir/tty.txt" 2>&1 || fail "tty run: $(cat -v "$dir/tty.txt")"
+		grep -q $'\r' "$dir/tty.txt" && grep -q 'done, 0 failed, 0 skipped' "$dir/tty.txt" || fail "no progress line on a terminal: $(cat -v "$dir/tty.txt")"
+		grep -q 'ETA' "$dir/tty.txt" || fail "no ETA"
+	fi
+	echo "ok: no control characters without a terminal" ;;
+names)
+	out=$(prep_admin --count 3 --name-template "x%s" --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] && grep -q '%0Nd' <<<"$out" || fail "template with %s: $out"
+	out=$(prep_admin --count 3 --name-template "x%02d%02d" --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] || fail "two numbers"
+	out=$(prep_admin --count 3 --name-template "nonumber" --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] || fail "no number"
+	out=$(prep_admin --count 3 --name-template "x%02d" 2>&1); [ $? -eq 2 ] && grep -q -- '--out-dir' <<<"$out" || fail "no output"
+	out=$(prep_admin --count 3 --names-from /dev/null --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] || fail "both sources"
+	# a name template: %%, first, width
+	p="M$tag"
+	out=$(prep_admin --count 2 --name-template "$p-%03d" --first 98 --out-dir "$dir/o" 2>&1) || fail "$out"
+	ls "$dir/o" | tr '\n' ' ' | grep -q "^$p-098.odj $p-099.odj $" || fail "names: $(ls "$dir/o")"
+	echo "ok" ;;
+*) fail "unknown case $case_" ;;
+esac
