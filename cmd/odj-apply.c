@@ -24,6 +24,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
 		"                 [--dry-run] [--consume] [--trace FILE] [--verbose] [--json]\n"
+		"       odj-apply --bundle FILE --name NAME [options]   (a machine of a bundle)\n"
 		"       odj-apply --explain CODE\n"
 		"       odj-apply --version\n");
 }
@@ -159,16 +160,24 @@ int main(int argc, char **argv)
 		{"consume", no_argument, NULL, 'C'},		{"trace", required_argument, NULL, 't'},
 		{"verbose", no_argument, NULL, 'v'},		{"json", no_argument, NULL, 'j'},
 		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},		{"bundle", required_argument, NULL, 'B'},
+		{"name", required_argument, NULL, 'N'},	{NULL, 0, NULL, 0},
 	};
 	struct odj_apply_req req = {.in = {.version = ODJ_APPLY_VERSION}};
 	const char *trace = NULL;
 	bool as_json = false, verbose = false;
+	const char *bundle = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "hnv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			req.in.blob_path = optarg;
+			break;
+		case 'B':
+			bundle = optarg;
+			break;
+		case 'N':
+			req.in.bundle_name = optarg;
 			break;
 		case 'r':
 			req.in.root = optarg;
@@ -213,6 +222,12 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return ODJ_E_INPUT;
 		}
+	}
+	if (bundle != NULL && req.in.blob_path == NULL && req.in.bundle_name != NULL)
+		req.in.blob_path = bundle;
+	else if (bundle != NULL || req.in.bundle_name != NULL) {
+		fprintf(stderr, "%s: --bundle FILE and --name NAME go together, without --blob\n", TOOL);
+		return ODJ_E_INPUT;
 	}
 	if (optind != argc || req.in.blob_path == NULL) {
 		usage(stderr);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <odj/bundle.h>
 #include <odj/join.h>
 #include <odj/status.h>
 #include <odj/trace.h>
@@ -50,6 +51,13 @@ static odj_result load_blob(struct apply_run *a)
 	struct odj_provision *prov;
 	odj_doing(a->ctx, "reading the provisioning blob %s", a->req->in.blob_path);
 	odj_result r = odj_blob_read_file(a->ctx, a->tmp, a->req->in.blob_path, &file);
+	if (r == ODJ_OK && a->req->in.bundle_name != NULL) {
+		struct odj_secret *bundle = file;
+		odj_doing(a->ctx, "taking the blob of %s from the bundle %s", a->req->in.bundle_name,
+			  a->req->in.blob_path);
+		r = odj_bundle_extract(a->ctx, a->tmp, odj_secret_data(bundle), odj_secret_len(bundle),
+				       a->req->in.bundle_name, &file);
+	}
 	if (r == ODJ_OK) {
 		odj_doing(a->ctx, "decoding the provisioning blob");
 		r = odj_blob_load(a->ctx, a->tmp, odj_secret_data(file), odj_secret_len(file),
@@ -468,6 +476,10 @@ static odj_result check_request(struct odj_ctx *ctx, struct odj_apply_req *req)
 	if (req->in.blob_path == NULL || req->in.blob_path[0] == '\0')
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
 				"no provisioning blob given");
+	if (req->in.bundle_name != NULL && req->in.consume)
+		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+				"--consume would remove the whole bundle: take the machine's blob out "
+				"of it instead (odj-inspect --bundle)");
 	const char *kt = req->in.keytab ? req->in.keytab : ODJ_APPLY_DEFAULT_KEYTAB;
 	if (kt[0] != '/' || !odj_commit_path_valid(kt) || strcmp(kt, "/") == 0)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,

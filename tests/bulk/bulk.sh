@@ -64,7 +64,16 @@ fleet)
 	"$inspect" --bundle "$dir/fleet.tgz" --name "${p}07" | grep -q "Machine: *${p}07" || fail "inspect --bundle --name"
 	"$inspect" --json --bundle "$dir/fleet.tgz" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)["machines"]) == 20' || fail "inspect --bundle list"
 	"$inspect" --bundle "$dir/fleet.tgz" --name "${p}99" >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing machine not refused"
-	echo "ok: 20 accounts, 20 blobs in out-dir and bundle, kvno matches the DC" ;;
+	# odj-apply takes one machine out of the bundle, offline, and its keytab works
+	apply=$(dirname "$prep")/odj-apply
+	mkdir -p "$dir/root/etc"
+	unshare -n "$apply" --bundle "$dir/fleet.tgz" --name "${p}07" --root "$dir/root" >"$dir/apply.out" 2>&1 ||
+		{ cat "$dir/apply.out"; fail "odj-apply --bundle --name"; }
+	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$dir/root/etc/krb5.keytab" "${p}07\$@$TESTDC_REALM" ||
+		fail "kinit with the keytab applied from the bundle"
+	"$apply" --bundle "$dir/fleet.tgz" --name "${p}07" --root "$dir/root" --consume >/dev/null 2>&1
+	[ $? -eq 2 ] && [ -f "$dir/fleet.tgz" ] || fail "--consume of a bundle not refused"
+	echo "ok: 20 accounts, 20 blobs in out-dir and bundle, kvno matches the DC; odj-apply --bundle --name joined ${p}07 offline" ;;
 duplicates)
 	p="D$tag-"
 	printf '%s\n' "${p}a" "${p}b" "${p^^}A" >"$dir/names"

@@ -43,6 +43,7 @@ struct odj_apply_req {
 	struct {
 		unsigned version;      /* ODJ_APPLY_VERSION */
 		const char *blob_path; /* "-": standard input */
+		const char *bundle_name; /* set: blob_path is a bundle, apply this machine's blob */
 		const char *root;      /* NULL: "/" */
 		const char *keytab;    /* target path; NULL: ODJ_APPLY_DEFAULT_KEYTAB */
 		uint32_t kvno;         /* 0: the blob's, or 1 and 2 when it carries none */
