@@ -237,11 +237,9 @@ static void mod_password(struct mods *m, int op, const struct odj_secret *pw)
 	talloc_free(quoted);
 }
 
-odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
-			      const struct odj_account_spec *spec)
+LDAPMod **odj_account_add_mods(TALLOC_CTX *mem, const struct odj_account_spec *spec)
 {
-	TALLOC_CTX *tmp = talloc_new(mem);
-	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
+	struct mods m = {mem, talloc_zero_array(mem, LDAPMod *, 1), 0};
 	mod_str(&m, LDAP_MOD_ADD, "objectClass", "computer");
 	mod_str(&m, LDAP_MOD_ADD, "sAMAccountName", spec->sam_account_name);
 	mod_uint(&m, LDAP_MOD_ADD, "userAccountControl", spec->user_account_control);
@@ -258,7 +256,14 @@ odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *d
 	mod_str(&m, LDAP_MOD_ADD, "operatingSystemVersion", spec->os_version);
 	if (spec->password_utf16 != NULL)
 		mod_password(&m, LDAP_MOD_ADD, spec->password_utf16);
-	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, m.list, NULL, NULL);
+	return m.list;
+}
+
+odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+			      const struct odj_account_spec *spec)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, odj_account_add_mods(tmp, spec), NULL, NULL);
 	talloc_free(tmp); /* wipes the quoted password */
 	if (rc != LDAP_SUCCESS)
 		return odj_ldap_fail(c, rc, "creating the computer account %s failed", dn);

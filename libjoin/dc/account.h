@@ -59,6 +59,13 @@ odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char
 /* CN=<name>,<container> with the RDN value escaped by libldap. */
 char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container);
 
+/*
+ * The modifications of the one LDAP add of a new computer account, on mem
+ * (the quoted unicodePwd value is wiped when mem is freed).  For callers that
+ * send the add themselves (bulk pipelines them).
+ */
+LDAPMod **odj_account_add_mods(TALLOC_CTX *mem, const struct odj_account_spec *spec);
+
 /* The one LDAP add of a new computer account. */
 odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 			      const struct odj_account_spec *spec);

@@ -138,80 +138,23 @@ void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bool *failed_sea
 			bulk_account_ready(run, run->batch[i]);
 }
 
-/* LDAPMod arrays on talloc; values are copied. */
-struct mods {
-	TALLOC_CTX *mem;
-	LDAPMod **list;
-	size_t n;
-};
-
-static LDAPMod *mod_new(struct mods *m, const char *attr)
-{
-	m->list = talloc_realloc(m->mem, m->list, LDAPMod *, m->n + 2);
-	LDAPMod *mod = talloc_zero(m->list, LDAPMod);
-	mod->mod_op = LDAP_MOD_ADD | LDAP_MOD_BVALUES;
-	mod->mod_type = talloc_strdup(mod, attr);
-	mod->mod_bvalues = talloc_zero_array(mod, struct berval *, 1);
-	m->list[m->n++] = mod;
-	m->list[m->n] = NULL;
-	return mod;
-}
-
-static void mod_value(LDAPMod *mod, const void *p, size_t len)
-{
-	size_t n = 0;
-	while (mod->mod_bvalues[n])
-		n++;
-	mod->mod_bvalues = talloc_realloc(mod, mod->mod_bvalues, struct berval *, n + 2);
-	struct berval *bv = talloc_zero(mod->mod_bvalues, struct berval);
-	bv->bv_val = talloc_memdup(bv, p, len ? len : 1);
-	bv->bv_len = len;
-	mod->mod_bvalues[n] = bv;
-	mod->mod_bvalues[n + 1] = NULL;
-}
-
-static void mod_str(struct mods *m, const char *attr, const char *value)
-{
-	if (value != NULL)
-		mod_value(mod_new(m, attr), value, strlen(value));
-}
-
-static void mod_uint(struct mods *m, const char *attr, uint32_t v)
-{
-	char buf[16];
-	snprintf(buf, sizeof(buf), "%u", v);
-	mod_str(m, attr, buf);
-}
-
 odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
 {
 	const struct odj_bulk_req *req = run->req;
 	TALLOC_CTX *tmp = talloc_new(a->mem);
-	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
-	mod_str(&m, "objectClass", "computer");
-	mod_str(&m, "sAMAccountName", a->jr.out.sam_account_name);
-	mod_uint(&m, "userAccountControl", a->jr.out.user_account_control);
-	mod_str(&m, "dNSHostName", a->jr.out.dns_host_name);
-	if (a->spns && a->spns[0]) {
-		LDAPMod *mod = mod_new(&m, "servicePrincipalName");
-		for (size_t i = 0; a->spns[i]; i++)
-			mod_value(mod, a->spns[i], strlen(a->spns[i]));
-	}
-	mod_uint(&m, "msDS-SupportedEncryptionTypes", a->jr.out.enctypes);
-	mod_str(&m, "description", req->in.description);
-	mod_str(&m, "operatingSystem", req->in.os_name);
-	mod_str(&m, "operatingSystemVersion", req->in.os_version);
-	/* unicodePwd: the password in double quotes, UTF-16LE; wiped with tmp */
-	size_t n = odj_secret_len(a->pw_utf16);
-	struct odj_secret *quoted = odj_secret_new(tmp, n + 4);
-	uint8_t *q = odj_secret_data(quoted);
-	q[0] = '"';
-	memcpy(q + 2, odj_secret_data(a->pw_utf16), n);
-	q[n + 2] = '"';
-	LDAPMod *pw = mod_new(&m, "unicodePwd");
-	mod_value(pw, q, n + 4);
-	odj_wipe_on_free(pw->mod_bvalues[0]->bv_val);
-	int rc = ldap_add_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn, m.list, NULL, NULL,
+	struct odj_account_spec spec = {
+		.sam_account_name = a->jr.out.sam_account_name,
+		.dns_host_name = a->jr.out.dns_host_name,
+		.spns = a->spns,
+		.user_account_control = a->jr.out.user_account_control,
+		.enctypes = a->jr.out.enctypes,
+		.description = req->in.description,
+		.os_name = req->in.os_name,
+		.os_version = req->in.os_version,
+		.password_utf16 = a->pw_utf16,
+	};
+	int rc = ldap_add_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn,
+			      odj_account_add_mods(tmp, &spec), NULL, NULL,
 			      &a->msgid);
 	talloc_free(tmp);
 	if (rc != LDAP_SUCCESS)
