@@ -1,4 +1,5 @@
 /* Machine keys from the UTF-16 password and AD's salt. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <odj/blob.h>
@@ -59,4 +60,71 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
 	talloc_free(tmp); /* wipes the UTF-8 password */
 	*out = ks;
 	return ODJ_OK;
+}
+
+static uint32_t enctype_bit(krb5_enctype e)
+{
+	switch (e) {
+	case ENCTYPE_AES256_CTS_HMAC_SHA1_96:
+		return 0x10;
+	case ENCTYPE_AES128_CTS_HMAC_SHA1_96:
+		return 0x08;
+	case ENCTYPE_ARCFOUR_HMAC:
+		return 0x04;
+	default:
+		return 0;
+	}
+}
+
+odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const krb5_data *ticket,
+				  const struct odj_secret *password_utf16, const char *salt,
+				  uint32_t enctype_bits, uint32_t kvno)
+{
+	krb5_ticket *t = NULL;
+	krb5_error_code ret = krb5_decode_ticket(ticket, &t);
+	if (ret != 0)
+		return odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_INVALID_DATA,
+				"the DC's service ticket cannot be decoded (%d)", ret);
+	odj_result r = ODJ_OK;
+	uint32_t bit = enctype_bit(t->enc_part.enctype);
+	if (bit == 0 || !(bit & enctype_bits)) {
+		r = odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_ERROR_NOT_SUPPORTED,
+			     "the DC encrypted the ticket with enctype %d, which is not among the "
+			     "account's encryption types 0x%x",
+			     (int)t->enc_part.enctype, enctype_bits);
+	} else if (t->enc_part.kvno != kvno) {
+		r = odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_ERROR_LOGON_FAILURE,
+			     "the ticket is encrypted with key version %u, the account reported %u",
+			     (unsigned)t->enc_part.kvno, (unsigned)kvno);
+		odj_error_advice(ctx, "Another password change reached the account meanwhile "
+				      "(a second odj-prepare, adcli or an administrator).");
+	}
+	struct odj_keyset *ks = NULL;
+	if (r == ODJ_OK)
+		r = odj_keys_derive(ctx, NULL, kctx, password_utf16, salt, bit, &ks);
+	krb5_data plain = {.magic = KV5M_DATA, .length = t->enc_part.ciphertext.length};
+	if (r == ODJ_OK) {
+		plain.data = malloc(plain.length ? plain.length : 1);
+		if (plain.data == NULL)
+			r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	}
+	if (r == ODJ_OK) {
+		/* the integrity check of the ticket is the proof; its contents do not matter */
+		ret = krb5_c_decrypt(kctx, &ks->keys[0].block, KRB5_KEYUSAGE_KDC_REP_TICKET, NULL,
+				     &t->enc_part, &plain);
+		if (ret != 0) {
+			const char *msg = krb5_get_error_message(kctx, ret);
+			r = odj_fail_krb5(ctx, ret, msg,
+					  "the key derived from the new password does not open the "
+					  "DC's ticket for the account");
+			krb5_free_error_message(kctx, msg);
+		}
+	}
+	if (plain.data != NULL) {
+		explicit_bzero(plain.data, t->enc_part.ciphertext.length); /* holds a session key */
+		free(plain.data);
+	}
+	talloc_free(ks);
+	krb5_free_ticket(kctx, t);
+	return r;
 }

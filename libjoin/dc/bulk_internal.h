@@ -19,7 +19,7 @@ enum bulk_state {
 	BULK_READY,    /* no conflict: may be added */
 	BULK_ADDING,   /* add in flight */
 	BULK_READING,  /* read-back in flight */
-	BULK_PROVING,  /* waiting for, or in, an AS exchange */
+	BULK_PROVING,  /* waiting for, or in, its key proof (a TGS exchange) */
 	BULK_REMOVING, /* a later step failed: delete in flight */
 	BULK_DONE,
 	BULK_FAILED,
@@ -114,7 +114,7 @@ int bulk_delete_start(struct bulk_run *run, struct bulk_account *a);
 
 odj_result bulk_kdc_open(struct bulk_run *run, struct bulk_kdc **out);
 size_t bulk_kdc_in_flight(const struct bulk_kdc *k);
-/* Derives the keys and sends the first AS request. */
+/* Sends the TGS request of the account's key proof. */
 odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a);
 /* pollfds of the exchanges in flight (at most max); returns how many. */
 size_t bulk_kdc_pollfds(struct bulk_kdc *k, struct pollfd *fds, size_t max);

@@ -1,13 +1,17 @@
 /*
- * Key proofs of a bulk run, several in flight: each is an AS exchange for
- * NAME$ with keys derived from the new password (MIT's step API), carried
- * over non-blocking TCP connections to the pinned KDC by odj itself, with a
- * connect timeout and a reply deadline per request.
+ * Key proofs of a bulk run, several in flight: each asks the KDC, with the
+ * session's TGT, for a service ticket to one of the new account's SPNs and
+ * opens it with the key derived from the new password (odj_keys_verify_ticket).
+ * A TGS exchange is one round trip and records no logon on the new account;
+ * an AS exchange as NAME$ would take two, and its success accounting
+ * (lastLogon, logonCount, lastLogonTimestamp) is a directory write that queues
+ * behind the adds in the DC's single write transaction.  Requests go over
+ * non-blocking TCP connections to the pinned KDC, driven by odj itself (MIT's
+ * step API), with a connect timeout and a reply deadline per request.
  */
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,10 +27,8 @@
 
 struct proof {
 	struct bulk_account *a;
-	krb5_init_creds_context icc;
-	krb5_get_init_creds_opt *opt;
-	krb5_keytab kt;
-	krb5_principal client;
+	krb5_tkt_creds_context tcc;
+	krb5_principal server;
 	int fd;
 	bool connected;
 	uint8_t *out; /* 4-byte length + request */
@@ -41,25 +43,22 @@ struct bulk_kdc {
 	struct bulk_run *run;
 	struct odj_krb *krb; /* owns the krb5 context */
 	krb5_context kctx;
+	krb5_ccache cc; /* the session's TGT (a MEMORY ccache, shared by name) */
+	krb5_principal admin;
 	struct proof **slots;
 	size_t max, n;
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
-	unsigned seq;
 };
 
 static void proof_free(struct bulk_kdc *k, struct proof *p)
 {
 	if (p->fd >= 0)
 		close(p->fd);
-	if (p->icc)
-		krb5_init_creds_free(k->kctx, p->icc);
-	if (p->opt)
-		krb5_get_init_creds_opt_free(k->kctx, p->opt);
-	if (p->kt)
-		krb5_kt_close(k->kctx, p->kt); /* the last handle frees the MEMORY keytab's keys */
-	if (p->client)
-		krb5_free_principal(k->kctx, p->client);
+	if (p->tcc)
+		krb5_tkt_creds_free(k->kctx, p->tcc);
+	if (p->server)
+		krb5_free_principal(k->kctx, p->server);
 	talloc_free(p);
 }
 
@@ -68,6 +67,10 @@ static int kdc_destructor(struct bulk_kdc *k)
 	for (size_t i = 0; i < k->n; i++)
 		proof_free(k, k->slots[i]);
 	k->n = 0;
+	if (k->admin)
+		krb5_free_principal(k->kctx, k->admin);
+	if (k->cc)
+		krb5_cc_close(k->kctx, k->cc); /* only the handle: the session owns the cache */
 	return 0;
 }
 
@@ -87,6 +90,18 @@ odj_result bulk_kdc_open(struct bulk_run *run, struct bulk_kdc **out)
 		return r;
 	}
 	k->kctx = odj_krb_context(k->krb);
+	talloc_set_destructor(k, kdc_destructor);
+	krb5_error_code ret = krb5_cc_resolve(k->kctx, odj_krb_ccache_name(s->krb), &k->cc);
+	if (ret == 0)
+		ret = krb5_cc_get_principal(k->kctx, k->cc, &k->admin);
+	if (ret != 0) {
+		const char *msg = krb5_get_error_message(k->kctx, ret);
+		r = odj_fail_krb5(run->ctx, ret, msg, "the session's ticket cache %s cannot be read",
+				  odj_krb_ccache_name(s->krb));
+		krb5_free_error_message(k->kctx, msg);
+		talloc_free(k);
+		return r;
+	}
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
 				 .ai_socktype = SOCK_STREAM};
 	struct addrinfo *ai = NULL;
@@ -101,7 +116,6 @@ odj_result bulk_kdc_open(struct bulk_run *run, struct bulk_kdc **out)
 	memcpy(&k->addr, ai->ai_addr, ai->ai_addrlen);
 	k->addr_len = ai->ai_addrlen;
 	freeaddrinfo(ai);
-	talloc_set_destructor(k, kdc_destructor);
 	*out = k;
 	return ODJ_OK;
 }
@@ -117,9 +131,9 @@ static odj_result fail_krb(struct bulk_kdc *k, struct proof *p, krb5_error_code 
 	odj_result r = odj_fail_krb5(k->run->ctx, ret, msg, "%s for %s failed", what,
 				     p->a->jr.out.sam_account_name);
 	krb5_free_error_message(k->kctx, msg);
-	odj_error_advice(k->run->ctx, "The DC did not accept keys derived from the new password and "
-				      "the salt %s: the password did not reach the account.",
-			 p->a->salt);
+	odj_error_advice(k->run->ctx, "The DC gave no ticket for %s to check the keys derived from "
+				      "the new password against: is the SPN on the account?",
+			 p->a->jr.out.sam_account_name);
 	return r;
 }
 
@@ -160,15 +174,15 @@ static odj_result step(struct bulk_kdc *k, struct proof *p, krb5_data *in, bool 
 	krb5_data out = {0}, realm = {0};
 	unsigned int flags = 0;
 	*finished = false;
-	krb5_error_code ret = krb5_init_creds_step(k->kctx, p->icc, in, &out, &realm, &flags);
+	krb5_error_code ret = krb5_tkt_creds_step(k->kctx, p->tcc, in, &out, &realm, &flags);
 	odj_result r = ODJ_OK;
 	if (ret != 0)
-		r = fail_krb(k, p, ret, "the AS exchange");
-	else if (!(flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE))
+		r = fail_krb(k, p, ret, "the TGS exchange");
+	else if (!(flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE))
 		*finished = true;
 	else if (p->round >= MAX_ROUND_TRIPS)
 		r = odj_fail(k->run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-			     "the AS exchange for %s did not finish after %d round trips",
+			     "the TGS exchange for %s did not finish after %d round trips",
 			     p->a->jr.out.sam_account_name, p->round);
 	else
 		r = send_request(k, p, &out);
@@ -184,59 +198,62 @@ odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a)
 	p->a = a;
 	p->fd = -1;
 	p->t_start = bulk_now_ms();
-	double t = bulk_now_ms();
-	struct odj_keyset *ks = NULL;
-	odj_result r = odj_keys_derive(ctx, p, k->kctx, a->pw_utf16, a->salt, a->rb.enctypes
-										     ? a->rb.enctypes
-										     : a->jr.out.enctypes,
-				       &ks);
-	k->run->req->out.profile.derive += bulk_now_ms() - t;
-	if (r != ODJ_OK) {
-		talloc_free(p);
-		return r;
-	}
-	char ktname[96];
-	snprintf(ktname, sizeof(ktname), "MEMORY:odj-bulk-%d-%p-%u", getpid(), (void *)k, k->seq++);
-	char *principal = talloc_asprintf(p, "%s@%s", a->jr.out.sam_account_name, k->run->s->realm);
-	krb5_error_code ret = krb5_kt_resolve(k->kctx, ktname, &p->kt);
-	if (ret == 0)
-		ret = krb5_parse_name(k->kctx, principal, &p->client);
-	for (size_t i = 0; ret == 0 && i < ks->n; i++) {
-		krb5_keytab_entry e;
-		memset(&e, 0, sizeof(e));
-		e.principal = p->client;
-		e.vno = a->rb.kvno;
-		e.key = ks->keys[i].block;
-		ret = krb5_kt_add_entry(k->kctx, p->kt, &e);
-	}
-	talloc_free(ks); /* wipes the derived keys; the keytab holds copies */
-	if (ret == 0)
-		ret = krb5_get_init_creds_opt_alloc(k->kctx, &p->opt);
+	/* any SPN of the account names it; without one, its sAMAccountName does */
+	const char *name = a->spns && a->spns[0] ? a->spns[0] : a->jr.out.sam_account_name;
+	char *server = talloc_asprintf(p, "%s@%s", name, k->run->s->realm);
+	krb5_creds in;
+	memset(&in, 0, sizeof(in));
+	krb5_error_code ret = krb5_parse_name(k->kctx, server, &p->server);
 	if (ret == 0) {
-		krb5_get_init_creds_opt_set_forwardable(p->opt, 0);
-		krb5_get_init_creds_opt_set_proxiable(p->opt, 0);
-		krb5_get_init_creds_opt_set_canonicalize(p->opt, 1);
-		ret = krb5_init_creds_init(k->kctx, p->client, NULL, NULL, 0, p->opt, &p->icc);
+		in.client = k->admin;
+		in.server = p->server;
+		/* MIT looks in the ccache first: no ticket from an earlier account of
+		 * the same name may answer; and nothing is kept, memory stays flat */
+		krb5_cc_remove_cred(k->kctx, k->cc, 0, &in);
+		ret = krb5_tkt_creds_init(k->kctx, k->cc, &in, KRB5_GC_NO_STORE, &p->tcc);
 	}
-	if (ret == 0)
-		ret = krb5_init_creds_set_keytab(k->kctx, p->icc, p->kt);
 	if (ret != 0) {
-		r = fail_krb(k, p, ret, "preparing the AS request");
+		odj_result r = fail_krb(k, p, ret, "preparing the TGS request");
 		proof_free(k, p);
 		return r;
 	}
 	bool finished = false;
 	krb5_data none = {0};
-	r = step(k, p, &none, &finished);
+	odj_result r = step(k, p, &none, &finished);
 	if (r == ODJ_OK && finished)
 		r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-			     "the AS exchange for %s ended without a request", principal);
+			     "the TGS exchange for %s ended without a request", server);
 	if (r != ODJ_OK) {
 		proof_free(k, p);
 		return r;
 	}
 	k->slots[k->n++] = p;
 	return ODJ_OK;
+}
+
+/* The ticket is in: open it with the key derived from the new password. */
+static bool verify(struct bulk_kdc *k, struct proof *p)
+{
+	struct bulk_account *a = p->a;
+	krb5_creds creds;
+	memset(&creds, 0, sizeof(creds));
+	krb5_error_code ret = krb5_tkt_creds_get_creds(k->kctx, p->tcc, &creds);
+	if (ret != 0) {
+		fail_krb(k, p, ret, "taking the ticket of the TGS exchange");
+		return false;
+	}
+	double t = bulk_now_ms();
+	odj_result r = odj_keys_verify_ticket(k->run->ctx, k->kctx, &creds.ticket, a->pw_utf16,
+					      a->salt, a->rb.enctypes ? a->rb.enctypes : a->jr.out.enctypes,
+					      a->rb.kvno);
+	k->run->req->out.profile.derive += bulk_now_ms() - t;
+	krb5_free_cred_contents(k->kctx, &creds); /* zeroes the session key */
+	if (r != ODJ_OK)
+		odj_error_advice(k->run->ctx, "The DC's key for %s differs from the one derived from the "
+					      "new password and the salt %s: the password did not reach "
+					      "the account.",
+				 a->jr.out.sam_account_name, a->salt);
+	return r == ODJ_OK;
 }
 
 size_t bulk_kdc_pollfds(struct bulk_kdc *k, struct pollfd *fds, size_t max)
@@ -263,7 +280,7 @@ static int pump(struct bulk_kdc *k, struct proof *p)
 			return 0;
 		if (w < 0) {
 			odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
-				 "the AS request for %s could not be sent to %s:88: %s",
+				 "the TGS request for %s could not be sent to %s:88: %s",
 				 p->a->jr.out.sam_account_name, k->run->s->dc.address, strerror(errno));
 			return -1;
 		}
@@ -307,9 +324,13 @@ void bulk_kdc_advance(struct bulk_kdc *k, void (*done)(struct bulk_run *, struct
 		if (st == 1) {
 			krb5_data in = {.length = (unsigned)(p->in_have - 4), .data = (char *)p->in + 4};
 			failed = step(k, p, &in, &finished) != ODJ_OK;
+			if (finished && !verify(k, p)) {
+				finished = false;
+				failed = true;
+			}
 		} else if (st == 0 && now > p->deadline) {
 			odj_fail(k->run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
-				 "no reply from the KDC at %s:88 for the AS request of %s within %.0f s",
+				 "no reply from the KDC at %s:88 for the TGS request of %s within %.0f s",
 				 k->run->s->dc.address, p->a->jr.out.sam_account_name,
 				 (k->run->req->in.deadlines.kdc_connect_ms +
 				  k->run->req->in.deadlines.kdc_reply_ms) / 1e3);

@@ -29,14 +29,20 @@ static odj_result lost(struct bulk_run *run, int conn, int rc, const char *what)
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid)
 {
+	/*
+	 * Only indexed attributes: dNSHostName is not indexed (Samba's @INDEXLIST,
+	 * AD's searchFlags), and one unindexed term makes the whole OR a scan of
+	 * the domain partition per batch.  HOST/<dNSHostName> and
+	 * RestrictedKrbHost/<dNSHostName> are among the SPNs searched for, so an
+	 * account answering to the same host name is still found; a dNSHostName
+	 * that comes back with an entry is still matched (held_name).
+	 */
 	TALLOC_CTX *tmp = talloc_new(run->mem);
 	char *filter = talloc_strdup(tmp, "(|");
 	for (size_t i = 0; i < n; i++) {
 		const struct odj_join_request *jr = &batch[i]->jr;
 		filter = talloc_asprintf_append(filter, "(sAMAccountName=%s)",
 						escaped(tmp, jr->out.sam_account_name));
-		filter = talloc_asprintf_append(filter, "(dNSHostName=%s)",
-						escaped(tmp, jr->out.dns_host_name));
 		for (size_t k = 0; batch[i]->spns && batch[i]->spns[k]; k++)
 			filter = talloc_asprintf_append(filter, "(servicePrincipalName=%s)",
 							escaped(tmp, batch[i]->spns[k]));

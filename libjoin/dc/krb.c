@@ -242,10 +242,8 @@ static odj_result store_initial_creds(struct odj_krb *k, krb5_init_creds_context
 	return ODJ_OK;
 }
 
-enum login_kind { LOGIN_PASSWORD, LOGIN_KEYTAB };
-
-static odj_result login(struct odj_krb *k, const char *principal, enum login_kind kind,
-			const struct odj_secret *password, krb5_keytab keytab)
+odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
+				  const struct odj_secret *password)
 {
 	krb5_principal client = NULL;
 	krb5_get_init_creds_opt *opt = NULL;
@@ -262,10 +260,8 @@ static odj_result login(struct odj_krb *k, const char *principal, enum login_kin
 		krb5_get_init_creds_opt_set_canonicalize(opt, 1);
 		ret = krb5_init_creds_init(k->kctx, client, NULL, NULL, 0, opt, &icc);
 	}
-	if (ret == 0 && kind == LOGIN_PASSWORD)
+	if (ret == 0)
 		ret = krb5_init_creds_set_password(k->kctx, icc, (const char *)odj_secret_data(password));
-	if (ret == 0 && kind == LOGIN_KEYTAB)
-		ret = krb5_init_creds_set_keytab(k->kctx, icc, keytab);
 	if (ret != 0) {
 		r = fail_krb5(k, ret, "cannot prepare the AS request for %s", principal);
 	} else {
@@ -283,17 +279,6 @@ static odj_result login(struct odj_krb *k, const char *principal, enum login_kin
 		krb5_get_init_creds_opt_free(k->kctx, opt);
 	krb5_free_principal(k->kctx, client);
 	return r;
-}
-
-odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
-				  const struct odj_secret *password)
-{
-	return login(k, principal, LOGIN_PASSWORD, password, NULL);
-}
-
-odj_result odj_krb_login_keytab(struct odj_krb *k, const char *principal, krb5_keytab keytab)
-{
-	return login(k, principal, LOGIN_KEYTAB, NULL, keytab);
 }
 
 odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name)
@@ -327,7 +312,9 @@ odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name)
 	return r;
 }
 
-odj_result odj_krb_service_ticket(struct odj_krb *k, const char *service, odj_status unreachable)
+/* With fresh: never from the ccache, never into it; the ticket's DER is returned. */
+static odj_result service_ticket(struct odj_krb *k, const char *service, odj_status unreachable,
+				 TALLOC_CTX *mem, krb5_data **fresh)
 {
 	krb5_creds in;
 	krb5_tkt_creds_context tcc = NULL;
@@ -339,23 +326,54 @@ odj_result odj_krb_service_ticket(struct odj_krb *k, const char *service, odj_st
 		return r;
 	}
 	krb5_error_code ret = krb5_cc_get_principal(k->kctx, k->cc, &in.client);
+	if (ret == 0 && fresh != NULL)
+		/* MIT looks in the ccache first whatever the options: drop a ticket
+		 * from an earlier key of the account (the session's own copy) */
+		krb5_cc_remove_cred(k->kctx, k->cc, 0, &in);
 	if (ret == 0)
-		ret = krb5_tkt_creds_init(k->kctx, k->cc, &in, 0, &tcc);
+		ret = krb5_tkt_creds_init(k->kctx, k->cc, &in, fresh ? KRB5_GC_NO_STORE : 0, &tcc);
 	if (ret != 0) {
 		r = fail_krb5(k, ret, "cannot prepare the TGS request for %s", name);
 	} else {
 		char *what = talloc_asprintf(k, "TGS request for %s", name);
 		odj_doing(k->ctx, "getting a service ticket for %s from the KDC at %s:%u", name,
 			  k->target.address, k->target.port);
-		/* the step API stores the new ticket in the ccache itself */
+		/* the step API stores the new ticket in the ccache itself (unless fresh) */
 		r = run_exchange(k, tgs_step, tcc, what, unreachable);
 		talloc_free(what);
+	}
+	krb5_creds got;
+	memset(&got, 0, sizeof(got));
+	if (r == ODJ_OK && fresh != NULL) {
+		ret = krb5_tkt_creds_get_creds(k->kctx, tcc, &got);
+		if (ret != 0) {
+			r = fail_krb5(k, ret, "the TGS exchange for %s gave no ticket", name);
+		} else {
+			krb5_data *t = talloc_zero(mem, krb5_data);
+			t->magic = KV5M_DATA;
+			t->length = got.ticket.length;
+			t->data = talloc_memdup(t, got.ticket.data, got.ticket.length);
+			*fresh = t; /* the ticket is not secret; its session key is not kept */
+		}
+		krb5_free_cred_contents(k->kctx, &got); /* zeroes the session key */
 	}
 	if (tcc != NULL)
 		krb5_tkt_creds_free(k->kctx, tcc);
 	krb5_free_cred_contents(k->kctx, &in);
 	talloc_free(name);
 	return r;
+}
+
+odj_result odj_krb_service_ticket(struct odj_krb *k, const char *service, odj_status unreachable)
+{
+	return service_ticket(k, service, unreachable, NULL, NULL);
+}
+
+odj_result odj_krb_fresh_ticket(struct odj_krb *k, const char *service, odj_status unreachable,
+				TALLOC_CTX *mem, krb5_data **ticket)
+{
+	*ticket = NULL;
+	return service_ticket(k, service, unreachable, mem, ticket);
 }
 
 static bool wanted(krb5_context kctx, krb5_principal server, const char *const *services)

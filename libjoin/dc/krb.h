@@ -37,9 +37,6 @@ odj_result odj_krb_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_k
 odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
 				  const struct odj_secret *password);
 
-/* AS exchange with the keys of a keytab (the proof of a machine password). */
-odj_result odj_krb_login_keytab(struct odj_krb *k, const char *principal, krb5_keytab keytab);
-
 /* Takes the credentials (the TGT) of an existing ccache, e.g. from kinit. */
 odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name);
 
@@ -50,6 +47,14 @@ odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name);
  * IPC$ session's ticket).
  */
 odj_result odj_krb_service_ticket(struct odj_krb *k, const char *service, odj_status unreachable);
+
+/*
+ * The same exchange for a ticket that is neither taken from nor stored in the
+ * ccache (a key proof must see the DC's current key, not a cached ticket):
+ * *ticket gets the ticket's DER on mem.
+ */
+odj_result odj_krb_fresh_ticket(struct odj_krb *k, const char *service, odj_status unreachable,
+				TALLOC_CTX *mem, krb5_data **ticket);
 
 /* The client principal of the session ("administrator@ODJ.TEST"), or NULL. */
 const char *odj_krb_client(const struct odj_krb *k);

@@ -147,59 +147,39 @@ static odj_result check_existing(struct odj_ctx *ctx, const struct odj_provision
 	return ODJ_OK;
 }
 
-/* The TGT for NAME$ from keys derived like the KDC's: proof before the blob. */
+/*
+ * Proof before the blob: a fresh service ticket for the account (one of its
+ * SPNs, else its sAMAccountName) must open with the key derived like the
+ * KDC's from the new password and salt (odj_keys_verify_ticket).  A TGS
+ * exchange with the session's TGT records no logon on the new account, as
+ * an AS exchange as NAME$ would (lastLogonTimestamp would make a machine
+ * that never joined look alive to stale-account clean-ups).
+ */
 static odj_result prove(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_session *s,
 			struct odj_provision_req *req, const struct odj_secret *pw_utf16)
 {
-	struct odj_krb_options ko = ODJ_KRB_OPTIONS_INIT;
-	ko.realm = s->realm;
-	ko.kdc_address = s->dc.address;
-	ko.connect_timeout_ms = req->in.deadlines.kdc_connect_ms;
-	ko.reply_timeout_ms = req->in.deadlines.kdc_reply_ms;
-	struct odj_krb *k = NULL;
-	odj_result r = odj_krb_open(ctx, mem, &ko, &k);
-	if (r != ODJ_OK)
-		return r;
-	krb5_context kctx = odj_krb_context(k);
-	struct odj_keyset *ks = NULL;
-	r = odj_keys_derive(ctx, k, kctx, pw_utf16, req->out.salt, req->out.enctypes, &ks);
-	if (r != ODJ_OK)
-		return r;
-	char *principal = talloc_asprintf(k, "%s@%s", req->out.sam_account_name, s->realm);
-	char *ktname = talloc_asprintf(k, "MEMORY:%s-proof", odj_krb_ccache_name(k) + 7);
-	krb5_keytab kt = NULL;
-	krb5_principal p = NULL;
-	krb5_error_code ret = krb5_kt_resolve(kctx, ktname, &kt);
-	if (ret == 0)
-		ret = krb5_parse_name(kctx, principal, &p);
-	for (size_t i = 0; ret == 0 && i < ks->n; i++) {
-		krb5_keytab_entry e;
-		memset(&e, 0, sizeof(e));
-		e.principal = p;
-		e.vno = req->out.kvno;
-		e.key = ks->keys[i].block;
-		ret = krb5_kt_add_entry(kctx, kt, &e);
-	}
-	if (ret != 0) {
-		r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-			     "cannot put the derived keys into a memory keytab (%d)", ret);
-	} else {
-		r = odj_krb_login_keytab(k, principal, kt);
+	TALLOC_CTX *tmp = talloc_new(mem);
+	const char *service = req->out.spns && req->out.spns[0] ? req->out.spns[0]
+								: req->out.sam_account_name;
+	odj_doing(ctx, "proving the new password of %s with a ticket for %s", req->out.sam_account_name,
+		  service);
+	krb5_data *ticket = NULL;
+	odj_result r = odj_krb_fresh_ticket(s->krb, service, ODJ_ERROR_NO_LOGON_SERVERS, tmp, &ticket);
+	if (r == ODJ_OK) {
+		r = odj_keys_verify_ticket(ctx, odj_krb_context(s->krb), ticket, pw_utf16,
+					   req->out.salt, req->out.enctypes, req->out.kvno);
 		if (r == ODJ_OK)
 			req->out.proven = true;
 		else
-			odj_error_advice(ctx, "The DC did not accept keys derived from the new password "
-					      "and the salt %s: the password did not reach the account "
-					      "(or a firewall drops Kerberos replies).",
-					 req->out.salt);
+			odj_error_advice(ctx, "The DC's key for %s differs from the one derived from "
+					      "the new password and the salt %s: the password did not "
+					      "reach the account.",
+					 req->out.sam_account_name, req->out.salt);
 	}
-	if (kt != NULL)
-		krb5_kt_close(kctx, kt); /* the last handle: MIT frees the MEMORY keytab and its keys */
-	if (p != NULL)
-		krb5_free_principal(kctx, p);
-	odj_trace(ctx, "NetpProvisionComputerAccount: status of the key proof for '%s': 0x%x", principal,
-		  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
-	talloc_free(k);
+	odj_trace(ctx,
+		  "NetpProvisionComputerAccount: status of the key proof for '%s' (ticket for %s): 0x%x",
+		  req->out.sam_account_name, service, r == ODJ_OK ? 0 : odj_error_get(ctx)->status);
+	talloc_free(tmp);
 	return r;
 }
 

@@ -60,6 +60,9 @@ fleet)
 	while read -r m k; do
 		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
 	done || exit 1
+	# the key proofs (TGS exchanges) record no logon on the new accounts
+	[ "$(ldap "(&(sAMAccountName=$p*)(|(lastLogon>=1)(lastLogonTimestamp=*)(logonCount>=1)))" dn | grep -c '^dn:')" = 0 ] ||
+		fail "logons were recorded on the new accounts"
 	# the reader API through odj-inspect
 	"$inspect" --bundle "$dir/fleet.tgz" --name "${p}07" | grep -q "Machine: *${p}07" || fail "inspect --bundle --name"
 	"$inspect" --json --bundle "$dir/fleet.tgz" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)["machines"]) == 20' || fail "inspect --bundle list"
@@ -123,6 +126,29 @@ skip-existing)
 	[ "$after" = "$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')" ] || fail "kvno changed on the bundle rerun"
 	mkdir "$dir/x" && tar xzf "$dir/b.tgz" -C "$dir/x" && check_manifest "$dir/x/manifest.json" "$dir/x"
 	echo "ok: reruns completed the rest, kvno of existing accounts unchanged ($after)" ;;
+proof-fails)
+	# The DC's TGS replies are dropped once the session holds its tickets (from a
+	# ccache): every key proof times out, and every account this run created is
+	# removed again; no blob is written.
+	. "$(dirname "$0")/../prepare/fault.sh"
+	p="F$tag-"
+	fault_swallow_proof_tgs || fail "kinit/kvno/nft"
+	trap 'fault_clear; rm -rf "$dir"' EXIT
+	out=$("$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --ccache "$KRB5CCNAME" --kdc-timeout 2 \
+		--count 3 --name-template "$p%d" --first 1 --out-dir "$dir/out" 2>&1); rc=$?
+	dropped=$(fault_counter)
+	fault_clear
+	echo "$out"
+	echo "TGS replies dropped: $dropped"
+	[ "$dropped" -ge 3 ] || fail "the proofs' replies were not dropped"
+	[ $rc -eq 7 ] || fail "exit $rc, expected 7"
+	for i in 1 2 3; do
+		grep -q "^failed *$p$i: 0x51F 1311 ERROR_NO_LOGON_SERVERS .*TGS request of $p$i\\\$.*removed again" <<<"$out" ||
+			fail "$p$i not listed as a failed proof that was rolled back"
+	done
+	[ "$(count_prefix "$p")" = 0 ] || fail "the DC keeps $(count_prefix "$p") accounts of the run"
+	[ -z "$(ls -A "$dir/out" 2>/dev/null)" ] || fail "blobs written: $(ls "$dir/out")"
+	echo "ok: failed key proofs roll the accounts back" ;;
 no-control-chars)
 	p="N$tag-"
 	prep_admin --count 5 --name-template "$p%d" --out-dir "$dir/out" >"$dir/out.txt" 2>"$dir/err.txt" || fail "run"

@@ -20,6 +20,15 @@ fault_on() { # swallow-tgs | blackhole-kdc
 	esac
 }
 
+# Swallows the TGS replies once the admin's ccache (KRB5CCNAME) holds a TGT and
+# the session's own tickets (ldap/, cifs/): a run given --ccache then meets the
+# fault only in the key proof's TGS exchange.
+fault_swallow_proof_tgs() {
+	printf '%s\n' "$TESTDC_ADMINPASS" | kinit administrator >/dev/null || return 1
+	kvno "ldap/$TESTDC_DC" "cifs/$TESTDC_DC" >/dev/null || return 1
+	fault_on swallow-tgs
+}
+
 fault_counter() { nft list table inet "$fault_table" 2>/dev/null | grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}'; }
 
 # Counting (no dropping): packets to the DC, packets to any other address

@@ -38,6 +38,9 @@ create)
 	grep -qx "msDS-KeyVersionNumber: 1" <<<"$e" || fail "kvno"
 	grep -qx "description: odj test" <<<"$e" || fail "description"
 	grep -qx "operatingSystem: Linux" <<<"$e" || fail "operatingSystem"
+	# the key proof (a TGS exchange) records no logon on the new account
+	ll=$(ldap "(sAMAccountName=$n\$)" lastLogon lastLogonTimestamp logonCount)
+	grep -qiE '^lastLogonTimestamp:|^(lastLogon|logonCount): [1-9]' <<<"$ll" && fail "a logon was recorded: $ll"
 	sid=$(ldap "(sAMAccountName=$n\$)" objectSid | awk '/^objectSid::/ {print $2}' | base64 -d | od -An -tu4 -j24 | tr -d ' ')
 	"$inspect" --json "$dir/b.odj" >"$dir/b.json" || fail "inspect"
 	python3 - "$dir/b.json" "$n" "$sid" <<'PY' || fail "blob content"
@@ -176,20 +179,22 @@ delegated)
 	exists "$m\$" && fail "created in Computers anyway"
 	echo "ok: allowed in $ou, refused elsewhere" ;;
 rollback)
-	# the key proof fails after the account was created (the DC's AS replies are
-	# dropped; the admin's TGT comes from a ccache): the account is removed again
+	# the key proof fails after the account was created (the DC's TGS replies are
+	# dropped; the admin's TGT and the ldap/ and cifs/ tickets come from a
+	# ccache, so only the proof's TGS exchange needs the KDC): the account is
+	# removed again
 	. "$here/fault.sh"
-	trap 'fault_clear; rm -rf "$dir"' EXIT
 	n=$(name RB)
-	admin | kinit administrator >/dev/null || fail "kinit"
-	fault_clear
-	nft add table inet "$fault_table"
-	nft add chain inet "$fault_table" out '{ type filter hook output priority -10; policy accept; }'
-	nft add rule inet "$fault_table" out ip saddr "$TESTDC_IP" tcp sport 88 @ih,32,8 0x6b counter drop
+	fault_swallow_proof_tgs || fail "kinit/kvno/nft"
+	trap 'fault_clear; rm -rf "$dir"' EXIT
 	out=$("$prep" --domain "$TESTDC_DOMAIN" --ccache "$KRB5CCNAME" --kdc-timeout 2 --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
+	dropped=$(fault_counter)
 	fault_clear
 	echo "$out"
-	[ $rc -ne 0 ] || fail "provision passed with the AS replies dropped"
+	echo "TGS replies dropped: $dropped"
+	[ "$dropped" -ge 1 ] || fail "no TGS reply was dropped"
+	[ $rc -ne 0 ] || fail "provision passed with the TGS replies dropped"
+	grep -q "ticket for HOST/" <<<"$out" || fail "the failure does not name the proof's ticket"
 	grep -q "this run created was removed again" <<<"$out" || fail "no rollback reported"
 	exists "$n\$" && fail "the account is left on the DC"
 	[ ! -e "$dir/1.odj" ] || fail "a blob was written"

@@ -8,8 +8,10 @@
  *      and holders of the new names
  *   -> pipelined asynchronous adds (with unicodePwd) on `parallel`
  *      connections, each followed by an asynchronous read-back
- *   -> key proofs (AS exchanges with derived keys) pipelined over odj's own
- *      KDC transport, overlapping the next adds
+ *   -> key proofs pipelined over odj's own KDC transport, overlapping the
+ *      next adds: a service ticket for each account (TGS with the session's
+ *      TGT) must open with the key derived from its password; no logon is
+ *      recorded on the account, and no write queues behind the adds
  *   -> each blob written as soon as it is proven (out-dir file, bundle
  *      member), then forgotten: memory does not grow with the fleet.
  *
@@ -83,8 +85,8 @@ struct odj_bulk_failure {
 struct odj_bulk_profile {
 	double add_latency;   /* LDAP add issued -> result (includes queueing at the DC) */
 	double read_latency;  /* read-back issued -> result */
-	double derive;        /* client PBKDF2 of the keys */
-	double proof_latency; /* AS exchanges, first request -> TGT */
+	double derive;        /* client PBKDF2 of the key, and opening the ticket with it */
+	double proof_latency; /* TGS exchanges of the key proofs, request -> ticket */
 	double blob;          /* building and writing the blobs */
 	double search;        /* the batched conflict searches */
 	size_t adds, batches;
@@ -106,7 +108,7 @@ struct odj_bulk_req {
 		size_t n_names;
 		unsigned parallel;   /* LDAP connections; 0: 1 */
 		unsigned window;     /* adds in flight per connection; 0: 4 */
-		unsigned proofs;     /* AS exchanges in flight; 0: 4 */
+		unsigned proofs;     /* key proofs (TGS exchanges) in flight; 0: 4 */
 		double max_rate;     /* at most this many adds per second; 0: no limit */
 		bool skip_existing;  /* skip machines whose blob out_dir or bundle already has */
 		const char *out_dir; /* one NAME.odj per machine (0600) */

@@ -38,6 +38,21 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
 			   const struct odj_secret *password_utf16, const char *salt,
 			   uint32_t enctype_bits, struct odj_keyset **out);
 
+/*
+ * The key proof of a new account without a logon: ticket is a service ticket
+ * (the DER Ticket of a TGS reply) that the DC issued for one of the account's
+ * SPNs.  The key for the ticket's enctype is derived from the password and
+ * salt and must open the ticket (its integrity check), and the ticket's key
+ * version must be kvno.  Unlike an AS exchange as NAME$, this records no
+ * logon on the account (no lastLogon/lastLogonTimestamp/logonCount write), so
+ * stale-account clean-ups still see a machine that never joined.
+ * Keys that do not open the ticket fail with the krb5 code's row
+ * (KRB5KRB_AP_ERR_BAD_INTEGRITY: ERROR_LOGON_FAILURE).
+ */
+odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const krb5_data *ticket,
+				  const struct odj_secret *password_utf16, const char *salt,
+				  uint32_t enctype_bits, uint32_t kvno);
+
 #ifdef __cplusplus
 }
 #endif

@@ -182,7 +182,8 @@ struct odj_provision_req {
 /*
  * Creates (or with in.reuse resets) the computer account on the pinned DC,
  * sets a new machine password, reads back kvno, pwdLastSet and SID, proves
- * the password with a TGT for NAME$ from keys derived like the KDC's, and
+ * the password (a fresh service ticket for the account opens with the key
+ * derived like the KDC's: odj_keys_verify_ticket; no logon recorded), and
  * only then builds the blob (written to in.savefile).  A failure after the
  * account was created removes it again; where that is not allowed,
  * out.left_behind names the object.
