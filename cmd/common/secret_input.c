@@ -1,6 +1,7 @@
 /* Passwords from standard input, a 0600 file or the terminal; never argv. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,25 +10,39 @@
 
 #include "secret_input.h"
 
-#define MAX_PASSWORD 1024
+#define MAX_PASSWORD 1024 /* bytes, with the terminating NUL */
 
-/* Reads one line from fd into buf (NUL-terminated, line end removed). */
+enum { LINE_TOO_LONG = -2, LINE_HAS_NUL = -3 };
+
+/*
+ * Reads one line from fd into buf (NUL-terminated, line end removed).  A line
+ * that does not fit, or holds a NUL, is refused rather than cut: a cut
+ * password would fail later as a wrong one, far from the cause.
+ */
 static ssize_t read_line(int fd, char *buf, size_t size)
 {
 	size_t n = 0;
-	while (n + 1 < size) {
+	bool nul = false, more = false;
+	for (;;) {
 		char c;
 		ssize_t r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0 || c == '\n')
 			break;
+		if (n + 1 >= size) {
+			more = true; /* drain the rest of the line, keep nothing of it */
+			continue;
+		}
+		nul |= c == '\0';
 		buf[n++] = c;
 	}
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	buf[n] = '\0';
-	return (ssize_t)n;
+	if (more)
+		return LINE_TOO_LONG;
+	return nul ? LINE_HAS_NUL : (ssize_t)n;
 }
 
 static ssize_t read_from_terminal(const char *prompt, char *buf, size_t size)
@@ -91,6 +106,12 @@ odj_result cli_read_password(struct odj_ctx *ctx, TALLOC_CTX *mem, enum cli_pass
 	}
 	if (n <= 0) {
 		odj_wipe(buf, sizeof(buf));
+		if (n == LINE_TOO_LONG)
+			return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PASSWORD,
+					"the password is longer than %d bytes", MAX_PASSWORD - 1);
+		if (n == LINE_HAS_NUL)
+			return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PASSWORD,
+					"the password contains a NUL byte");
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PASSWORD, "the password is empty");
 	}
 	*out = odj_secret_dup(mem, buf, (size_t)n);

@@ -115,6 +115,14 @@ offline)
 		[ -z "$want" ] || grep -q "$want" <<<"$out" || fail "domain $name: $out"
 		echo "ok: domain $name -> $(grep -o '0x[0-9A-F]* [0-9]* [A-Za-z_]*' <<<"$out" | head -1)"
 	done
+	# a password line that does not fit, or holds a NUL, is refused, not cut
+	out=$(head -c 1100 /dev/zero | tr '\0' 'p' | unshare -n "$prep" --check --domain "$TESTDC_DOMAIN" --user a --password-stdin PC1 2>&1); rc=$?
+	[ $rc -eq 2 ] && grep -q 'ERROR_INVALID_PASSWORD' <<<"$out" && grep -q 'longer than 1023 bytes' <<<"$out" || fail "long password: exit $rc: $out"
+	out=$(printf '%1023s\n' | tr ' ' 'p' | unshare -n "$prep" --check --domain "$TESTDC_DOMAIN" --user a --password-stdin 'BAD*NAME' 2>&1); rc=$?
+	grep -q 'NERR_InvalidComputer' <<<"$out" || fail "1023 bytes should be read: exit $rc: $out"
+	out=$(printf 'pass\0word\n' | unshare -n "$prep" --check --domain "$TESTDC_DOMAIN" --user a --password-stdin PC1 2>&1); rc=$?
+	[ $rc -eq 2 ] && grep -q 'contains a NUL byte' <<<"$out" || fail "NUL in password: exit $rc: $out"
+	echo "ok: a password over 1023 bytes or with a NUL is refused"
 	# the machine name equal to the domain's NetBIOS name (step 13) needs the DC's answer
 	out=$(admin | "$prep" --check --domain "$TESTDC_DOMAIN" --user administrator --password-stdin ODJ 2>&1)
 	grep -q ERROR_INVALID_DOMAINNAME <<<"$out" || fail "machine named like the domain: $out"
