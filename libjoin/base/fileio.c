@@ -59,11 +59,16 @@ odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const ui
 		if (fd >= 0)
 			unlink(tmp);
 	} else {
+		/* The rename is durable only once the directory is: a blob that may
+		 * vanish in a crash must not count as written (the caller then rolls
+		 * the account back), so it is removed again. */
 		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
+		if (dfd < 0 || fsync(dfd) != 0) {
+			err = errno;
+			unlink(path);
 		}
+		if (dfd >= 0)
+			close(dfd);
 	}
 	talloc_free(copy);
 	talloc_free(dir);
