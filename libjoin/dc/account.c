@@ -321,22 +321,23 @@ int odj_account_remove(struct odj_ldap *c, const char *dn)
 	return ldap_delete_ext_s(odj_ldap_handle(c), dn, NULL, NULL);
 }
 
-odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
-				 struct odj_account_readback *out)
+char *const odj_account_readback_attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid",
+					     "whenCreated", "msDS-SupportedEncryptionTypes", NULL};
+
+odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				      LDAPMessage *res, struct odj_account_readback *out)
 {
 	memset(out, 0, sizeof(*out));
 	LDAP *ld = odj_ldap_handle(c);
-	char *attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid", "whenCreated",
-			 "msDS-SupportedEncryptionTypes", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=computer)", attrs, 0, NULL,
-				   NULL, NULL, 0, &res);
+	int rc = LDAP_OTHER;
+	for (LDAPMessage *m = ldap_first_message(ld, res); m; m = ldap_next_message(ld, m))
+		if (ldap_msgtype(m) == LDAP_RES_SEARCH_RESULT &&
+		    ldap_parse_result(ld, m, &rc, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+			rc = LDAP_OTHER;
 	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		ldap_msgfree(res);
+	if (e == NULL)
 		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
 				     "reading back %s failed", dn);
-	}
 	char *v;
 	if ((v = first_value(mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
 		out->kvno = (uint32_t)strtoul(v, NULL, 10);
@@ -350,11 +351,23 @@ odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char
 		  odj_sid_from_binary(&out->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len) &&
 		  out->sid.num_auths > 0;
 	ldap_value_free_len(sid);
-	ldap_msgfree(res);
 	if (!ok || out->kvno == 0)
 		return odj_fail(odj_ldap_ctx(c), ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
 				"%s has no objectSid or msDS-KeyVersionNumber", dn);
 	out->rid = out->sid.sub_auths[out->sid.num_auths - 1];
 	out->sid_str = odj_sid_string(mem, &out->sid);
 	return ODJ_OK;
+}
+
+odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 struct odj_account_readback *out)
+{
+	memset(out, 0, sizeof(*out));
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(odj_ldap_handle(c), dn, LDAP_SCOPE_BASE, "(objectClass=computer)",
+				   (char **)odj_account_readback_attrs, 0, NULL, NULL, NULL, 0, &res);
+	odj_result r = rc == LDAP_SUCCESS ? odj_account_readback_parse(c, mem, dn, res, out)
+					  : odj_ldap_fail(c, rc, "reading back %s failed", dn);
+	ldap_msgfree(res);
+	return r;
 }

@@ -84,8 +84,16 @@ odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct 
  */
 int odj_account_remove(struct odj_ldap *c, const char *dn);
 
+/* A base search of dn for the read-back attributes, parsed into out. */
 odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 				 struct odj_account_readback *out);
+
+/* The read-back attributes, for callers that send the search themselves. */
+extern char *const odj_account_readback_attrs[];
+
+/* Parses the result of such a search (entry and result messages) into out. */
+odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				      LDAPMessage *res, struct odj_account_readback *out);
 
 /*
  * Looks up the object whose sAMAccountName is sam (escaped with libldap's

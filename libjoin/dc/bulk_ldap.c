@@ -170,60 +170,18 @@ odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
 
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a)
 {
-	char *attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid",
-			 "msDS-SupportedEncryptionTypes", NULL};
 	int rc = ldap_search_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn, LDAP_SCOPE_BASE,
-				 "(objectClass=computer)", attrs, 0, NULL, NULL, NULL, 0, &a->msgid);
+				 "(objectClass=computer)", (char **)odj_account_readback_attrs, 0, NULL,
+				 NULL, NULL, 0, &a->msgid);
 	if (rc != LDAP_SUCCESS)
 		return lost(run, a->conn, rc, "the read-back");
 	return ODJ_OK;
 }
 
-static char *first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	char *s = v && v[0] ? talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len) : NULL;
-	ldap_value_free_len(v);
-	return s;
-}
-
 bool bulk_read_parse(struct bulk_run *run, struct bulk_account *a, LDAPMessage *res)
 {
-	struct odj_ldap *c = run->conns[a->conn].ldap;
-	LDAP *ld = odj_ldap_handle(c);
-	int rc = LDAP_OTHER;
-	for (LDAPMessage *m = ldap_first_message(ld, res); m; m = ldap_next_message(ld, m))
-		if (ldap_msgtype(m) == LDAP_RES_SEARCH_RESULT &&
-		    ldap_parse_result(ld, m, &rc, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
-			rc = LDAP_OTHER;
-	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc, "reading back %s failed",
-			      a->dn);
-		return false;
-	}
-	struct odj_account_readback *rb = &a->rb;
-	memset(rb, 0, sizeof(*rb));
-	char *v;
-	if ((v = first_value(a->mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
-		rb->kvno = (uint32_t)strtoul(v, NULL, 10);
-	if ((v = first_value(a->mem, ld, e, "pwdLastSet")) != NULL)
-		rb->pwd_last_set = strtoll(v, NULL, 10);
-	if ((v = first_value(a->mem, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
-		rb->enctypes = (uint32_t)strtoul(v, NULL, 10);
-	struct berval **sid = ldap_get_values_len(ld, e, "objectSid");
-	bool ok = sid && sid[0] &&
-		  odj_sid_from_binary(&rb->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len) &&
-		  rb->sid.num_auths > 0;
-	ldap_value_free_len(sid);
-	if (!ok || rb->kvno == 0) {
-		odj_fail(run->ctx, ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
-			 "%s has no objectSid or msDS-KeyVersionNumber", a->dn);
-		return false;
-	}
-	rb->rid = rb->sid.sub_auths[rb->sid.num_auths - 1];
-	rb->sid_str = odj_sid_string(a->mem, &rb->sid);
-	return true;
+	return odj_account_readback_parse(run->conns[a->conn].ldap, a->mem, a->dn, res, &a->rb) ==
+	       ODJ_OK;
 }
 
 int bulk_delete_start(struct bulk_run *run, struct bulk_account *a)
