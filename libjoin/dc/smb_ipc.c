@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <arpa/inet.h>
 #include <libsmbclient.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,7 +88,45 @@ static void auth_fn(SMBCCTX *c, const char *server, const char *share, char *wg,
 		pass[0] = '\0';
 }
 
-/* Runs in the child; never returns. Writes errno (0: success) to fd. */
+/* What the child reports: errno of libsmbclient, and where its session went. */
+struct child_report {
+	int err;                         /* 0: success */
+	char peer[INET6_ADDRSTRLEN + 1]; /* the SMB server's address, "" if not found */
+};
+
+/*
+ * libsmbclient resolves the DC's name itself (name resolve order = host: the
+ * system resolver), so the address it used is read off its socket: the one
+ * TCP socket connected to port 445.
+ */
+static void smb_peer(char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int fd = 0; fd < 1024; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+			continue;
+		if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+			if (ntohs(a->sin_port) == 445 && inet_ntop(AF_INET, &a->sin_addr, out,
+								    (socklen_t)size) != NULL)
+				return;
+		} else if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+			if (ntohs(a->sin6_port) != 445)
+				continue;
+			if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) &&
+			    inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], out, (socklen_t)size) != NULL)
+				return;
+			if (inet_ntop(AF_INET6, &a->sin6_addr, out, (socklen_t)size) != NULL)
+				return;
+		}
+		out[0] = '\0';
+	}
+}
+
+/* Runs in the child; never returns. Writes a child_report to fd. */
 static void child_session(int fd, const char *dir, const char *url, struct session_identity *id)
 {
 	char path[4096];
@@ -95,6 +136,8 @@ static void child_session(int fd, const char *dir, const char *url, struct sessi
 	setenv("KRB5_CONFIG", path, 1);
 	/* libsmbclient reads $HOME/.smb/smb.conf before anything else */
 	setenv("HOME", dir, 1);
+	struct child_report rep;
+	memset(&rep, 0, sizeof(rep));
 	int err = 0;
 	SMBCCTX *c = smbc_new_context();
 	if (c == NULL) {
@@ -115,12 +158,15 @@ static void child_session(int fd, const char *dir, const char *url, struct sessi
 		smbc_set_context(c);
 		smbc_open_fn open_fn = smbc_getFunctionOpen(c);
 		SMBCFILE *f = open_fn(c, url, O_RDWR, 0);
-		if (f == NULL)
+		if (f == NULL) {
 			err = errno ? errno : EIO;
-		else
+		} else {
+			smb_peer(rep.peer, sizeof(rep.peer));
 			smbc_getFunctionClose(c)(c, f);
+		}
 	}
-	ssize_t n = write(fd, &err, sizeof(err));
+	rep.err = err;
+	ssize_t n = write(fd, &rep, sizeof(rep));
 	(void)n;
 	_exit(0);
 }
@@ -219,6 +265,7 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 		close(pipefd[1]);
 	}
 	if (r == ODJ_OK) {
+		struct child_report rep = {.err = -1};
 		int err = -1;
 		struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
 		int n;
@@ -227,12 +274,14 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 		} while (n < 0 && errno == EINTR);
 		int status = 0;
 		bool died = false;
-		if (n == 1 && read(pipefd[0], &err, sizeof(err)) != (ssize_t)sizeof(err)) {
+		if (n == 1 && read(pipefd[0], &rep, sizeof(rep)) != (ssize_t)sizeof(rep)) {
 			/* the child ended without a word: it crashed */
 			waitpid(pid, &status, 0);
 			died = true;
-			err = ECONNRESET;
+			rep.err = ECONNRESET;
 		}
+		err = rep.err;
+		rep.peer[sizeof(rep.peer) - 1] = '\0';
 		double ms = now_ms() - t0;
 		if (n == 0) {
 			kill(pid, SIGKILL);
@@ -255,6 +304,16 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 				odj_error_detail(ctx, "libsmbclient: %s (errno %d) opening %s",
 						 strerror(err), err, url);
 			odj_error_source(ctx, ODJ_SRC_SMB, err);
+		} else if (rep.peer[0] != '\0' && strcmp(rep.peer, o->dc_address) != 0) {
+			/* the session worked, but with another host than the one pinned */
+			r = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_BAD_NETPATH,
+				     "the SMB session to \\\\%s\\IPC$ went to %s, not to the DC's "
+				     "address %s",
+				     o->dc_host, rep.peer, o->dc_address);
+			odj_error_advice(ctx, "This host's resolver (/etc/hosts, DNS) gives %s another "
+					      "address than the DC that answered: fix the record, or "
+					      "pin the DC with --dc by the name that resolves to it.",
+					 o->dc_host);
 		}
 		odj_trace(ctx, "NetpJoinDomain: status of connecting to dc '\\\\%s': 0x%x", o->dc_host,
 			  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);

@@ -127,6 +127,27 @@ offline)
 	out=$(admin | "$prep" --check --domain "$TESTDC_DOMAIN" --user administrator --password-stdin ODJ 2>&1)
 	grep -q ERROR_INVALID_DOMAINNAME <<<"$out" || fail "machine named like the domain: $out"
 	echo "ok: machine 'ODJ' in domain ODJ -> ERROR_INVALID_DOMAINNAME" ;;
+smb-elsewhere)
+	# The DC is pinned by address, but this host's resolver sends its name
+	# elsewhere (a private /etc/hosts), where a forwarder reaches the same DC:
+	# the SMB session works, yet not with the pinned DC, and that is an error.
+	other=127.0.3.45
+	python3 "$here/tcp_forward.py" "$other" 445 "$TESTDC_IP" >"$dir/fwd" 2>&1 &
+	fwd=$!
+	trap 'kill $fwd 2>/dev/null; rm -rf "$dir"' EXIT
+	for _ in $(seq 100); do grep -q ready "$dir/fwd" && break; sleep 0.05; done
+	grep -q ready "$dir/fwd" || fail "forwarder: $(cat "$dir/fwd")"
+	sed "s/^$TESTDC_IP /$other /" /etc/hosts >"$dir/hosts"
+	out=$(admin | unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$dir/hosts" \
+		"$prep" --check --domain "$TESTDC_DOMAIN" --dc "$TESTDC_IP" --user administrator --password-stdin 2>&1); rc=$?
+	echo "$out" | head -6
+	[ $rc -eq 5 ] || fail "exit $rc, expected 5"
+	grep -q "0x35 53 ERROR_BAD_NETPATH" <<<"$out" || fail "no ERROR_BAD_NETPATH"
+	grep -q "went to $other, not to the DC's address $TESTDC_IP" <<<"$out" || fail "the addresses are not named"
+	# the same with the true /etc/hosts passes
+	admin | "$prep" --check --domain "$TESTDC_DOMAIN" --dc "$TESTDC_IP" --user administrator --password-stdin >/dev/null 2>&1 ||
+		fail "control run failed"
+	echo "ok: an SMB session that went to $other instead of the pinned $TESTDC_IP is refused" ;;
 seed|blackhole)
 	. "$here/fault.sh"
 	trap 'fault_clear; rm -rf "$dir"' EXIT
