@@ -1,8 +1,9 @@
 /*
  * Bundles: gzip(ustar(NAME.odj..., manifest.json)).  The writer streams
  * each blob through zlib as it is added, so memory does not grow with the
- * fleet; the reader inflates block by block and keeps only what it was
- * asked for.
+ * fleet, and flushes and syncs after each: a run that dies leaves every blob
+ * it added in its PATH.partial-XXXXXX file (bundle_salvage.c).  The reader
+ * inflates block by block and keeps only what it was asked for.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,12 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <odj/bundle.h>
+
+#include "bundle_walk.h"
 
 #define BLOCK 512
 #define RECORD (20 * BLOCK) /* tar's record: the archive is padded to a multiple */
@@ -135,7 +139,9 @@ static int writer_destructor(struct odj_bundle_writer *w)
 		deflateEnd(&w->z);
 	if (w->fd >= 0)
 		close(w->fd);
-	if (!w->finished && w->tmp_path != NULL)
+	/* Once it holds a blob, the partial file is the only copy of a secret
+	 * whose account exists: it stays for odj_bundle_salvage. */
+	if (!w->finished && w->tmp_path != NULL && w->count == 0)
 		unlink(w->tmp_path);
 	if (w->manifest != NULL)
 		json_object_put(w->manifest);
@@ -185,8 +191,9 @@ static odj_result deflate_bytes(struct odj_bundle_writer *w, const uint8_t *p, s
 	return ODJ_OK;
 }
 
+/* durable: flushed through zlib and synced, so a partial file holds it whole */
 static odj_result add_member(struct odj_bundle_writer *w, const char *name, const uint8_t *data,
-			     size_t len)
+			     size_t len, bool durable)
 {
 	uint8_t h[BLOCK];
 	make_header(h, name, len, w->now);
@@ -197,6 +204,10 @@ static odj_result add_member(struct odj_bundle_writer *w, const char *name, cons
 	size_t pad = (BLOCK - len % BLOCK) % BLOCK;
 	if (r == ODJ_OK && pad > 0)
 		r = deflate_bytes(w, zeros, pad, Z_NO_FLUSH);
+	if (r == ODJ_OK && durable)
+		r = deflate_bytes(w, NULL, 0, Z_SYNC_FLUSH);
+	if (r == ODJ_OK && durable && fdatasync(w->fd) != 0)
+		r = write_fail(w, errno);
 	return r;
 }
 
@@ -211,7 +222,7 @@ odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *p
 	w->fd = -1;
 	talloc_set_destructor(w, writer_destructor);
 	w->path = talloc_strdup(w, path);
-	w->tmp_path = talloc_asprintf(w, "%s.tmp-XXXXXX", path);
+	w->tmp_path = talloc_asprintf(w, "%s" ODJ_BUNDLE_PARTIAL "XXXXXX", path);
 	odj_doing(ctx, "creating the bundle %s", path);
 	w->fd = mkostemp(w->tmp_path, O_CLOEXEC); /* 0600 */
 	if (w->fd < 0) {
@@ -224,6 +235,8 @@ odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *p
 		talloc_free(w);
 		return r;
 	}
+	/* held while writing: a salvage leaves a live run's file alone */
+	flock(w->fd, LOCK_EX | LOCK_NB);
 	/* windowBits 15 + 16: a gzip wrapper */
 	if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		talloc_free(w);
@@ -255,6 +268,11 @@ size_t odj_bundle_count(const struct odj_bundle_writer *w)
 	return w->count;
 }
 
+const char *odj_bundle_partial_path(const struct odj_bundle_writer *w)
+{
+	return w->finished ? NULL : w->tmp_path;
+}
+
 odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_machine *m,
 			  const uint8_t *blob_file, size_t len)
 {
@@ -273,7 +291,7 @@ odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_m
 		return odj_fail(w->ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"a bundle holds at most %d machines", ODJ_BUNDLE_MAX_MACHINES);
 	}
-	odj_result r = add_member(w, file, blob_file, len);
+	odj_result r = add_member(w, file, blob_file, len, true);
 	if (r == ODJ_OK) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "machine", json_object_new_string(m->machine));
@@ -297,7 +315,7 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w)
 	const char *text = json_object_to_json_string_ext(
 		w->manifest, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t tlen = strlen(text);
-	odj_result r = add_member(w, ODJ_BUNDLE_MANIFEST, (const uint8_t *)text, tlen);
+	odj_result r = add_member(w, ODJ_BUNDLE_MANIFEST, (const uint8_t *)text, tlen, false);
 	/* two zero blocks end the archive; zeros up to a whole record */
 	static const uint8_t zeros[RECORD + 2 * BLOCK];
 	uint64_t end = w->archived + 2 * BLOCK;
@@ -335,9 +353,6 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w)
 
 /* ------------------------------------------------------------ reader */
 
-/* One pass over the archive; member() sees each complete member. */
-typedef odj_result (*member_fn)(void *priv, const char *name, const uint8_t *data, size_t len);
-
 static odj_result bad(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 static odj_result bad(struct odj_ctx *ctx, const char *fmt, ...)
 {
@@ -368,6 +383,12 @@ static odj_result inflate_exact(struct inflater *in, uint8_t *p, size_t n)
 		int zr = inflate(&in->z, Z_NO_FLUSH);
 		if (zr == Z_STREAM_END) {
 			in->ended = true;
+		} else if (in->z.avail_out == 0) {
+			/* Every byte asked for is in.  zlib may have gone on past the
+			 * end of a flushed block into damage after it; that is judged by
+			 * the next read (zlib's error state sticks), not held against
+			 * this member, which a partial file holds whole. */
+			break;
 		} else if (zr == Z_BUF_ERROR && in->z.avail_in == 0) {
 			return bad(in->ctx, "the gzip stream is truncated");
 		} else if (zr != Z_OK) {
@@ -378,9 +399,16 @@ static odj_result inflate_exact(struct inflater *in, uint8_t *p, size_t n)
 	return ODJ_OK;
 }
 
-static odj_result walk(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle, size_t len,
-		       member_fn member, void *priv)
+/*
+ * salvage: the bytes are an unfinished bundle; the walk ends without an
+ * error at the first incomplete or damaged member, and no manifest or end
+ * marker is required.  Errors of member() are errors in either mode.
+ */
+odj_result odj_bundle_walk(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle, size_t len,
+			   bool salvage, odj_bundle_member_fn member, void *priv)
 {
+	if (salvage && len < 18)
+		return ODJ_OK; /* died before its first blob was flushed: nothing to carry */
 	if (len < 18 || bundle[0] != 0x1f || bundle[1] != 0x8b)
 		return bad(ctx, "it does not start with a gzip header");
 	if (len > MAX_BUNDLE_FILE)
@@ -393,7 +421,7 @@ static odj_result walk(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bund
 	TALLOC_CTX *tmp = talloc_new(mem);
 	uint8_t h[BLOCK];
 	odj_result r = ODJ_OK;
-	bool manifest_seen = false;
+	bool manifest_seen = false, member_failed = false;
 	size_t members = 0;
 	for (;;) {
 		r = inflate_exact(&in, h, BLOCK);
@@ -452,13 +480,24 @@ static odj_result walk(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bund
 		}
 		odj_wipe_on_free(data);
 		r = inflate_exact(&in, data, padded);
-		if (r == ODJ_OK)
+		if (r == ODJ_OK && !(salvage && is_manifest)) {
 			r = member(priv, name, data, (size_t)size);
+			member_failed = r != ODJ_OK;
+		}
 		talloc_free(data);
 		talloc_free(name);
 		if (r != ODJ_OK)
 			break;
 		manifest_seen = is_manifest;
+	}
+	if (salvage) {
+		if (r != ODJ_OK && !member_failed) {
+			odj_error_clear(ctx); /* the end of what was written: not an error here */
+			r = ODJ_OK;
+		}
+		inflateEnd(&in.z);
+		talloc_free(tmp);
+		return r;
 	}
 	/* after the end marker: zero padding, then the gzip trailer and nothing else */
 	while (r == ODJ_OK && !in.ended) {
@@ -623,7 +662,7 @@ static odj_result scan(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bund
 {
 	s->ctx = ctx;
 	s->mem = talloc_new(mem);
-	odj_result r = walk(ctx, s->mem, bundle, len, scan_member, s);
+	odj_result r = odj_bundle_walk(ctx, s->mem, bundle, len, false, scan_member, s);
 	if (r != ODJ_OK) {
 		talloc_free(s->mem);
 		s->mem = NULL;
@@ -689,7 +728,7 @@ odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_
 		return r;
 	s.each = fn;
 	s.each_priv = priv;
-	r = walk(ctx, s.mem, bundle, len, each_member, &s);
+	r = odj_bundle_walk(ctx, s.mem, bundle, len, false, each_member, &s);
 	talloc_free(s.mem);
 	return r;
 }

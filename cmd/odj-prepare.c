@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -591,6 +592,16 @@ static void print_bulk(const struct odj_bulk_req *b, double rate)
 		printf("container       %s\n", b->out.container_dn);
 	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
 	       b->out.created, b->out.skipped, b->out.failed);
+	if (b->out.stopped)
+		printf("stopped         on request: %zu not started; rerun with --skip-existing for them\n",
+		       b->out.not_started);
+	if (b->out.salvaged > 0)
+		printf("carried over    %zu blobs from a bundle an earlier run did not finish\n",
+		       b->out.salvaged);
+	if (b->out.partial_bundle != NULL)
+		printf("unfinished      %s holds the blobs of this run's accounts; rerun with "
+		       "--skip-existing\n",
+		       b->out.partial_bundle);
 	printf("rate            %.1f accounts/s (%.1f s after a %.0f ms session)\n", rate,
 	       (b->out.ms_total - b->out.ms_session) / 1e3, b->out.ms_session);
 	if (b->in.out_dir)
@@ -628,6 +639,11 @@ static void print_bulk_json(const struct odj_bulk_req *b, double rate, const str
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)b->out.created));
 	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)b->out.skipped));
 	json_object_object_add(o, "failed", json_object_new_int64((int64_t)b->out.failed));
+	json_object_object_add(o, "stopped", json_object_new_boolean(b->out.stopped));
+	json_object_object_add(o, "not_started", json_object_new_int64((int64_t)b->out.not_started));
+	json_object_object_add(o, "salvaged", json_object_new_int64((int64_t)b->out.salvaged));
+	if (b->out.partial_bundle != NULL)
+		json_object_object_add(o, "partial_bundle", jstr(b->out.partial_bundle));
 	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
 	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
 	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));
@@ -670,6 +686,34 @@ static void print_bulk_json(const struct odj_bulk_req *b, double rate, const str
 	json_object_put(o);
 }
 
+/* SIGINT/SIGTERM: the engine finishes the machines in flight and the outputs;
+ * a second signal ends the process at once. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	if (stop_requested) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_requested = 1;
+	static const char msg[] = "\nodj-prepare: stopping: finishing the machines in flight and the "
+				  "outputs (again to abort at once)\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)w;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static odj_result run_bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options *o)
 {
 	odj_result r = bulk_names(ctx, mem, o);
@@ -693,6 +737,8 @@ static odj_result run_bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options 
 	b->in.progress = bulk_progress;
 	b->in.item = bulk_item;
 	b->in.priv = &ui;
+	b->in.stop = &stop_requested;
+	catch_stop_signals();
 	odj_trace_begin(ctx, "odj-prepare: bulk NetProvisionComputerAccount");
 	r = odj_bulk_provision(ctx, mem, b);
 	if (ui.tty && ui.printed)

@@ -58,8 +58,17 @@ A(ERROR_FILE_EXISTS,
   "A file odj must create already exists (output blob, join record) and odj does not overwrite "
   "it unasked.",
   "Remove the old file or choose another output path."),
+A(ERROR_CANCELLED,
+  "The run was stopped (Ctrl-C, SIGTERM): the machines in flight were finished and written, the "
+  "rest were not started.",
+  "Rerun the same command with --skip-existing: the machines already done are skipped, not "
+  "touched."),
+A(ERROR_SHARING_VIOLATION,
+  "Another odj-prepare is writing the same bundle (its partial file is locked).",
+  "Whether an earlier run is still going (ps, the progress line); wait for it, or use another "
+  "--bundle file."),
 A(ERROR_INVALID_PASSWORD,
-  "The password given is not correct, or too long (512 characters or more).",
+  "The password given is not correct, or too long (1024 bytes or more), or contains a NUL.",
   "The password source (file, prompt) for stray newlines or encoding."),
 A(ERROR_INVALID_PARAMETER,
   "Options that cannot go together (e.g. MACHINE_PWD_PASSED without JOIN_UNSECURE, a read-only "

@@ -518,11 +518,27 @@ static bool all_dead(const struct bulk_run *run)
 	return true;
 }
 
+/* A stop: machines not yet added are dropped, those in flight go on to the end. */
+static void drop_ready(struct bulk_run *run)
+{
+	struct bulk_account *a;
+	while ((a = bulk_queue_pop(&run->ready)) != NULL) {
+		run->req->out.not_started++;
+		run->pending--;
+		talloc_free(a->mem);
+	}
+}
+
 static odj_result run_loop(struct bulk_run *run)
 {
+	struct odj_bulk_req *req = run->req;
 	double last_progress = 0;
 	for (;;) {
-		if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < run->req->in.n_names)
+		if (!req->out.stopped && req->in.stop != NULL && *req->in.stop)
+			req->out.stopped = true;
+		if (req->out.stopped)
+			drop_ready(run);
+		else if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < req->in.n_names)
 			next_batch(run);
 		start_adds(run);
 		if (all_dead(run))
@@ -532,7 +548,8 @@ static odj_result run_loop(struct bulk_run *run)
 				bulk_account_fail(run, bulk_queue_pop(&run->ready));
 			}
 		start_proofs(run);
-		if (run->next_name >= run->req->in.n_names && run->batch_n == 0 && run->pending == 0)
+		if ((req->out.stopped || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
+		    run->pending == 0)
 			break;
 		wait_for_io(run);
 		drain_ldap(run);
@@ -542,6 +559,12 @@ static odj_result run_loop(struct bulk_run *run)
 			progress(run);
 			last_progress = now;
 		}
+	}
+	for (size_t i = run->next_name; req->out.stopped && i < req->in.n_names; i++) {
+		if (run->skip[i])
+			run->skipped++; /* done by an earlier run: not waiting for a rerun */
+		else
+			req->out.not_started++;
 	}
 	progress(run);
 	return ODJ_OK;
@@ -613,7 +636,13 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	req->out.failed = run->failed;
 	req->out.skipped = run->skipped;
 	req->out.ms_total = bulk_now_ms() - run->t0 + req->out.ms_session;
-	if (r == ODJ_OK && run->failed > 0) {
+	if (r == ODJ_OK && req->out.stopped) {
+		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
+		odj_fail(ctx, ODJ_E_PARTIAL, ODJ_ERROR_CANCELLED,
+			 "stopped on request: %zu created, %zu failed, %zu not started",
+			 req->out.created, run->failed, req->out.not_started);
+		r = ODJ_E_PARTIAL;
+	} else if (r == ODJ_OK && run->failed > 0) {
 		const struct odj_bulk_failure *f = &req->out.failures[0];
 		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
 		odj_fail(ctx, ODJ_E_PARTIAL, f->status, "%zu of %zu machines failed (the first: %s)",

@@ -69,7 +69,8 @@ struct bulk_conn {
 	bool dead;
 };
 
-struct bulk_kdc; /* the proofs in flight, bulk_kdc.c */
+struct bulk_kdc;   /* the proofs in flight, bulk_kdc.c */
+struct bulk_carry; /* earlier bundles carried over, bulk_out.c */
 
 struct bulk_run {
 	struct odj_ctx *ctx;
@@ -90,6 +91,7 @@ struct bulk_run {
 	double batch_issued;
 	struct bulk_kdc *kdc;
 	struct odj_bundle_writer *bundle;
+	struct bulk_carry *carry;
 	size_t pending; /* accounts in the pipeline after QUEUED */
 	double t0, next_add_at;
 	size_t done, failed, skipped;

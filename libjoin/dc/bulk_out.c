@@ -3,11 +3,17 @@
  * bundle, each written as soon as a machine is proven.  With skip_existing
  * they also say which machines an earlier run already provisioned: those
  * accounts are not touched again (a reset would make their blobs stale).
+ * That includes the blobs in the partial file of an earlier run that never
+ * finished its bundle: they are carried into the new bundle, and the partial
+ * file is removed only once the new bundle is in place.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,11 +55,33 @@ static odj_result prepare_dir(struct bulk_run *run)
 	return ODJ_OK;
 }
 
-/* Carries a machine of the earlier bundle into the new one, and skips it. */
+/* Earlier bundle files carried into this run's bundle. */
+struct bulk_carry {
+	char **machines; /* carried so far: each goes into the new bundle once */
+	size_t n;
+	char **partials; /* unfinished bundles read, removed after finishing */
+	int *fds;        /* their flock()s, held for the run */
+	size_t n_partials;
+};
+
+static int carry_destructor(struct bulk_carry *c)
+{
+	for (size_t i = 0; i < c->n_partials; i++)
+		close(c->fds[i]);
+	return 0;
+}
+
+/* Carries a machine of an earlier bundle into the new one, and skips it. */
 static odj_result copy_machine(void *priv, const struct odj_bundle_machine *m, const uint8_t *blob,
 			       size_t len)
 {
 	struct bulk_run *run = priv;
+	struct bulk_carry *c = run->carry;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcasecmp(c->machines[i], m->machine) == 0)
+			return ODJ_OK; /* in the finished bundle and a partial one */
+	c->machines = talloc_realloc(c, c->machines, char *, c->n + 1);
+	c->machines[c->n++] = talloc_strdup(c->machines, m->machine);
 	for (size_t i = 0; i < run->req->in.n_names; i++) {
 		const char *n = run->req->in.names[i];
 		size_t label = strcspn(n, ".");
@@ -61,6 +89,79 @@ static odj_result copy_machine(void *priv, const struct odj_bundle_machine *m, c
 			run->skip[i] = true;
 	}
 	return odj_bundle_add(run->bundle, m, blob, len);
+}
+
+/* PATH.partial-XXXXXX files next to the bundle: what earlier runs left unfinished. */
+static char **find_partials(TALLOC_CTX *mem, const char *path, size_t *n)
+{
+	*n = 0;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? talloc_strndup(mem, path, slash == path ? 1 : (size_t)(slash - path))
+			  : talloc_strdup(mem, ".");
+	char *prefix = talloc_asprintf(mem, "%s" ODJ_BUNDLE_PARTIAL, slash ? slash + 1 : path);
+	size_t plen = strlen(prefix);
+	char **out = NULL;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+		if (strncmp(e->d_name, prefix, plen) != 0 || strlen(e->d_name) != plen + 6)
+			continue;
+		out = talloc_realloc(mem, out, char *, *n + 1);
+		out[(*n)++] = talloc_asprintf(out, "%s/%s", dir, e->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+	return out;
+}
+
+/* Takes the partial files over: locked (not a live run's), read, carried. */
+static odj_result carry_partials(struct bulk_run *run, const char *path)
+{
+	struct bulk_carry *c = run->carry;
+	size_t n = 0;
+	char **found = find_partials(c, path, &n);
+	const char *own = odj_bundle_partial_path(run->bundle);
+	const char *own_base = own && strrchr(own, '/') ? strrchr(own, '/') + 1 : own;
+	for (size_t i = 0; i < n; i++) {
+		if (own_base != NULL && strcmp(strrchr(found[i], '/') + 1, own_base) == 0)
+			continue; /* this run's own file */
+		int fd = open(found[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue; /* gone meanwhile: its run finished it */
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			close(fd);
+			return odj_fail(run->ctx, ODJ_E_INPUT, ODJ_ERROR_SHARING_VIOLATION,
+					"another odj-prepare is writing the bundle %s (%s is locked)",
+					path, found[i]);
+		}
+		c->partials = talloc_realloc(c, c->partials, char *, c->n_partials + 1);
+		c->fds = talloc_realloc(c, c->fds, int, c->n_partials + 1);
+		c->partials[c->n_partials] = talloc_strdup(c->partials, found[i]);
+		c->fds[c->n_partials++] = fd;
+		if (!run->req->in.skip_existing) {
+			odj_fail(run->ctx, ODJ_E_INPUT, ODJ_ERROR_FILE_EXISTS,
+				 "an earlier run did not finish the bundle %s: %s holds the blobs of "
+				 "the accounts it made",
+				 path, found[i]);
+			odj_error_advice(run->ctx, "Rerun with --skip-existing: those blobs go into the "
+						   "bundle and their accounts are not touched again.");
+			return ODJ_E_INPUT;
+		}
+		struct odj_secret *bytes = NULL;
+		size_t got = 0;
+		odj_result r = odj_bundle_read_file(run->ctx, c, found[i], &bytes);
+		if (r == ODJ_OK)
+			r = odj_bundle_salvage(run->ctx, c, odj_secret_data(bytes), odj_secret_len(bytes),
+					       copy_machine, run, &got);
+		talloc_free(bytes);
+		if (r != ODJ_OK) {
+			odj_error_advice(run->ctx, "Move %s aside to start without it; it may hold blobs "
+						   "of accounts that exist.",
+					 found[i]);
+			return r;
+		}
+		run->req->out.salvaged += got;
+	}
+	return ODJ_OK;
 }
 
 static odj_result prepare_bundle(struct bulk_run *run)
@@ -75,6 +176,8 @@ static odj_result prepare_bundle(struct bulk_run *run)
 		odj_error_advice(run->ctx, "Add --skip-existing to complete it, or choose another file.");
 		return ODJ_E_INPUT;
 	}
+	run->carry = talloc_zero(run, struct bulk_carry);
+	talloc_set_destructor(run->carry, carry_destructor);
 	struct odj_secret *old = NULL;
 	odj_result r = ODJ_OK;
 	if (exists)
@@ -85,6 +188,8 @@ static odj_result prepare_bundle(struct bulk_run *run)
 		r = odj_bundle_foreach(run->ctx, run, odj_secret_data(old), odj_secret_len(old),
 				       copy_machine, run);
 	talloc_free(old);
+	if (r == ODJ_OK)
+		r = carry_partials(run, path);
 	return r;
 }
 
@@ -151,5 +256,21 @@ odj_result bulk_out_finish(struct bulk_run *run)
 {
 	if (run->bundle == NULL)
 		return ODJ_OK;
-	return odj_bundle_finish(run->bundle);
+	odj_result r = odj_bundle_finish(run->bundle);
+	if (r != ODJ_OK) {
+		/* the writer keeps its file once it holds a blob: say where */
+		const char *partial = odj_bundle_partial_path(run->bundle);
+		if (partial != NULL && odj_bundle_count(run->bundle) > 0) {
+			run->req->out.partial_bundle = talloc_strdup(run->mem, partial);
+			odj_error_advice(run->ctx, "The blobs of the accounts this run made are in %s; "
+						   "rerun with --skip-existing to carry them into the "
+						   "bundle.",
+					 partial);
+		}
+		return r;
+	}
+	/* every carried blob is in the finished bundle now */
+	for (size_t i = 0; run->carry != NULL && i < run->carry->n_partials; i++)
+		unlink(run->carry->partials[i]);
+	return ODJ_OK;
 }

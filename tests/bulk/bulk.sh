@@ -149,6 +149,72 @@ proof-fails)
 	[ "$(count_prefix "$p")" = 0 ] || fail "the DC keeps $(count_prefix "$p") accounts of the run"
 	[ -z "$(ls -A "$dir/out" 2>/dev/null)" ] || fail "blobs written: $(ls "$dir/out")"
 	echo "ok: failed key proofs roll the accounts back" ;;
+interrupt|killed)
+	# A run stopped half-way.  SIGINT: the machines in flight are finished, the
+	# bundle is completed, the rest are not started (exit 7, ERROR_CANCELLED).
+	# SIGKILL: the partial bundle keeps every blob flushed before the kill; a
+	# rerun without --skip-existing refuses to bury it, a rerun with it carries
+	# those blobs into the bundle and completes the rest.
+	p="$(tr a-z A-Z <<<"${case_:0:1}")$tag-"
+	n=100
+	wait_blobs() { # until the partial bundle holds a few blobs (or the run ended)
+		for _ in $(seq 600); do
+			f=$(ls "$dir"/b.tgz.partial-* 2>/dev/null | head -1)
+			[ -n "$f" ] && [ "$(stat -c %s "$f")" -gt 12000 ] && return 0
+			kill -0 "$1" 2>/dev/null || return 1
+			sleep 0.02
+		done
+		return 1
+	}
+	admin | "$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --user administrator --password-stdin \
+		--count $n --name-template "$p%02d" --bundle "$dir/b.tgz" >"$dir/1.out" 2>&1 &
+	pid=$!
+	wait_blobs $pid || { cat "$dir/1.out"; fail "the run ended before it could be stopped"; }
+	if [ "$case_" = interrupt ]; then
+		kill -INT $pid; wait $pid; rc=$?
+		cat "$dir/1.out"
+		[ $rc -eq 7 ] || fail "exit $rc after SIGINT, expected 7"
+		grep -q 'ERROR_CANCELLED' "$dir/1.out" && grep -q '^stopped *on request: [1-9][0-9]* not started' "$dir/1.out" ||
+			fail "no stop report"
+		[ -f "$dir/b.tgz" ] && [ -z "$(ls "$dir"/b.tgz.partial-* 2>/dev/null)" ] || fail "the bundle was not completed"
+		made=$(count_prefix "$p")
+		inb=$("$inspect" --json --bundle "$dir/b.tgz" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["machines"]))')
+		[ "$made" = "$inb" ] || fail "the DC has $made accounts, the bundle $inb blobs"
+		echo "ok: SIGINT: $made accounts, each with its blob in the finished bundle"
+	else
+		kill -KILL $pid; wait $pid 2>/dev/null
+		partial=$(ls "$dir"/b.tgz.partial-*) || fail "no partial bundle after SIGKILL"
+		[ "$(stat -c %a "$partial")" = 600 ] || fail "partial bundle mode"
+		[ ! -e "$dir/b.tgz" ] || fail "a bundle appeared"
+		out=$(prep_admin --count $n --name-template "$p%02d" --bundle "$dir/b.tgz" 2>&1); rc=$?
+		[ $rc -eq 2 ] && grep -q 'ERROR_FILE_EXISTS' <<<"$out" && grep -q -- '--skip-existing' <<<"$out" ||
+			fail "rerun without --skip-existing: exit $rc: $out"
+		echo "ok: rerun without --skip-existing refused: $(grep -m1 -o 'an earlier run did not finish.*' <<<"$out" | cut -c1-80)"
+	fi
+	# the rerun: what the first run finished is carried over or skipped, never reset
+	out=$(prep_admin --count $n --name-template "$p%02d" --bundle "$dir/b.tgz" --skip-existing 2>&1); rc=$?
+	echo "$out" | grep -E '^(machines|stopped|carried|failed)'
+	[ -z "$(ls "$dir"/b.tgz.partial-* 2>/dev/null)" ] || fail "a partial bundle is left after the rerun"
+	mkdir "$dir/x" && tar xzf "$dir/b.tgz" -C "$dir/x" || fail "tar xzf"
+	check_manifest "$dir/x/manifest.json" "$dir/x"
+	# every machine: in the bundle with the DC's kvno, or (killed in flight:
+	# account made, blob never written) listed as an existing account
+	printf '%s\n' "$out" >"$dir/rerun.out"
+	python3 - "$dir/x/manifest.json" "$n" "$p" "$dir/rerun.out" <<'PY' || fail "rerun result"
+import json, re, sys
+m = {e["machine"]: e for e in json.load(open(sys.argv[1]))["machines"]}
+n, p = int(sys.argv[2]), sys.argv[3]
+failed = set(re.findall(r"^failed\s+(\S+): 0x8B0 2224 NERR_UserExists", open(sys.argv[4]).read(), re.M))
+for i in range(n):
+    name = "%s%02d" % (p, i)
+    assert (name in m) != (name in failed), "%s: in bundle %s, failed %s" % (name, name in m, name in failed)
+print("%d in the bundle, %d left without a blob by the kill" % (len(m), len(failed)))
+PY
+	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
+	while read -r m k; do
+		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+	done || exit 1
+	echo "ok: $case_: the rerun completed the bundle; every blob's kvno is the DC's" ;;
 no-control-chars)
 	p="N$tag-"
 	prep_admin --count 5 --name-template "$p%d" --out-dir "$dir/out" >"$dir/out.txt" 2>"$dir/err.txt" || fail "run"

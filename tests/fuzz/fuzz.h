@@ -4,7 +4,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A property of the target that must hold: a crash libFuzzer reports. */
+static inline void check(int ok)
+{
+	if (!ok)
+		abort();
+}
 
 #endif

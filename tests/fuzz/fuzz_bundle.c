@@ -12,13 +12,7 @@
 #include <odj/bundle.h>
 #include <odj/odj.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
+#include "fuzz.h"
 
 struct seen {
 	struct odj_ctx *ctx;

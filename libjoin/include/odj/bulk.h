@@ -21,6 +21,7 @@
 #ifndef ODJ_BULK_H
 #define ODJ_BULK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,6 +122,12 @@ struct odj_bulk_req {
 		void (*progress)(void *priv, const struct odj_bulk_progress *p);
 		void (*item)(void *priv, const struct odj_bulk_item *it);
 		void *priv;
+		/*
+		 * Set to non-zero (e.g. by a SIGINT handler) to stop: no machine is
+		 * started after that, those in flight are finished and written,
+		 * the outputs are completed; out.stopped, out.not_started.
+		 */
+		const volatile sig_atomic_t *stop;
 	} in;
 	struct {
 		struct odj_dc_choice dc;
@@ -128,6 +135,12 @@ struct odj_bulk_req {
 		char *realm;
 		char *container_dn;
 		size_t created, failed, skipped;
+		size_t salvaged;      /* blobs carried over from unfinished bundles of earlier runs */
+		bool stopped;         /* in.stop was seen */
+		size_t not_started;   /* machines a stop left untouched */
+		/* when the bundle could not be finished: the file holding its blobs
+		 * (odj_bundle_salvage; a rerun with skip_existing carries them over) */
+		const char *partial_bundle;
 		struct odj_bulk_failure *failures;
 		size_t n_failures;
 		struct odj_bulk_profile profile;

@@ -27,6 +27,8 @@ extern "C" {
 #define ODJ_BUNDLE_MAX_ENTRY (1024 * 1024)
 #define ODJ_BUNDLE_MAX_MANIFEST (64 * 1024 * 1024)
 #define ODJ_BUNDLE_MAX_MACHINES 200000
+/* The writer's file until it is finished: PATH + this + 6 random characters. */
+#define ODJ_BUNDLE_PARTIAL ".partial-"
 
 /* One machine in the manifest; file is "<machine>.odj". */
 struct odj_bundle_machine {
@@ -57,9 +59,13 @@ struct odj_bundle_info {
 };
 
 /*
- * Starts a bundle at path: a temporary file next to it (0600, O_EXCL) that
- * becomes path only in odj_bundle_finish.  Freeing the writer without
- * finishing removes the temporary file and leaves path as it was.
+ * Starts a bundle at path: a file PATH.partial-XXXXXX next to it (0600,
+ * O_EXCL, flock()ed while the writer lives) that becomes path only in
+ * odj_bundle_finish.  Each blob is flushed and synced as it is added, so
+ * the partial file of a run that never finishes (killed, crashed) holds every
+ * blob added before: odj_bundle_salvage reads them back.  Freeing the writer
+ * without finishing leaves path as it was, and removes the partial file only
+ * while it holds no blob.
  */
 odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			     const struct odj_bundle_info *info, struct odj_bundle_writer **out);
@@ -73,6 +79,9 @@ size_t odj_bundle_count(const struct odj_bundle_writer *w);
 
 /* Writes manifest.json and the end of the archive, fsyncs, renames into place. */
 odj_result odj_bundle_finish(struct odj_bundle_writer *w);
+
+/* The partial file while the bundle is not finished, else NULL. */
+const char *odj_bundle_partial_path(const struct odj_bundle_writer *w);
 
 /* ---- reading: every call validates the whole bundle first ---- */
 
@@ -104,6 +113,18 @@ typedef odj_result (*odj_bundle_each_fn)(void *priv, const struct odj_bundle_mac
 					 const uint8_t *blob_file, size_t len);
 odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
 			      size_t len, odj_bundle_each_fn fn, void *priv);
+
+/*
+ * The complete blobs of an unfinished bundle (a partial file, see
+ * odj_bundle_create), in archive order, each with a manifest entry rebuilt
+ * from the blob itself: machine (the member's name, which must match the
+ * blob's lpMachineName), SID (OP_JOINPROV3_PART), dNSHostName and kvno
+ * (odj's Linux part; 0 without it).  The walk ends quietly at a truncated or
+ * damaged tail; a complete member that is not a valid blob of that machine
+ * is NERR_BadOfflineJoinInfo.  *count gets the number of blobs passed to fn.
+ */
+odj_result odj_bundle_salvage(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *partial,
+			      size_t len, odj_bundle_each_fn fn, void *priv, size_t *count);
 
 #ifdef __cplusplus
 }
