@@ -372,15 +372,28 @@ static odj_result clone_state(struct apply_run *a)
 		return ODJ_OK;
 	static const struct {
 		const char *dir, *prefix;
+		bool image_only; /* on a running system, people's own */
 	} where[] = {
-		{"/var/lib/sss/db", ""},		/* sssd caches and its ccaches */
-		{"/var/lib/sss/mc", ""},		/* the memory caches */
-		{"/var/lib/sss/pubconf", "kdcinfo."}, /* the old domain's KDCs */
-		{"/tmp", "krb5cc_"},			/* old credential caches */
+		{"/var/lib/sss/db", "", false},		/* sssd caches and its ccaches */
+		{"/var/lib/sss/mc", "", false},		/* the memory caches */
+		{"/var/lib/sss/pubconf", "kdcinfo.", false}, /* the old domain's KDCs */
+		{"/tmp", "krb5cc_", true},			/* old credential caches */
 	};
+	/* A live system's /tmp holds the tickets of people logged in now (and is
+	 * emptied at boot, so a clone's first boot has none from the image). */
+	char *real = realpath(a->root, NULL);
+	bool live = real != NULL && strcmp(real, "/") == 0;
+	free(real);
 	for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
 		size_t n;
 		char **files = odj_apply_list(a->target, a->tmp, where[w].dir, where[w].prefix, &n);
+		if (live && where[w].image_only) {
+			if (files != NULL && n > 0)
+				note(a, "left %zu credential cache%s in %s: tickets of this running "
+					"system's users (kdestroy those of the old domain)",
+				     n, n == 1 ? "" : "s", where[w].dir);
+			continue;
+		}
 		for (size_t i = 0; files != NULL && i < n; i++) {
 			odj_result r = odj_commit_remove(a->tx, files[i]);
 			if (r != ODJ_OK)

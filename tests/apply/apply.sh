@@ -183,6 +183,28 @@ clone-state)
 	[ -e "$R/tmp/other" ] || fail "an unrelated file was removed"
 	grep -q '^clone state removed' <<<"$out" || fail "no heading"
 	echo "ok: clone state removed and listed" ;;
+live-root)
+	# odj-apply on the running system (no --root): in a private mount
+	# namespace whose /etc is a copy, /var/lib and /tmp are empty tmpfs.  The
+	# sssd caches go as in an image; a user's ticket cache in /tmp stays.
+	cp -a /etc "$work/etc" || fail "copy /etc"
+	out=$(unshare -m -n sh -ec '
+		mount --make-rprivate /
+		mount --bind "$1/etc" /etc
+		mount -t tmpfs -o mode=0755 tmpfs /var/lib
+		mount -t tmpfs -o mode=1777 tmpfs /tmp
+		mkdir -p /var/lib/sss/db && echo x >/var/lib/sss/db/cache_old.ldb
+		echo x >/tmp/krb5cc_1000
+		"$2" --blob "$3" 2>&1 || echo "odj-apply failed: $?"
+		echo "--- after"
+		ls /tmp /var/lib/sss/db' sh "$work" "$apply" "$SAMBA") || fail "namespace: $out"
+	echo "$out" | grep -E 'credential cache|krb5cc|cache_old|failed'
+	grep -q 'odj-apply failed' <<<"$out" && fail "odj-apply on the live root failed"
+	after=$(sed -n '/^--- after/,$p' <<<"$out")
+	grep -qx 'krb5cc_1000' <<<"$after" || fail "a live system's ticket cache was removed"
+	grep -q 'cache_old.ldb' <<<"$after" && fail "the sssd cache of the old identity survived"
+	grep -q 'left 1 credential cache in /tmp' <<<"$out" || fail "the kept cache is not mentioned"
+	echo "ok: on the live root /tmp/krb5cc_1000 is kept and said, the sssd cache removed" ;;
 packages)
 	new_root
 	out=$(run --blob "$SAMBA" --root "$R" 2>&1) || fail "$out"
