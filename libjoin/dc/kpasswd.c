@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <odj/catalogue.h>
+
 #include "kpasswd.h"
 
 struct kpasswd_answer {
@@ -46,9 +48,15 @@ static void child(int fd, const char *conf, const char *ccache, const char *prin
 		snprintf(a.text, sizeof(a.text), "%s", msg);
 		krb5_free_error_message(k, msg);
 	} else {
-		snprintf(a.text, sizeof(a.text), "%.*s%s%.*s", (int)code_string.length,
-			 code_string.data ? code_string.data : "", result_string.length ? ": " : "",
-			 (int)result_string.length, result_string.data ? result_string.data : "");
+		/* AD answers a policy refusal with a binary policy block, not text:
+		 * MIT's krb5_chpw_message turns either into words. */
+		char *why = NULL;
+		if (result_string.length > 0 && krb5_chpw_message(k, &result_string, &why) != 0)
+			why = NULL;
+		snprintf(a.text, sizeof(a.text), "%.*s%s%s", (int)code_string.length,
+			 code_string.data ? code_string.data : "", why && *why ? ": " : "",
+			 why ? why : "");
+		krb5_free_string(k, why);
 	}
 	ssize_t n = write(fd, &a, sizeof(a));
 	(void)n;
@@ -125,9 +133,9 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 				     "the kpasswd process ended without an answer");
 		} else if (a.ret != 0) {
 			a.text[sizeof(a.text) - 1] = '\0';
-			r = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
-				     "kpasswd for %s failed: %s", principal, a.text);
-			odj_error_source(ctx, ODJ_SRC_KRB5, a.ret);
+			/* the Kerberos code decides the row: an unreachable kpasswd
+			 * server, a refused ticket, a skewed clock are not the same */
+			r = odj_fail_krb5(ctx, a.ret, a.text, "kpasswd for %s failed", principal);
 		} else if (a.result_code != 0) {
 			a.text[sizeof(a.text) - 1] = '\0';
 			/* RFC 3244: 5 access denied (AD: no such user), 4 soft error (policy) */
