@@ -50,8 +50,9 @@ A(ERROR_NETNAME_DELETED,
   "reply is large (many group memberships) or fragmented UDP is discarded.",
   "Capture the exchange (tcpdump -i any -w join.pcap port 88 or port 445 or port 389) and look "
   "for a request without reply or a TCP reset; allow TCP and UDP 88 and TCP 445 end to end; "
-  "force Kerberos over TCP (udp_preference_limit = 1 in krb5.conf); disable SMB/Kerberos "
-  "optimisation on WAN accelerators."),
+  "disable SMB/Kerberos optimisation on WAN accelerators. Windows clients can be made to use "
+  "TCP for Kerberos (MaxPacketSize = 1); odj already uses TCP, and MIT's udp_preference_limit "
+  "does not shorten a wait for a reply that never comes."),
 A(ERROR_BAD_NET_NAME, "The share or service name on the DC does not exist (e.g. IPC$ refused).",
   "That the target really is a DC and offers SMB (smbclient -L //dc -k)."),
 A(ERROR_FILE_EXISTS,
