@@ -153,6 +153,7 @@ static bool parse_kvno(const char *s, uint32_t *out)
 
 int main(int argc, char **argv)
 {
+	cli_protect_process(); /* it holds the blob's machine password and the keys */
 	static const struct option opts[] = {
 		{"blob", required_argument, NULL, 'b'},	{"root", required_argument, NULL, 'r'},
 		{"keytab", required_argument, NULL, 'k'},	{"kvno", required_argument, NULL, 'K'},

@@ -476,6 +476,7 @@ static int inspect_bundle(const char *path, const char *name, bool as_json)
 
 int main(int argc, char **argv)
 {
+	cli_protect_process(); /* it reads blobs: machine passwords */
 	static const struct option opts[] = {
 		{"explain", required_argument, NULL, 'E'},
 		{"json", no_argument, NULL, 'j'},

@@ -754,11 +754,9 @@ static odj_result run_bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options 
 
 int main(int argc, char **argv)
 {
-	/* before anything touches libldap: its buffers (the unicodePwd of an add) are wiped when freed */
-	if (!odj_ldap_wipe_on_free()) {
-		fprintf(stderr, "%s: cannot install wiping memory functions in liblber\n", TOOL);
-		return ODJ_E_UNEXPECTED;
-	}
+	/* it holds admin and machine passwords (and libldap frees its copy of the
+	 * add's unicodePwd unwiped): no core file, no ptrace by other processes */
+	cli_protect_process();
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_ctx *ctx = odj_ctx_new(mem);
 	struct options o;

@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <odj/catalogue.h>
 #include <odj/trace.h>
@@ -86,4 +88,11 @@ json_object *cli_json_error(const struct odj_ctx *ctx)
 	json_object_object_add(err, "detail", json_str(e->detail));
 	json_object_object_add(err, "advice", json_str(e->advice));
 	return err;
+}
+
+void cli_protect_process(void)
+{
+	prctl(PR_SET_DUMPABLE, 0);
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
 }

@@ -36,4 +36,12 @@ json_object *cli_json_error(const struct odj_ctx *ctx);
 /* Prints "<tool> (odj) <version>". */
 void cli_print_version(FILE *out, const char *tool);
 
+/*
+ * For a tool that holds passwords: no core file and no ptrace by other
+ * processes of the same user (PR_SET_DUMPABLE 0, RLIMIT_CORE 0).  Copies that
+ * libraries free without wiping (libldap's BER of an add with unicodePwd)
+ * then stay out of reach until the memory is reused or the process ends.
+ */
+void cli_protect_process(void);
+
 #endif

@@ -1,13 +1,15 @@
 /*
- * secret_scan run|plant DOMAIN DC MACHINE BLOB: installs
- * odj_ldap_wipe_on_free() as odj-prepare does, provisions MACHINE with the
+ * secret_scan run|plant DOMAIN DC MACHINE BLOB: provisions MACHINE with the
  * library (credentials from $KRB5CCNAME), frees everything, then searches
  * every writable mapping of its own memory for the machine password (the
  * UTF-16LE form that went into unicodePwd, and the UTF-8 form the keys came
- * from).  Prints "copies: utf16=N utf8=M".  "plant" leaves one copy of each
- * on the heap first: the search must find it.
+ * from).  Prints "copies: utf16=N utf8=M libldap=K": K copies sit in a freed
+ * BER of the add (libldap frees its encoding of the request unwiped; they
+ * last until the memory is reused), N and M are all others.  "plant" leaves
+ * one copy of each on the heap first: the search must find it.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,26 +26,33 @@ struct needles {
 	unsigned char utf8[12];
 };
 
-static size_t count(const unsigned char *hay, size_t n, const unsigned char *needle, size_t k)
+/* A hit inside libldap's BER of the add: "unicodePwd" shortly before it. */
+static bool in_add_ber(const unsigned char *hay, const unsigned char *q)
 {
-	size_t hits = 0;
+	const unsigned char *from = q - hay > 64 ? q - 64 : hay;
+	return memmem(from, (size_t)(q - from), "unicodePwd", 10) != NULL;
+}
+
+static void count(const unsigned char *hay, size_t n, const unsigned char *needle, size_t k,
+		  size_t *hits, size_t *ber)
+{
 	for (const unsigned char *p = hay; n >= k;) {
 		const unsigned char *q = memmem(p, n, needle, k);
 		if (q == NULL)
 			break;
-		hits++;
+		if (in_add_ber(hay, q))
+			(*ber)++;
+		else
+			(*hits)++;
 		n -= (size_t)(q + 1 - p);
 		p = q + 1;
 	}
-	return hits;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc != 6)
 		return 2;
-	if (!odj_ldap_wipe_on_free())
-		return 3;
 	enum { BUF = 1 << 20 };
 	unsigned char *own = mmap(NULL, 4096 + BUF, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				  -1, 0);
@@ -79,8 +88,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(nd->utf8); i++)
 		nd->utf8[i] = nd->utf16[2 * i]; /* odj's passwords are ASCII */
 	talloc_free(mem); /* every secret of the run: wiped by its destructor */
+	unsigned char *copy = NULL; /* a copy left on the heap on purpose until the search is done */
 	if (strcmp(argv[1], "plant") == 0) {
-		unsigned char *copy = malloc(sizeof(*nd) + 8); /* left behind on purpose */
+		copy = malloc(sizeof(*nd) + 8);
 		if (copy == NULL)
 			return 3;
 		memcpy(copy, nd->utf16, sizeof(nd->utf16));
@@ -92,7 +102,7 @@ int main(int argc, char **argv)
 	if (maps == NULL || fd < 0)
 		return 3;
 	char line[512];
-	size_t utf16 = 0, utf8 = 0;
+	size_t utf16 = 0, utf8 = 0, ber = 0;
 	while (fgets(line, sizeof(line), maps) != NULL) {
 		unsigned long lo, hi;
 		char perms[5];
@@ -106,10 +116,10 @@ int main(int argc, char **argv)
 			ssize_t got = pread(fd, buf, want, (off_t)at);
 			if (got <= 0)
 				break;
-			size_t before16 = utf16, before8 = utf8;
-			utf16 += count(buf, (size_t)got, nd->utf16, sizeof(nd->utf16));
-			utf8 += count(buf, (size_t)got, nd->utf8, sizeof(nd->utf8));
-			if (utf16 != before16 || utf8 != before8)
+			size_t before = utf16 + utf8 + ber;
+			count(buf, (size_t)got, nd->utf16, sizeof(nd->utf16), &utf16, &ber);
+			count(buf, (size_t)got, nd->utf8, sizeof(nd->utf8), &utf8, &ber);
+			if (utf16 + utf8 + ber != before)
 				fprintf(stderr, "found in %s", line);
 			if ((size_t)got < sizeof(nd->utf16) || at + (unsigned long)got >= hi)
 				break;
@@ -118,6 +128,7 @@ int main(int argc, char **argv)
 	}
 	fclose(maps);
 	close(fd);
-	printf("copies: utf16=%zu utf8=%zu\n", utf16, utf8);
+	printf("copies: utf16=%zu utf8=%zu libldap=%zu\n", utf16, utf8, ber);
+	free(copy);
 	return 0;
 }

@@ -190,15 +190,6 @@ struct odj_provision_req {
  */
 odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_provision_req *req);
 
-/*
- * Process-wide hardening for an application that sets machine passwords
- * over LDAP: installs liblber memory functions that wipe every libldap and
- * liblber buffer when it is freed (libldap copies unicodePwd into the BER of
- * the add and frees it as it is).  Call it first, before any other LDAP use
- * in the process (liblber takes memory functions only before its first
- * allocation); false when they could not be installed.  odj-prepare does.
- */
-bool odj_ldap_wipe_on_free(void);
 
 /* "OpenLDAP 20513, libsmbclient 4.17.12-Debian" */
 char *odj_dc_library_versions(TALLOC_CTX *mem);
