@@ -239,6 +239,7 @@ names)
 	p="M$tag"
 	out=$(prep_admin --count 2 --name-template "$p-%03d" --first 98 --out-dir "$dir/o" 2>&1) || fail "$out"
 	ls "$dir/o" | tr '\n' ' ' | grep -q "^$p-098.odj $p-099.odj $" || fail "names: $(ls "$dir/o")"
-	echo "ok" ;;
+	echo "ok: templates with %s, two numbers or none, no output, two name sources: exit 2;" \
+		"--count 2 --first 98 '$p-%03d' made $(ls "$dir/o" | tr '\n' ' ')" ;;
 *) fail "unknown case $case_" ;;
 esac
