@@ -188,14 +188,21 @@ live-root)
 	# namespace whose /etc is a copy, /var/lib and /tmp are empty tmpfs.  The
 	# sssd caches go as in an image; a user's ticket cache in /tmp stays.
 	cp -a /etc "$work/etc" || fail "copy /etc"
+	# The old /tmp stays reachable at /mnt/old (the tree, the binaries and their
+	# libraries may live below it); paths under /tmp are rewritten to it.
 	out=$(unshare -m -n sh -ec '
 		mount --make-rprivate /
-		mount --bind "$1/etc" /etc
+		mount -t tmpfs -o mode=0755 tmpfs /mnt
+		mkdir /mnt/old
+		mount --rbind /tmp /mnt/old
+		old() { case $1 in /tmp/*) echo "/mnt/old/${1#/tmp/}" ;; *) echo "$1" ;; esac; }
+		work=$(old "$1") apply=$(old "$2") blob=$(old "$3")
+		mount --bind "$work/etc" /etc
 		mount -t tmpfs -o mode=0755 tmpfs /var/lib
 		mount -t tmpfs -o mode=1777 tmpfs /tmp
 		mkdir -p /var/lib/sss/db && echo x >/var/lib/sss/db/cache_old.ldb
 		echo x >/tmp/krb5cc_1000
-		"$2" --blob "$3" 2>&1 || echo "odj-apply failed: $?"
+		LD_LIBRARY_PATH=$(dirname "$apply") "$apply" --blob "$blob" 2>&1 || echo "odj-apply failed: $?"
 		echo "--- after"
 		ls /tmp /var/lib/sss/db' sh "$work" "$apply" "$SAMBA") || fail "namespace: $out"
 	echo "$out" | grep -E 'credential cache|krb5cc|cache_old|failed'
