@@ -108,19 +108,21 @@ static void describe_join(struct apply_run *a)
 			"written at kvno 1 and 2; give --kvno N for the account's "
 			"msDS-KeyVersionNumber");
 	}
-	req->out.defpwd = (f->options & ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD) != 0;
-	if (req->out.defpwd && f->password_is_name)
+	/* The flag alone says little (Samba's net offlinejoin sets it on every blob,
+	 * with a random password); the password itself tells whether it is the
+	 * guessable default. */
+	bool flagged = (f->options & ODJ_NETSETUP_PROVISION_USE_DEFAULT_PASSWORD) != 0;
+	req->out.defpwd = flagged && f->password_is_name;
+	if (req->out.defpwd)
 		odj_apply_push(a->mem, &req->out.warnings, &req->out.n_warnings,
 			       "the blob uses the default machine password (djoin /defpwd): it is "
 			       "the machine name, anyone can guess it; rotate it at once (adcli "
 			       "update --computer-password-lifetime=0 as soon as a DC is reachable)");
-	else if (req->out.defpwd)
-		odj_apply_push(a->mem, &req->out.warnings, &req->out.n_warnings,
-			       "the blob is flagged USE_DEFAULT_PASSWORD (Options 0x%x; Samba's net "
-			       "offlinejoin flags every blob so) although its password is not the "
-			       "machine name: rotate it at once to be sure (adcli update "
-			       "--computer-password-lifetime=0 as soon as a DC is reachable)",
-			       f->options);
+	else if (flagged)
+		note(a, "the blob is flagged USE_DEFAULT_PASSWORD (Options 0x%x, as Samba's net "
+			"offlinejoin flags every blob) but its password is not the machine name: "
+			"nothing to rotate",
+		     f->options);
 	odj_trace_status(a->ctx, FN, 0, "machine %s, account %s, domain %s (%s), kvno %u%s",
 			 f->machine, f->sam, f->domain, f->netbios_domain, req->out.kvnos[0],
 			 req->out.kvno_guessed ? " and 2" : "");

@@ -67,7 +67,14 @@ vectors)
 	new_root
 	out=$(run --blob "$WIN" --root "$R" 2>&1) || fail "$out"
 	! grep -q 'default machine password' <<<"$out" || fail "defpwd warning on a random password"
-	echo "ok: /defpwd blob warned" ;;
+	# Samba flags every blob USE_DEFAULT_PASSWORD, with a random password: a note, no warning
+	new_root
+	out=$(run --blob "$SAMBA" --root "$R" 2>&1) || fail "$out"
+	grep -q '^warning:' <<<"$out" && grep -i 'warning:.*default' <<<"$out" && fail "a warning for Samba's flag"
+	grep -q "flagged USE_DEFAULT_PASSWORD (Options 0x6.*nothing to rotate" <<<"$out" || fail "no note for Samba's flag: $out"
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["default_password"] is False' "$R/var/lib/odj/join.json" ||
+		fail "the join record says default password for a random one"
+	echo "ok: /defpwd blob warned; Samba's flag with a random password only noted" ;;
 kvno)
 	new_root
 	out=$(run --blob "$SAMBA" --root "$R" --kvno 7 2>&1) || fail "$out"
