@@ -116,13 +116,14 @@ odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char
 				 char **holder)
 {
 	*holder = NULL;
-	if (spec->dns_host_name == NULL && spec->spns == NULL)
+	/* SPNs only: dNSHostName is not indexed (AD, Samba) and would turn this into a
+	 * scan of the domain partition; HOST/<dNSHostName> among the SPNs finds an
+	 * account answering to the same host name, and a dNSHostName that comes back
+	 * with an entry is still compared below. */
+	if (spec->spns == NULL || spec->spns[0] == NULL)
 		return ODJ_OK;
 	TALLOC_CTX *tmp = talloc_new(mem);
 	char *filter = talloc_strdup(tmp, "(|");
-	if (spec->dns_host_name != NULL)
-		filter = talloc_asprintf_append(filter, "(dNSHostName=%s)",
-						escaped_filter_value(tmp, spec->dns_host_name));
 	for (size_t i = 0; spec->spns && spec->spns[i]; i++)
 		filter = talloc_asprintf_append(filter, "(servicePrincipalName=%s)",
 						escaped_filter_value(tmp, spec->spns[i]));

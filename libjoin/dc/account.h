@@ -49,7 +49,8 @@ struct odj_account_readback {
 
 /*
  * One search for any object other than exclude_dn that holds one of the SPNs
- * or the dNSHostName.  *holder is NULL when there is none, else "CN=... holds
+ * (indexed; the SPNs include HOST/<dNSHostName>); a holder's dNSHostName equal
+ * to ours counts too.  *holder is NULL when there is none, else "CN=... holds
  * servicePrincipalName HOST/pc1.odj.test".
  */
 odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char *base,
