@@ -101,8 +101,14 @@ static void print_check(const struct odj_check_req *r, bool ok)
 	if (r->out.client != NULL)
 		printf("Kerberos        %s via %s:88 (%.0f ms)\n", r->out.client, dc->address,
 		       r->out.ms_kerberos);
-	if (r->out.ms_smb > 0 && (r->out.ms_ldap > 0 || ok))
+	if (r->out.ms_smb > 0 && (r->out.ms_ldap > 0 || ok)) {
 		printf("SMB             \\\\%s\\IPC$ with Kerberos (%.0f ms)\n", dc->host, r->out.ms_smb);
+		if (r->out.smb_peer != NULL && dc->address != NULL &&
+		    strcmp(r->out.smb_peer, dc->address) != 0)
+			printf("                reached at %s, not %s: this host's resolver gives %s "
+			       "another address of the DC (Kerberos proved it is the DC)\n",
+			       r->out.smb_peer, dc->address, dc->host);
+	}
 	if (f != NULL) {
 		printf("LDAP            %s, %s (%.0f ms)\n", dc->host,
 		       r->out.ldap_tls ? "TLS with channel binding" : "SASL GSSAPI sealed",
@@ -172,6 +178,8 @@ static void print_check_json(const struct odj_check_req *r, const struct odj_ctx
 		json_object_object_add(o, "account", jstr(r->out.sam_account_name));
 		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));
 	}
+	if (r->out.smb_peer != NULL)
+		json_object_object_add(o, "smb_peer", jstr(r->out.smb_peer));
 	json_object *t = json_object_new_object();
 	json_object_object_add(t, "locate", json_object_new_double(r->out.ms_locate));
 	json_object_object_add(t, "kerberos", json_object_new_double(r->out.ms_kerberos));

@@ -59,6 +59,7 @@ static void copy_session(struct odj_check_req *req, const struct odj_dc_session 
 	req->out.ms_locate = s->ms_locate;
 	req->out.ms_kerberos = s->ms_kerberos;
 	req->out.ms_smb = s->ms_smb;
+	req->out.smb_peer = s->smb_peer;
 	req->out.ms_ldap = s->ms_ldap;
 }
 

@@ -135,7 +135,7 @@ static odj_result ipc_session(struct odj_dc_session *s, const struct odj_session
 		so.realm = s->realm;
 		so.workgroup = s->dc.netbios_domain ? s->dc.netbios_domain : "WORKGROUP";
 		so.timeout_ms = p->deadlines.smb_ms;
-		r = odj_smb_ipc_check(s->ctx, s->krb, &so);
+		r = odj_smb_ipc_check(s->ctx, s->krb, &so, s, &s->smb_peer);
 	}
 	s->ms_smb = now_ms() - t0;
 	odj_trace(s->ctx, "NetpJoinDomain: status of NetUseAdd to '\\\\%s\\IPC$': 0x%x", s->dc.host,

@@ -33,6 +33,7 @@ struct odj_dc_session {
 	struct odj_ldap *ldap;
 	struct odj_domain_facts *facts;
 	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
+	char *smb_peer; /* the address the SMB session went to */
 };
 
 /* The parameters for the DC and account a validated join request names. */

@@ -196,8 +196,10 @@ static double now_ms(void)
 }
 
 odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
-			     const struct odj_smb_options *o)
+			     const struct odj_smb_options *o, TALLOC_CTX *mem, char **peer)
 {
+	if (peer != NULL)
+		*peer = NULL;
 	if (o == NULL || o->version != ODJ_SMB_OPTIONS_VERSION || o->dc_host == NULL ||
 	    o->realm == NULL || o->workgroup == NULL || o->dc_address == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
@@ -304,16 +306,14 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 				odj_error_detail(ctx, "libsmbclient: %s (errno %d) opening %s",
 						 strerror(err), err, url);
 			odj_error_source(ctx, ODJ_SRC_SMB, err);
-		} else if (rep.peer[0] != '\0' && strcmp(rep.peer, o->dc_address) != 0) {
-			/* the session worked, but with another host than the one pinned */
-			r = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_BAD_NETPATH,
-				     "the SMB session to \\\\%s\\IPC$ went to %s, not to the DC's "
-				     "address %s",
-				     o->dc_host, rep.peer, o->dc_address);
-			odj_error_advice(ctx, "This host's resolver (/etc/hosts, DNS) gives %s another "
-					      "address than the DC that answered: fix the record, or "
-					      "pin the DC with --dc by the name that resolves to it.",
-					 o->dc_host);
+		} else if (rep.peer[0] != '\0') {
+			if (peer != NULL)
+				*peer = talloc_strdup(mem, rep.peer);
+			if (strcmp(rep.peer, o->dc_address) != 0)
+				odj_trace(ctx, "NetpJoinDomain: the session to '\\\\%s' went to %s, not to "
+					       "the pinned %s (the system resolver's answer; Kerberos "
+					       "proved the DC)",
+					  o->dc_host, rep.peer, o->dc_address);
 		}
 		odj_trace(ctx, "NetpJoinDomain: status of connecting to dc '\\\\%s': 0x%x", o->dc_host,
 			  r == ODJ_OK ? 0 : odj_error_get(ctx)->status);

@@ -41,8 +41,15 @@ struct odj_smb_options {
  *   ECONNRESET, EPIPE, no answer before the deadline  -> ERROR_NETNAME_DELETED (0x40)
  *   anything else                                     -> ERROR_CAN_NOT_COMPLETE (0x3EB)
  */
+/*
+ * *peer (on mem, may be NULL) gets the address the session went to:
+ * libsmbclient resolves dc_host with the system resolver, which may answer
+ * with another address of the DC than the pinned one (a second interface,
+ * IPv6).  The Kerberos session set-up already proves the peer holds the
+ * cifs/<dc_host> key, i.e. is that DC.
+ */
 odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
-			     const struct odj_smb_options *o);
+			     const struct odj_smb_options *o, TALLOC_CTX *mem, char **peer);
 
 /* The row for an errno of libsmbclient, as tabled above. */
 odj_status odj_smb_status(int err);

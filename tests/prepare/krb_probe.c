@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		so.dc_address = o.kdc_address;
 		so.realm = o.realm;
 		so.workgroup = getenv("TESTDC_NETBIOS");
-		r = odj_smb_ipc_check(ctx, k, &so);
+		r = odj_smb_ipc_check(ctx, k, &so, NULL, NULL);
 		if (r == ODJ_OK)
 			printf("SMB \\\\%s\\IPC$: ok after %.3f s\n", so.dc_host, now() - t0);
 	}

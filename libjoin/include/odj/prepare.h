@@ -104,6 +104,9 @@ struct odj_check_req {
 		char *sam_account_name;
 		bool account_exists;
 		double ms_locate, ms_kerberos, ms_smb, ms_ldap, ms_total;
+		/* the address the SMB session went to (libsmbclient resolves the DC's
+		 * name itself: another address of the DC than dc.address is possible) */
+		const char *smb_peer;
 	} out;
 };
 
