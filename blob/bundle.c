@@ -131,6 +131,8 @@ struct odj_bundle_writer {
 	json_object *manifest, *machines;
 	size_t count;
 	bool finished;
+	bool broken;  /* a write failed: the stream may have a gap; nothing more goes in */
+	bool discard; /* holds only copies of blobs kept elsewhere: remove it when freed */
 };
 
 static int writer_destructor(struct odj_bundle_writer *w)
@@ -141,7 +143,7 @@ static int writer_destructor(struct odj_bundle_writer *w)
 		close(w->fd);
 	/* Once it holds a blob, the partial file is the only copy of a secret
 	 * whose account exists: it stays for odj_bundle_salvage. */
-	if (!w->finished && w->tmp_path != NULL && w->count == 0)
+	if (!w->finished && w->tmp_path != NULL && (w->count == 0 || w->discard))
 		unlink(w->tmp_path);
 	if (w->manifest != NULL)
 		json_object_put(w->manifest);
@@ -236,7 +238,12 @@ odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *p
 		return r;
 	}
 	/* held while writing: a salvage leaves a live run's file alone */
-	flock(w->fd, LOCK_EX | LOCK_NB);
+	if (flock(w->fd, LOCK_EX | LOCK_NB) != 0) {
+		odj_result r = odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_SHARING_VIOLATION,
+					"cannot lock %s: %s", w->tmp_path, strerror(errno));
+		talloc_free(w);
+		return r;
+	}
 	/* windowBits 15 + 16: a gzip wrapper */
 	if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		talloc_free(w);
@@ -273,12 +280,23 @@ const char *odj_bundle_partial_path(const struct odj_bundle_writer *w)
 	return w->finished ? NULL : w->tmp_path;
 }
 
+void odj_bundle_discard(struct odj_bundle_writer *w)
+{
+	w->discard = true;
+	talloc_free(w);
+}
+
 odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_machine *m,
 			  const uint8_t *blob_file, size_t len)
 {
 	if (w->finished || m == NULL || m->machine == NULL || blob_file == NULL)
 		return odj_fail(w->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
 				"bundle: no machine or blob to add");
+	if (w->broken)
+		return odj_fail(w->ctx, ODJ_E_CONFIG, ODJ_ERROR_WRITE_FAULT,
+				"the bundle %s failed to be written earlier; %s keeps the blobs "
+				"written before",
+				w->path, w->tmp_path);
 	char *file = blob_member(w, m->machine);
 	if (!member_name_ok(file, strlen(file)) || len > ODJ_BUNDLE_MAX_ENTRY) {
 		talloc_free(file);
@@ -292,6 +310,8 @@ odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_m
 				"a bundle holds at most %d machines", ODJ_BUNDLE_MAX_MACHINES);
 	}
 	odj_result r = add_member(w, file, blob_file, len, true);
+	if (r != ODJ_OK)
+		w->broken = true; /* zlib took input that may not be on disk: a gap */
 	if (r == ODJ_OK) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "machine", json_object_new_string(m->machine));
@@ -312,6 +332,11 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w)
 {
 	if (w->finished)
 		return ODJ_OK;
+	if (w->broken)
+		return odj_fail(w->ctx, ODJ_E_CONFIG, ODJ_ERROR_WRITE_FAULT,
+				"the bundle %s is not finished: a write failed; %s keeps the blobs "
+				"written before it",
+				w->path, w->tmp_path);
 	const char *text = json_object_to_json_string_ext(
 		w->manifest, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t tlen = strlen(text);
@@ -324,15 +349,15 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w)
 		r = deflate_bytes(w, zeros, tail, Z_FINISH);
 	if (r == ODJ_OK && fsync(w->fd) != 0)
 		r = write_fail(w, errno);
-	if (r == ODJ_OK && close(w->fd) != 0) {
-		w->fd = -1;
-		r = write_fail(w, errno);
-	}
-	w->fd = -1;
+	/* renamed while still locked: no salvage takes it in between */
 	if (r == ODJ_OK && rename(w->tmp_path, w->path) != 0)
 		r = write_fail(w, errno);
-	if (r != ODJ_OK)
+	if (r != ODJ_OK) {
+		w->broken = true;
 		return r;
+	}
+	close(w->fd); /* written and synced: a late close error changes nothing */
+	w->fd = -1;
 	w->finished = true;
 	/* the rename is durable once the directory is */
 	char *dir = talloc_strdup(w, w->path);
@@ -491,7 +516,9 @@ odj_result odj_bundle_walk(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *
 		manifest_seen = is_manifest;
 	}
 	if (salvage) {
-		if (r != ODJ_OK && !member_failed) {
+		/* Damage where input remains is not the end of what was written: say so
+		 * rather than drop what follows. */
+		if (r != ODJ_OK && !member_failed && in.z.avail_in == 0) {
 			odj_error_clear(ctx); /* the end of what was written: not an error here */
 			r = ODJ_OK;
 		}

@@ -603,6 +603,10 @@ static void print_bulk(const struct odj_bulk_req *b, double rate)
 	if (b->out.stopped)
 		printf("stopped         on request: %zu not started; rerun with --skip-existing for them\n",
 		       b->out.not_started);
+	else if (b->out.not_started > 0)
+		printf("not started     %zu: the outputs could take no more blobs; rerun with "
+		       "--skip-existing once the cause is fixed\n",
+		       b->out.not_started);
 	if (b->out.salvaged > 0)
 		printf("carried over    %zu blobs from a bundle an earlier run did not finish\n",
 		       b->out.salvaged);

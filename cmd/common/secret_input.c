@@ -96,11 +96,11 @@ odj_result cli_read_password(struct odj_ctx *ctx, TALLOC_CTX *mem, enum cli_pass
 	}
 	case CLI_PASSWORD_PROMPT:
 		n = read_from_terminal(prompt, buf, sizeof(buf));
-		if (n < 0)
+		if (n == -1)
 			return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PASSWORD,
 					"no terminal to ask for the password: use --password-stdin "
 					"or --password-file");
-		break;
+		break; /* too long, NUL, empty: below, after the buffer is wiped */
 	case CLI_PASSWORD_NONE:
 		break;
 	}

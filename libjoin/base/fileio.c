@@ -63,7 +63,9 @@ odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const ui
 		 * vanish in a crash must not count as written (the caller then rolls
 		 * the account back), so it is removed again. */
 		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0 || fsync(dfd) != 0) {
+		/* a directory we may write but not read (mode 1733), or a file system
+		 * without directory fsync, cannot be synced: that is not a failure */
+		if (dfd >= 0 && fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
 			err = errno;
 			unlink(path);
 		}

@@ -536,7 +536,8 @@ static odj_result run_loop(struct bulk_run *run)
 	for (;;) {
 		if (!req->out.stopped && req->in.stop != NULL && *req->in.stop)
 			req->out.stopped = true;
-		if (req->out.stopped)
+		bool halting = req->out.stopped || run->halted;
+		if (halting)
 			drop_ready(run);
 		else if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < req->in.n_names)
 			next_batch(run);
@@ -548,7 +549,7 @@ static odj_result run_loop(struct bulk_run *run)
 				bulk_account_fail(run, bulk_queue_pop(&run->ready));
 			}
 		start_proofs(run);
-		if ((req->out.stopped || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
+		if ((halting || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
 		    run->pending == 0)
 			break;
 		wait_for_io(run);
@@ -560,7 +561,7 @@ static odj_result run_loop(struct bulk_run *run)
 			last_progress = now;
 		}
 	}
-	for (size_t i = run->next_name; req->out.stopped && i < req->in.n_names; i++) {
+	for (size_t i = run->next_name; (req->out.stopped || run->halted) && i < req->in.n_names; i++) {
 		if (run->skip[i])
 			run->skipped++; /* done by an earlier run: not waiting for a rerun */
 		else

@@ -95,6 +95,7 @@ struct bulk_run {
 	size_t pending; /* accounts in the pipeline after QUEUED */
 	double t0, next_add_at;
 	size_t done, failed, skipped;
+	bool halted; /* an output cannot take more blobs: start no more machines */
 };
 
 double bulk_now_ms(void);

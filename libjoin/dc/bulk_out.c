@@ -190,6 +190,11 @@ static odj_result prepare_bundle(struct bulk_run *run)
 	talloc_free(old);
 	if (r == ODJ_OK)
 		r = carry_partials(run, path);
+	if (r != ODJ_OK && run->bundle != NULL) {
+		/* no account was made yet: what it holds are copies of blobs kept elsewhere */
+		odj_bundle_discard(run->bundle);
+		run->bundle = NULL;
+	}
 	return r;
 }
 
@@ -233,8 +238,11 @@ odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 		.sid = a->rb.sid_str,
 		.kvno = a->rb.kvno,
 	};
-	if (r == ODJ_OK && run->bundle != NULL)
+	if (r == ODJ_OK && run->bundle != NULL) {
 		r = odj_bundle_add(run->bundle, &m, odj_secret_data(file), odj_secret_len(file));
+		if (r != ODJ_OK)
+			run->halted = true; /* the bundle takes no more: new accounts would be lost */
+	}
 	talloc_free(file);
 	if (r != ODJ_OK)
 		return r;

@@ -97,7 +97,10 @@ static int connect_pinned(struct odj_ctx *ctx, const struct odj_ldap_options *o,
 		err = errno;
 		if (err == EINPROGRESS) {
 			struct pollfd p = {.fd = fd, .events = POLLOUT};
-			int n = poll(&p, 1, o->connect_timeout_ms);
+			int n;
+			do /* a signal (Ctrl-C of a bulk run) is not a failed connect */
+				n = poll(&p, 1, o->connect_timeout_ms);
+			while (n < 0 && errno == EINTR);
 			socklen_t len = sizeof(err);
 			if (n == 0)
 				err = ETIMEDOUT;

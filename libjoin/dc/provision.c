@@ -170,7 +170,7 @@ static odj_result prove(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_sess
 					   req->out.salt, req->out.enctypes, req->out.kvno);
 		if (r == ODJ_OK)
 			req->out.proven = true;
-		else
+		else if (odj_error_get(ctx)->advice == NULL) /* keys.c may know better (kvno) */
 			odj_error_advice(ctx, "The DC's key for %s differs from the one derived from "
 					      "the new password and the salt %s: the password did not "
 					      "reach the account.",

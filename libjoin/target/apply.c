@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -383,9 +384,9 @@ static odj_result clone_state(struct apply_run *a)
 	};
 	/* A live system's /tmp holds the tickets of people logged in now (and is
 	 * emptied at boot, so a clone's first boot has none from the image). */
-	char *real = realpath(a->root, NULL);
-	bool live = real != NULL && strcmp(real, "/") == 0;
-	free(real);
+	struct stat root_st, slash_st;
+	bool live = stat(a->root, &root_st) == 0 && stat("/", &slash_st) == 0 &&
+		    root_st.st_dev == slash_st.st_dev && root_st.st_ino == slash_st.st_ino;
 	for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
 		size_t n;
 		char **files = odj_apply_list(a->target, a->tmp, where[w].dir, where[w].prefix, &n);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,12 +101,18 @@ static off_t size_of(const char *path)
 	return st.st_size;
 }
 
+/* A new writer for f->path; returns its partial file. */
+static char *start(struct fixture *f, struct odj_bundle_writer **w)
+{
+	assert_int_equal(odj_bundle_create(f->ctx, f->mem, f->path, NULL, w), ODJ_OK);
+	return talloc_strdup(f->mem, odj_bundle_partial_path(*w));
+}
+
 /* Writes two blobs and dies (frees the writer unfinished); returns the partial file. */
 static char *unfinished(struct fixture *f, off_t *after_first)
 {
 	struct odj_bundle_writer *w = NULL;
-	assert_int_equal(odj_bundle_create(f->ctx, f->mem, f->path, NULL, &w), ODJ_OK);
-	char *partial = talloc_strdup(f->mem, odj_bundle_partial_path(w));
+	char *partial = start(f, &w);
 	assert_non_null(strstr(partial, "/fleet.tgz" ODJ_BUNDLE_PARTIAL));
 	struct odj_bundle_machine m1 = {"ODJCLI01", NULL, NULL, 1, NULL};
 	struct odj_bundle_machine m2 = {"ODJCLI02", NULL, NULL, 2, NULL};
@@ -207,8 +215,7 @@ static void test_blob_under_another_name_is_refused(void **state)
 {
 	struct fixture *f = *state;
 	struct odj_bundle_writer *w = NULL;
-	assert_int_equal(odj_bundle_create(f->ctx, f->mem, f->path, NULL, &w), ODJ_OK);
-	char *partial = talloc_strdup(f->mem, odj_bundle_partial_path(w));
+	char *partial = start(f, &w);
 	struct odj_bundle_machine m = {"OTHER01", NULL, NULL, 1, NULL};
 	assert_int_equal(odj_bundle_add(w, &m, odj_secret_data(f->cli01), odj_secret_len(f->cli01)),
 			 ODJ_OK);
@@ -222,6 +229,47 @@ static void test_blob_under_another_name_is_refused(void **state)
 	assert_int_equal(e->status, ODJ_NERR_BadOfflineJoinInfo);
 	assert_non_null(strstr(e->message, "OTHER01.odj"));
 	assert_int_equal(s.n, 0);
+}
+
+/* A write that fails half-way (the file size limit here, a full disk in life)
+ * leaves the writer broken: nothing more goes in, it does not finish, and its
+ * partial file still gives back the blob written before. */
+static void test_failed_write_breaks_the_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct odj_bundle_writer *w = NULL;
+	char *partial = start(f, &w);
+	struct odj_bundle_machine m1 = {"ODJCLI01", NULL, NULL, 1, NULL};
+	struct odj_bundle_machine m2 = {"ODJCLI02", NULL, NULL, 2, NULL};
+	assert_int_equal(odj_bundle_add(w, &m1, odj_secret_data(f->cli01), odj_secret_len(f->cli01)),
+			 ODJ_OK);
+	struct rlimit old, small = {.rlim_cur = (rlim_t)size_of(partial) + 100};
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	odj_result r = odj_bundle_add(w, &m2, odj_secret_data(f->cli02), odj_secret_len(f->cli02));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_int_not_equal(r, ODJ_OK);
+	odj_error_clear(f->ctx);
+	/* the disk has room again: still nothing goes in, and it does not finish */
+	assert_int_not_equal(odj_bundle_add(w, &m2, odj_secret_data(f->cli02), odj_secret_len(f->cli02)),
+			     ODJ_OK);
+	assert_non_null(strstr(odj_error_get(f->ctx)->message, "failed to be written earlier"));
+	odj_error_clear(f->ctx);
+	assert_int_not_equal(odj_bundle_finish(w), ODJ_OK);
+	odj_error_clear(f->ctx);
+	talloc_free(w);
+	assert_int_equal(access(f->path, F_OK), -1);
+	struct odj_secret *b = read_file(f, partial);
+	struct seen s = {.mem = f->mem};
+	size_t count = 0;
+	assert_int_equal(odj_bundle_salvage(f->ctx, f->mem, odj_secret_data(b), odj_secret_len(b),
+					    collect, &s, &count),
+			 ODJ_OK);
+	assert_int_equal(count, 1);
+	assert_string_equal(s.machine[0], "ODJCLI01");
 }
 
 static void test_finished_bundle_salvages_too(void **state)
@@ -252,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_truncation_is_clean, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damage_stops_or_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blob_under_another_name_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_breaks_the_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finished_bundle_salvages_too, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

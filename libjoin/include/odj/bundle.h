@@ -63,9 +63,11 @@ struct odj_bundle_info {
  * O_EXCL, flock()ed while the writer lives) that becomes path only in
  * odj_bundle_finish.  Each blob is flushed and synced as it is added, so
  * the partial file of a run that never finishes (killed, crashed) holds every
- * blob added before: odj_bundle_salvage reads them back.  Freeing the writer
- * without finishing leaves path as it was, and removes the partial file only
- * while it holds no blob.
+ * blob added before: odj_bundle_salvage reads them back.  After a failed
+ * write the writer takes nothing more and does not finish (the stream may
+ * have a gap); its partial file keeps what was written before.  Freeing the
+ * writer without finishing leaves path as it was, and removes the partial
+ * file only while it holds no blob.
  */
 odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			     const struct odj_bundle_info *info, struct odj_bundle_writer **out);
@@ -82,6 +84,13 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w);
 
 /* The partial file while the bundle is not finished, else NULL. */
 const char *odj_bundle_partial_path(const struct odj_bundle_writer *w);
+
+/*
+ * Frees an unfinished writer and removes its partial file even if it holds
+ * blobs: for a writer that holds only copies of blobs kept elsewhere (an
+ * earlier bundle being carried over when the run cannot start after all).
+ */
+void odj_bundle_discard(struct odj_bundle_writer *w);
 
 /* ---- reading: every call validates the whole bundle first ---- */
 
@@ -119,9 +128,10 @@ odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_
  * odj_bundle_create), in archive order, each with a manifest entry rebuilt
  * from the blob itself: machine (the member's name, which must match the
  * blob's lpMachineName), SID (OP_JOINPROV3_PART), dNSHostName and kvno
- * (odj's Linux part; 0 without it).  The walk ends quietly at a truncated or
- * damaged tail; a complete member that is not a valid blob of that machine
- * is NERR_BadOfflineJoinInfo.  *count gets the number of blobs passed to fn.
+ * (odj's Linux part; 0 without it).  The walk ends quietly where the written
+ * data ends (a truncated last member); damage with data after it, or a
+ * complete member that is not a valid blob of that machine, is
+ * NERR_BadOfflineJoinInfo.  *count gets the number of blobs passed to fn.
  */
 odj_result odj_bundle_salvage(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *partial,
 			      size_t len, odj_bundle_each_fn fn, void *priv, size_t *count);
