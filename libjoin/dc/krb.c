@@ -350,10 +350,16 @@ static odj_result service_ticket(struct odj_krb *k, const char *service, odj_sta
 			r = fail_krb5(k, ret, "the TGS exchange for %s gave no ticket", name);
 		} else {
 			krb5_data *t = talloc_zero(mem, krb5_data);
-			t->magic = KV5M_DATA;
-			t->length = got.ticket.length;
-			t->data = talloc_memdup(t, got.ticket.data, got.ticket.length);
-			*fresh = t; /* the ticket is not secret; its session key is not kept */
+			if (t != NULL) {
+				t->magic = KV5M_DATA;
+				t->length = got.ticket.length;
+				t->data = talloc_memdup(t, got.ticket.data, got.ticket.length);
+			}
+			if (t == NULL || t->data == NULL)
+				r = odj_fail(k->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+					     "out of memory");
+			else
+				*fresh = t; /* not secret; its session key is not kept */
 		}
 		krb5_free_cred_contents(k->kctx, &got); /* zeroes the session key */
 	}
