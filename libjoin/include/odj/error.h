@@ -33,7 +33,7 @@ typedef enum odj_result {
 	ODJ_E_DIRECTORY = 4,  /* the directory refused or lacks something */
 	ODJ_E_NETWORK = 5,    /* DC not found, unreachable, timed out */
 	ODJ_E_CONFIG = 6,     /* local system or target root state */
-	ODJ_E_PARTIAL = 7,    /* some items of a batch failed, others succeeded */
+	ODJ_E_PARTIAL = 7,    /* some items of a batch failed or were not started, others succeeded */
 } odj_result;
 
 #define ODJ_RESULT_MAX ODJ_E_PARTIAL
