@@ -529,15 +529,22 @@ static void drop_ready(struct bulk_run *run)
 	}
 }
 
+/* Stopped on request, or an output takes no more blobs: start no more machines. */
+static bool halting(struct bulk_run *run)
+{
+	struct odj_bulk_req *req = run->req;
+	if (!req->out.stopped && req->in.stop != NULL && *req->in.stop)
+		req->out.stopped = true;
+	return req->out.stopped || run->halted;
+}
+
 static odj_result run_loop(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
 	double last_progress = 0;
 	for (;;) {
-		if (!req->out.stopped && req->in.stop != NULL && *req->in.stop)
-			req->out.stopped = true;
-		bool halting = req->out.stopped || run->halted;
-		if (halting)
+		bool halt = halting(run);
+		if (halt)
 			drop_ready(run);
 		else if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < req->in.n_names)
 			next_batch(run);
@@ -549,7 +556,7 @@ static odj_result run_loop(struct bulk_run *run)
 				bulk_account_fail(run, bulk_queue_pop(&run->ready));
 			}
 		start_proofs(run);
-		if ((halting || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
+		if ((halt || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
 		    run->pending == 0)
 			break;
 		wait_for_io(run);
@@ -561,7 +568,9 @@ static odj_result run_loop(struct bulk_run *run)
 			last_progress = now;
 		}
 	}
-	for (size_t i = run->next_name; (req->out.stopped || run->halted) && i < req->in.n_names; i++) {
+	/* the flag as the loop last saw it: a signal after the last machine stops nothing */
+	bool halted = req->out.stopped || run->halted;
+	for (size_t i = run->next_name; halted && i < req->in.n_names; i++) {
 		if (run->skip[i])
 			run->skipped++; /* done by an earlier run: not waiting for a rerun */
 		else

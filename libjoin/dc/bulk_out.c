@@ -55,10 +55,38 @@ static odj_result prepare_dir(struct bulk_run *run)
 	return ODJ_OK;
 }
 
+/*
+ * Machine names (NetBIOS label, any case) of the run and of what is carried
+ * over, in one open-addressing table: a carried machine is looked up once,
+ * not against every name (bundles hold up to ODJ_BUNDLE_MAX_MACHINES).
+ */
+struct name_slot {
+	char *key;     /* the first label, as written; NULL: empty */
+	ssize_t index; /* into the run's names, -1 if not one of them */
+	bool carried;  /* already in the new bundle */
+};
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)toupper((unsigned char)s[i])) * 1099511628211u;
+	return h;
+}
+
+/* The slot of the first label of name: its own, or the empty one it would take. */
+static struct name_slot *name_slot(struct name_slot *t, size_t cap, const char *name)
+{
+	size_t n = strcspn(name, ".");
+	for (size_t i = name_hash(name, n) & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (t[i].key == NULL || (strlen(t[i].key) == n && strncasecmp(t[i].key, name, n) == 0))
+			return &t[i];
+}
+
 /* Earlier bundle files carried into this run's bundle. */
 struct bulk_carry {
-	char **machines; /* carried so far: each goes into the new bundle once */
-	size_t n;
+	struct name_slot *names; /* the run's names and every carried machine */
+	size_t cap, used;
 	char **partials; /* unfinished bundles read, removed after finishing */
 	int *fds;        /* their flock()s, held for the run */
 	size_t n_partials;
@@ -77,17 +105,30 @@ static odj_result copy_machine(void *priv, const struct odj_bundle_machine *m, c
 {
 	struct bulk_run *run = priv;
 	struct bulk_carry *c = run->carry;
-	for (size_t i = 0; i < c->n; i++)
-		if (strcasecmp(c->machines[i], m->machine) == 0)
-			return ODJ_OK; /* in the finished bundle and a partial one */
-	c->machines = talloc_realloc(c, c->machines, char *, c->n + 1);
-	c->machines[c->n++] = talloc_strdup(c->machines, m->machine);
-	for (size_t i = 0; i < run->req->in.n_names; i++) {
-		const char *n = run->req->in.names[i];
-		size_t label = strcspn(n, ".");
-		if (strlen(m->machine) == label && strncasecmp(n, m->machine, label) == 0)
-			run->skip[i] = true;
+	if (2 * (c->used + 1) > c->cap) { /* keep the table at most half full */
+		struct name_slot *old = c->names;
+		size_t old_cap = c->cap;
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->names = talloc_zero_array(c, struct name_slot, c->cap);
+		if (c->names == NULL)
+			return odj_fail(run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+					"out of memory");
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].key != NULL)
+				*name_slot(c->names, c->cap, old[i].key) = old[i];
+		talloc_free(old);
 	}
+	struct name_slot *e = name_slot(c->names, c->cap, m->machine);
+	if (e->key != NULL && e->carried)
+		return ODJ_OK; /* in the finished bundle and a partial one */
+	if (e->key == NULL) {
+		*e = (struct name_slot){talloc_strndup(c, m->machine, strcspn(m->machine, ".")), -1,
+					false};
+		c->used++;
+	}
+	e->carried = true;
+	if (e->index >= 0)
+		run->skip[e->index] = true;
 	return odj_bundle_add(run->bundle, m, blob, len);
 }
 
@@ -176,8 +217,23 @@ static odj_result prepare_bundle(struct bulk_run *run)
 		odj_error_advice(run->ctx, "Add --skip-existing to complete it, or choose another file.");
 		return ODJ_E_INPUT;
 	}
-	run->carry = talloc_zero(run, struct bulk_carry);
-	talloc_set_destructor(run->carry, carry_destructor);
+	struct bulk_carry *c = run->carry = talloc_zero(run, struct bulk_carry);
+	talloc_set_destructor(c, carry_destructor);
+	/* the run's names first: a carried machine finds its index in one lookup */
+	for (c->cap = 64; c->cap < 2 * (run->req->in.n_names + 1);)
+		c->cap *= 2;
+	c->names = talloc_zero_array(c, struct name_slot, c->cap);
+	if (c->names == NULL)
+		return odj_fail(run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	for (size_t i = 0; i < run->req->in.n_names; i++) {
+		const char *name = run->req->in.names[i];
+		struct name_slot *e = name_slot(c->names, c->cap, name);
+		if (e->key == NULL) { /* names are unique (odj_bulk_names_unique) */
+			*e = (struct name_slot){talloc_strndup(c, name, strcspn(name, ".")),
+						(ssize_t)i, false};
+			c->used++;
+		}
+	}
 	struct odj_secret *old = NULL;
 	odj_result r = ODJ_OK;
 	if (exists)
