@@ -62,18 +62,16 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
 	return ODJ_OK;
 }
 
+/* The msDS-SupportedEncryptionTypes bit of an enctype, by odj_enctypes_to_krb5's one table. */
 static uint32_t enctype_bit(krb5_enctype e)
 {
-	switch (e) {
-	case ENCTYPE_AES256_CTS_HMAC_SHA1_96:
-		return 0x10;
-	case ENCTYPE_AES128_CTS_HMAC_SHA1_96:
-		return 0x08;
-	case ENCTYPE_ARCFOUR_HMAC:
-		return 0x04;
-	default:
-		return 0;
+	static const uint32_t bits[] = {ODJ_ENCTYPE_AES256, ODJ_ENCTYPE_AES128, ODJ_ENCTYPE_RC4_HMAC};
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		int32_t one[3];
+		if (odj_enctypes_to_krb5(bits[i], one) == 1 && one[0] == e)
+			return bits[i];
 	}
+	return 0;
 }
 
 odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const krb5_data *ticket,
@@ -118,6 +116,10 @@ odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const 
 					  "the key derived from the new password does not open the "
 					  "DC's ticket for the account");
 			krb5_free_error_message(kctx, msg);
+			odj_error_advice(ctx, "The DC's key for the account differs from the one "
+					      "derived from the new password and the salt %s: the "
+					      "password did not reach the account.",
+					 salt);
 		}
 	}
 	if (plain.data != NULL) {

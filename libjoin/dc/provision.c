@@ -168,13 +168,7 @@ static odj_result prove(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_dc_sess
 	if (r == ODJ_OK) {
 		r = odj_keys_verify_ticket(ctx, odj_krb_context(s->krb), ticket, pw_utf16,
 					   req->out.salt, req->out.enctypes, req->out.kvno);
-		if (r == ODJ_OK)
-			req->out.proven = true;
-		else if (odj_error_get(ctx)->advice == NULL) /* keys.c may know better (kvno) */
-			odj_error_advice(ctx, "The DC's key for %s differs from the one derived from "
-					      "the new password and the salt %s: the password did not "
-					      "reach the account.",
-					 req->out.sam_account_name, req->out.salt);
+		req->out.proven = r == ODJ_OK; /* a failure carries its advice from keys.c */
 	}
 	odj_trace(ctx,
 		  "NetpProvisionComputerAccount: status of the key proof for '%s' (ticket for %s): 0x%x",

@@ -183,6 +183,10 @@ static void check_failure(struct fx *f, odj_result r, odj_status status, const c
 	assert_int_equal(e->status, status);
 	if (strstr(e->message, needle) == NULL)
 		fail_msg("message \"%s\" lacks \"%s\"", e->message, needle);
+	/* keys that do not open the ticket say what that means */
+	if (strstr(needle, "does not open") != NULL &&
+	    (e->advice == NULL || strstr(e->advice, "did not reach the account") == NULL))
+		fail_msg("no advice for keys that do not open the ticket");
 	odj_error_clear(f->ctx);
 }
 
