@@ -2,7 +2,7 @@
  * A krb5.conf or sssd.conf found in a target root through the line editor:
  * after setting a key, reading it back gives the value, and the text
  * parses again; /etc/hosts and /etc/hostname from the same bytes.
- * Covers: libjoin/target/config_ini.c libjoin/target/config_hosts.c
+ * Covers: libjoin/apply/config_ini.c libjoin/apply/config_hosts.c
  */
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * A keytab found in a target root (an image may hold anything) through the
  * parser; whatever parses must write and parse again to the same entries.
- * Covers: libjoin/target/keytab.c
+ * Covers: libjoin/apply/keytab.c
  */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Internals of the commit transaction (libjoin/target/commit_*.c). Not installed. */
+/* Internals of the commit transaction (libjoin/commit/commit_*.c). Not installed. */
 #ifndef ODJ_COMMIT_INTERNAL_H
 #define ODJ_COMMIT_INTERNAL_H
 

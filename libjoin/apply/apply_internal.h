@@ -1,4 +1,4 @@
-/* Internals of odj_apply (libjoin/target/apply*.c). Not installed. */
+/* Internals of odj_apply (libjoin/apply/apply*.c). Not installed. */
 #ifndef ODJ_APPLY_INTERNAL_H
 #define ODJ_APPLY_INTERNAL_H
 
