@@ -39,16 +39,17 @@ static bool is_space(unsigned c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static odj_result bad_text(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
-static odj_result bad_text(struct odj_ctx *ctx, const char *fmt, ...)
+static odj_result bad_text(struct odj_ctx *ctx, const char *what, const char *fmt, ...)
+	ODJ_PRINTF(3, 4);
+static odj_result bad_text(struct odj_ctx *ctx, const char *what, const char *fmt, ...)
 {
 	char why[160];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_BadOfflineJoinInfo,
-		 "The provisioning blob file is not valid base64 text.");
+	odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_BadOfflineJoinInfo, "%s is not valid base64 text.",
+		 what);
 	odj_error_detail(ctx, "%s", why);
 	return ODJ_E_INPUT;
 }
@@ -59,19 +60,19 @@ static odj_result no_memory(struct odj_ctx *ctx)
 }
 
 /* Base64 text (alphabet and '=' only) to bytes. */
-static odj_result b64_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *text, size_t n,
-			     struct odj_secret **out)
+static odj_result b64_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *what,
+			     const uint8_t *text, size_t n, struct odj_secret **out)
 {
 	size_t pad = 0;
 	while (pad < n && pad < 3 && text[n - 1 - pad] == '=')
 		pad++;
 	if (pad > 2 || (pad > 0 && n % 4 != 0) || (n - pad) % 4 == 1)
-		return bad_text(ctx, "text of %zu characters with %zu '=' cannot be base64", n, pad);
+		return bad_text(ctx, what, "text of %zu characters with %zu '=' cannot be base64", n, pad);
 	size_t chars = n - pad;
 	size_t bytes = chars / 4 * 3 + (chars % 4 ? chars % 4 - 1 : 0);
 	if (bytes > ODJ_BLOB_MAX_NDR)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_BadOfflineJoinInfo,
-				"The provisioning blob is %zu bytes, more than the limit of %u.",
+				"%s decodes to %zu bytes, more than the limit of %u.", what,
 				bytes, ODJ_BLOB_MAX_NDR);
 	struct odj_secret *s = odj_secret_new(mem, bytes);
 	if (s == NULL)
@@ -83,7 +84,7 @@ static odj_result b64_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
 		int v = b64_value(text[i]);
 		if (v < 0) {
 			talloc_free(s);
-			return bad_text(ctx, "'=' inside the text at character %zu", i);
+			return bad_text(ctx, what, "'=' inside the text at character %zu", i);
 		}
 		acc = (acc << 6 | (uint32_t)v) & 0xFFFFFF;
 		bits += 6;
@@ -97,31 +98,31 @@ static odj_result b64_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
 	return ODJ_OK;
 }
 
-odj_result odj_blob_text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file,
-				size_t len, struct odj_secret **ndr)
+/* what: "The provisioning blob file /tmp/x.odj", the subject of every message. */
+static odj_result text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *what,
+			      const uint8_t *file, size_t len, struct odj_secret **ndr)
 {
 	*ndr = NULL;
 	odj_doing(ctx, "reading the provisioning blob text");
 	if (len == 0)
-		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
-				"The provisioning blob file is empty.");
+		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo, "%s is empty.", what);
 	if (len > ODJ_BLOB_MAX_FILE)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_BadOfflineJoinInfo,
-				"The provisioning blob file is %zu bytes, more than the limit of %u.",
-				len, ODJ_BLOB_MAX_FILE);
+				"%s is %zu bytes, more than the limit of %u.", what, len,
+				ODJ_BLOB_MAX_FILE);
 	size_t start = 0;
 	bool utf16 = false;
 	if (len >= 2 && file[0] == 0xFF && file[1] == 0xFE) {
 		start = 2, utf16 = true;
 	} else if (len >= 2 && file[0] == 0xFE && file[1] == 0xFF) {
-		return bad_text(ctx, "UTF-16 big-endian text (byte order mark FE FF) is not supported");
+		return bad_text(ctx, what, "UTF-16 big-endian text (byte order mark FE FF) is not supported");
 	} else if (len >= 3 && file[0] == 0xEF && file[1] == 0xBB && file[2] == 0xBF) {
 		start = 3;
 	} else if (len >= 2 && file[0] != 0 && file[1] == 0) {
 		utf16 = true; /* "A\0R\0..." without a byte order mark */
 	}
 	if (utf16 && (len - start) % 2 != 0)
-		return bad_text(ctx, "UTF-16 text ends in half a character (%zu bytes)", len);
+		return bad_text(ctx, what, "UTF-16 text ends in half a character (%zu bytes)", len);
 
 	struct odj_secret *text = odj_secret_new(mem, utf16 ? (len - start) / 2 : len - start);
 	if (text == NULL)
@@ -134,7 +135,7 @@ odj_result odj_blob_text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint
 			continue;
 		if (c != '=' && b64_value(c) < 0) {
 			talloc_free(text);
-			return bad_text(ctx, "byte offset %zu: character U+%04X is not base64", i,
+			return bad_text(ctx, what, "byte offset %zu: character U+%04X is not base64", i,
 					c);
 		}
 		t[n++] = (uint8_t)c;
@@ -142,13 +143,19 @@ odj_result odj_blob_text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint
 	odj_result r;
 	if (n == 0)
 		r = odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
-			     "The provisioning blob file holds no base64 text.");
+			     "%s holds no base64 text.", what);
 	else
-		r = b64_decode(ctx, mem, t, n, ndr);
+		r = b64_decode(ctx, mem, what, t, n, ndr);
 	talloc_free(text);
 	if (r == ODJ_OK)
 		odj_doing(ctx, NULL);
 	return r;
+}
+
+odj_result odj_blob_text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file,
+				size_t len, struct odj_secret **ndr)
+{
+	return text_decode(ctx, mem, "The provisioning blob file", file, len, ndr);
 }
 
 odj_result odj_blob_base64_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *ndr,
@@ -277,13 +284,50 @@ odj_result odj_blob_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 odj_result odj_blob_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file, size_t len,
 			 struct odj_provision **out)
 {
+	return odj_blob_load_named(ctx, mem, NULL, file, len, out);
+}
+
+/* The recorded error again, its message led by where the blob came from. */
+static void name_error(struct odj_ctx *ctx, const char *name)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const struct odj_error *e = odj_error_get(ctx);
+	struct odj_error was = *e;
+	char *message = talloc_strdup(tmp, e->message ? e->message : "");
+	char *detail = e->detail ? talloc_strdup(tmp, e->detail) : NULL;
+	char *advice = e->advice ? talloc_strdup(tmp, e->advice) : NULL;
+	if (tmp != NULL && message != NULL) {
+		odj_fail(ctx, was.result, was.status, "%s: %s", name, message);
+		if (detail != NULL)
+			odj_error_detail(ctx, "%s", detail);
+		if (advice != NULL)
+			odj_error_advice(ctx, "%s", advice);
+		if (was.source != ODJ_SRC_NONE)
+			odj_error_source(ctx, was.source, was.source_code);
+	}
+	talloc_free(tmp);
+}
+
+odj_result odj_blob_load_named(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
+			       const uint8_t *file, size_t len, struct odj_provision **out)
+{
 	struct odj_secret *ndr;
 	*out = NULL;
-	odj_result r = odj_blob_text_decode(ctx, mem, file, len, &ndr);
-	if (r != ODJ_OK)
-		return r;
-	r = odj_blob_decode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), out);
-	talloc_free(ndr);
+	char *what = name == NULL		   ? talloc_strdup(mem, "The provisioning blob file")
+		     : strcmp(name, "-") == 0 ? talloc_strdup(mem, "The provisioning blob on "
+								     "standard input")
+					      : talloc_asprintf(mem, "The provisioning blob file %s",
+								name);
+	if (what == NULL)
+		return no_memory(ctx);
+	odj_result r = text_decode(ctx, mem, what, file, len, &ndr);
+	if (r == ODJ_OK) {
+		r = odj_blob_decode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), out);
+		talloc_free(ndr);
+		if (r != ODJ_OK && name != NULL)
+			name_error(ctx, strcmp(name, "-") == 0 ? "standard input" : name);
+	}
+	talloc_free(what);
 	return r;
 }
 

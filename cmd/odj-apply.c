@@ -23,7 +23,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
-		"                 [--dry-run] [--consume] [--trace FILE] [--verbose] [--json]\n"
+		"                 [--dry-run] [--consume] [--ignore-unknown-essential]\n"
+		"                 [--trace FILE] [--verbose] [--json]\n"
 		"       odj-apply --bundle FILE --name NAME [options]   (a machine of a bundle)\n"
 		"       odj-apply --explain CODE\n"
 		"       odj-apply --version\n");
@@ -162,7 +163,9 @@ int main(int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},		{"json", no_argument, NULL, 'j'},
 		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},		{"bundle", required_argument, NULL, 'B'},
-		{"name", required_argument, NULL, 'N'},	{NULL, 0, NULL, 0},
+		{"name", required_argument, NULL, 'N'},
+		{"ignore-unknown-essential", no_argument, NULL, 'I'},
+		{NULL, 0, NULL, 0},
 	};
 	struct odj_apply_req req = {.in = {.version = ODJ_APPLY_VERSION}};
 	const char *trace = NULL;
@@ -201,6 +204,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			req.in.consume = true;
+			break;
+		case 'I':
+			req.in.ignore_unknown_essential = true;
 			break;
 		case 't':
 			trace = optarg;

@@ -40,11 +40,51 @@ struct apply_run {
 	size_t n_others;
 	char **principals;
 	size_t n_principals;
+	char *backup_dir;       /* a rejoin's copies of what it replaces; NULL otherwise */
 	struct odj_commit *tx;
 };
 
 /* A line the output must show (fallbacks taken, the host name, backups). */
 #define note(a, ...) odj_apply_push((a)->mem, &(a)->req->out.notes, &(a)->req->out.n_notes, __VA_ARGS__)
+
+/*
+ * A part the blob marks essential is one the join needs ([MS-ODJ]: a
+ * provider that does not understand it fails the whole operation): if odj
+ * cannot read its type, the join it would commit may be incomplete.
+ */
+static odj_result check_essential(struct apply_run *a, const struct odj_provision *prov)
+{
+	for (uint32_t b = 0; b < prov->count; b++) {
+		const struct odj_package *pkg = prov->blobs[b].package;
+		const struct odj_part_collection *c = pkg ? pkg->collection : NULL;
+		for (uint32_t i = 0; c != NULL && i < c->count; i++) {
+			const struct odj_part *part = &c->parts[i];
+			if (part->kind != ODJ_PART_UNKNOWN || !(part->flags & ODJ_PART_FLAG_ESSENTIAL))
+				continue;
+			char *g = odj_guid_string(a->tmp, &part->type);
+			if (a->req->in.ignore_unknown_essential) {
+				odj_apply_push(a->mem, &a->req->out.warnings, &a->req->out.n_warnings,
+					       "part %u {%s} is marked essential but its type is "
+					       "unknown: ignored (--ignore-unknown-essential); the "
+					       "join may lack what it carries",
+					       i, g ? g : "?");
+				continue;
+			}
+			odj_fail(a->ctx, ODJ_E_INPUT, ODJ_ERROR_NOT_SUPPORTED,
+				 "the blob %s has a part {%s} (part %u) marked essential whose type "
+				 "odj does not know",
+				 a->req->in.blob_path, g ? g : "?", i);
+			odj_error_detail(a->ctx, "an essential part is one the join needs; without "
+						 "it the join may be incomplete");
+			odj_error_advice(a->ctx, "ask whoever provisioned the blob what part {%s} "
+						 "is; give --ignore-unknown-essential to apply "
+						 "the join without it",
+					 g ? g : "?");
+			return ODJ_E_INPUT;
+		}
+	}
+	return ODJ_OK;
+}
 
 static odj_result load_blob(struct apply_run *a)
 {
@@ -60,9 +100,18 @@ static odj_result load_blob(struct apply_run *a)
 				       a->req->in.bundle_name, &file);
 	}
 	if (r == ODJ_OK) {
+		const char *name = a->req->in.bundle_name == NULL
+					   ? a->req->in.blob_path
+					   : talloc_asprintf(a->tmp, "%s (the blob of %s in the bundle)",
+							     a->req->in.blob_path,
+							     a->req->in.bundle_name);
 		odj_doing(a->ctx, "decoding the provisioning blob");
-		r = odj_blob_load(a->ctx, a->tmp, odj_secret_data(file), odj_secret_len(file),
-				  &prov);
+		r = odj_blob_load_named(a->ctx, a->tmp, name, odj_secret_data(file),
+					odj_secret_len(file), &prov);
+	}
+	if (r == ODJ_OK) {
+		odj_doing(a->ctx, "checking the parts of the provisioning blob");
+		r = check_essential(a, prov);
 	}
 	if (r == ODJ_OK) {
 		odj_doing(a->ctx, "checking the provisioning blob's join data");
@@ -141,6 +190,7 @@ static void add_other(struct apply_run *a, const char *what)
 static odj_result check_joined(struct apply_run *a)
 {
 	struct apply_file rf;
+	odj_doing(a->ctx, "reading the join record and the keytab in %s", a->root);
 	odj_result r = odj_apply_read(a->target, a->tmp, ODJ_APPLY_JOIN_RECORD, 1u << 20, &rf);
 	if (r != ODJ_OK)
 		return r;
@@ -212,6 +262,8 @@ static odj_result keytab_change(struct apply_run *a)
 	odj_doing(a->ctx, "deriving the machine keys (salt %s)", a->f.salt);
 	odj_result r = odj_keys_derive(a->ctx, keys_mem, kctx, a->f.password, a->f.salt,
 				       a->req->out.enctypes, &ks);
+	if (r == ODJ_OK)
+		odj_doing(a->ctx, "building the keytab %s in %s", a->keytab, a->root);
 	a->principals = odj_apply_principals(a->tmp, &a->f, &a->n_principals);
 	if (r == ODJ_OK && a->principals == NULL)
 		r = odj_fail(a->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
@@ -249,6 +301,24 @@ static odj_result keytab_change(struct apply_run *a)
 	return r;
 }
 
+/* A rejoin keeps the file it is about to change below its backup directory. */
+static odj_result keep_old(struct apply_run *a, const char *path, const struct apply_file *old,
+			   const char *text)
+{
+	if (a->backup_dir == NULL || !old->exists ||
+	    (strlen(text) == old->len && memcmp(text, old->data, old->len) == 0))
+		return ODJ_OK;
+	const char *leaf = strrchr(path, '/') + 1;
+	char *copy = talloc_asprintf(a->tmp, "%s/%s", a->backup_dir, leaf);
+	if (copy == NULL)
+		return odj_fail(a->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"out of memory");
+	odj_result r = odj_commit_put(a->tx, copy, old->data, old->len, 0600, 0, 0);
+	if (r == ODJ_OK)
+		note(a, "backup: the old %s goes to %s", path, copy);
+	return r;
+}
+
 /* A text file: the new contents keep the old file's mode and owner, else mode and root. */
 static odj_result put_text(struct apply_run *a, const char *path, const struct apply_file *old,
 			   const char *text, mode_t mode)
@@ -256,6 +326,9 @@ static odj_result put_text(struct apply_run *a, const char *path, const struct a
 	if (text == NULL)
 		return odj_fail(a->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
+	odj_result r = keep_old(a, path, old, text);
+	if (r != ODJ_OK)
+		return r;
 	if (old->exists)
 		return odj_commit_put(a->tx, path, text, strlen(text), old->st.st_mode & 07777,
 				      old->st.st_uid, old->st.st_gid);
@@ -266,6 +339,7 @@ static odj_result config_changes(struct apply_run *a)
 {
 	struct apply_file krb5, sssd, hostname, hosts;
 	odj_result r;
+	odj_doing(a->ctx, "reading the configuration files in %s", a->root);
 	if ((r = odj_apply_read(a->target, a->tmp, "/etc/krb5.conf", ODJ_CONFIG_MAX_BYTES + 1,
 				&krb5)) != ODJ_OK ||
 	    (r = odj_apply_read(a->target, a->tmp, "/etc/sssd/sssd.conf", ODJ_CONFIG_MAX_BYTES + 1,
@@ -281,6 +355,15 @@ static odj_result config_changes(struct apply_run *a)
 				     a->req->out.rejoined ? a->record.domain : NULL, &sssd_text)) !=
 		    ODJ_OK)
 		return r;
+	char *old_section = a->record.domain
+				    ? talloc_asprintf(a->tmp, "[domain/%s]", a->record.domain)
+				    : NULL;
+	if (a->req->out.rejoined && old_section != NULL && sssd.exists &&
+	    strcasecmp(a->record.domain, a->f.domain) != 0 &&
+	    memmem(sssd.data, sssd.len, old_section, strlen(old_section)) != NULL)
+		note(a, "rejoin: the section %s of /etc/sssd/sssd.conf is removed and %s taken out "
+			"of its domains list",
+		     old_section, a->record.domain);
 	if (hosts.exists && memchr(hosts.data, '\0', hosts.len) != NULL)
 		return odj_fail(a->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_DATA,
 				"/etc/hosts in %s is not a text file; it is left alone", a->root);
@@ -300,6 +383,7 @@ static odj_result config_changes(struct apply_run *a)
 
 	if ((r = put_text(a, "/etc/krb5.conf", &krb5, krb5_text, 0644)) != ODJ_OK ||
 	    (r = odj_commit_mkdir(a->tx, "/etc/sssd", 0711)) != ODJ_OK ||
+	    (r = keep_old(a, "/etc/sssd/sssd.conf", &sssd, sssd_text)) != ODJ_OK ||
 	    (r = odj_commit_put(a->tx, "/etc/sssd/sssd.conf", sssd_text, strlen(sssd_text), 0600, 0,
 				0)) != ODJ_OK ||
 	    (r = put_text(a, "/etc/hostname", &hostname, hostname_text, 0644)) != ODJ_OK ||
@@ -338,13 +422,15 @@ static odj_result record_change(struct apply_run *a)
 	return put_text(a, ODJ_APPLY_JOIN_RECORD, &(struct apply_file){0}, text, 0644);
 }
 
-/* A rejoin keeps the old keytab and record below the backup directory. */
+/* A rejoin keeps the old keytab and record below the backup directory (the configuration
+ * files it changes follow in keep_old). */
 static odj_result backup_old(struct apply_run *a)
 {
 	if (!a->req->out.rejoined)
 		return ODJ_OK;
 	char *stamp = iso_time(a->tmp, a->req->in.now);
 	char *dir = talloc_asprintf(a->tmp, ODJ_APPLY_BACKUP_DIR "/%s", stamp);
+	a->backup_dir = dir;
 	odj_result r = odj_commit_mkdir(a->tx, ODJ_APPLY_BACKUP_DIR, 0700);
 	if (r == ODJ_OK)
 		r = odj_commit_mkdir(a->tx, dir, 0700);
@@ -497,15 +583,23 @@ static odj_result check_request(struct odj_ctx *ctx, struct odj_apply_req *req)
 				"--consume would remove the whole bundle: take the machine's blob out "
 				"of it instead (odj-inspect --bundle)");
 	const char *kt = req->in.keytab ? req->in.keytab : ODJ_APPLY_DEFAULT_KEYTAB;
-	if (kt[0] != '/' || !odj_commit_path_valid(kt) || strcmp(kt, "/") == 0)
-		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
-				"the keytab '%s' must be an absolute path in the target", kt);
+	const char *why = odj_commit_path_problem(kt);
+	if (why == NULL && strcmp(kt, "/") == 0)
+		why = "it is the root itself, not a file";
+	if (why != NULL) {
+		odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
+			 "the keytab path '%s' is not usable: %s", kt, why);
+		odj_error_advice(ctx, "give --keytab as a plain absolute path in the target, "
+				      "such as /etc/krb5.keytab");
+		return ODJ_E_INPUT;
+	}
 	return ODJ_OK;
 }
 
 static odj_result plan_and_commit(struct apply_run *a)
 {
 	odj_result r;
+	odj_doing(a->ctx, "opening the target root %s", a->root);
 	if ((r = odj_apply_root_open(a->ctx, a->tmp, a->root, &a->target)) != ODJ_OK ||
 	    (r = check_joined(a)) != ODJ_OK)
 		return r;

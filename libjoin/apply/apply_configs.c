@@ -76,10 +76,19 @@ odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struc
 		{"fallback_homedir", "/home/%u@%d", true},
 		{"default_shell", "/bin/bash", true},
 	};
-	/* A rejoin to another domain leaves the old one's section but stops serving it. */
+	/*
+	 * A rejoin to another domain stops serving the old one and removes its
+	 * section: its keytab entries are gone, so sssd could only fail on it
+	 * (the old file is kept in the rejoin's backup).
+	 */
 	bool ok = true;
-	if (replaced_domain != NULL && strcasecmp(replaced_domain, f->domain) != 0)
-		ok = odj_ini_list_remove(ini, "sssd", "domains", replaced_domain);
+	if (replaced_domain != NULL && strcasecmp(replaced_domain, f->domain) != 0) {
+		char *old_section = talloc_asprintf(mem, "domain/%s", replaced_domain);
+		ok = old_section != NULL &&
+		     odj_ini_list_remove(ini, "sssd", "domains", replaced_domain);
+		if (ok)
+			odj_ini_remove_section(ini, old_section);
+	}
 	ok = ok && odj_ini_list_add(ini, "sssd", "domains", f->domain) &&
 		  odj_ini_set(ini, "sssd", "services", "nss, pam", "", true);
 	for (size_t i = 0; ok && i < sizeof(domain) / sizeof(domain[0]); i++)

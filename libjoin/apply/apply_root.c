@@ -52,9 +52,14 @@ odj_result odj_apply_read(struct apply_root *r, TALLOC_CTX *mem, const char *pat
 				"bad target path %s", path);
 	int dfd = odj_commit_open_dir(r->rootfd, dir, COMMIT_RESOLVE_AUTO);
 	int rc = -1, err;
+	char link[256] = "";
 	if (dfd >= 0) {
 		rc = odj_commit_read_file(mem, dfd, leaf, max, &f->data, &f->len, &f->st);
 		err = errno;
+		if (rc != 0 && err == ELOOP) {
+			ssize_t n = readlinkat(dfd, leaf, link, sizeof(link) - 1);
+			link[n > 0 ? n : 0] = '\0';
+		}
 		close(dfd);
 	} else {
 		err = errno;
@@ -67,12 +72,21 @@ odj_result odj_apply_read(struct apply_root *r, TALLOC_CTX *mem, const char *pat
 	}
 	if (err == ENOENT)
 		return ODJ_OK;
+	if (err == ELOOP) {
+		odj_fail(r->ctx, ODJ_E_CONFIG, odj_commit_errno_status(err),
+			 "%s in %s is a symbolic link%s%s: odj never follows one in the target", path,
+			 r->root, link[0] ? " to " : "", link);
+		odj_error_advice(r->ctx, "a link in an image can lead out of it; replace %s in %s "
+					 "by the file itself",
+				 path, r->root);
+		return ODJ_E_CONFIG;
+	}
 	odj_fail(r->ctx, ODJ_E_CONFIG, odj_commit_errno_status(err), "cannot read %s in %s", path,
 		 r->root);
 	odj_error_detail(r->ctx, "%s: %s", path,
-			 err == ELOOP	 ? "a symbolic link (never followed)"
-			 : err == EINVAL ? "not a regular file, or too large"
-					 : strerror(err));
+			 err == EINVAL	? "not a regular file (a device, FIFO or directory)"
+			 : err == EFBIG ? "larger than odj reads for it"
+					: strerror(err));
 	return ODJ_E_CONFIG;
 }
 

@@ -335,6 +335,28 @@ bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *k
 	return ok;
 }
 
+size_t odj_ini_remove_section(struct odj_ini *ini, const char *section)
+{
+	size_t removed = 0;
+	for (size_t i = 0; i < ini->n;) {
+		if (!is_section(ini->lines[i], section)) {
+			i++;
+			continue;
+		}
+		/* The header and its lines up to its last relation; what trails belongs below. */
+		ssize_t end = section_end(ini, section);
+		size_t stop = end > (ssize_t)i ? (size_t)end : i + 1;
+		for (size_t k = i; k < stop; k++)
+			remove_line(ini, i);
+		/* No double blank line where the section was. */
+		if (i < ini->n && is_comment_or_blank(ini->lines[i]) && *skip_ws(ini->lines[i]) == '\0' &&
+		    (i == 0 || *skip_ws(ini->lines[i - 1]) == '\0'))
+			remove_line(ini, i);
+		removed++;
+	}
+	return removed;
+}
+
 /* Index of the first section header, or n. */
 static size_t first_section(const struct odj_ini *ini)
 {

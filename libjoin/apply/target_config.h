@@ -57,6 +57,13 @@ bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key,
 bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *key,
 			 const char *item);
 
+/*
+ * Removes every "[section]" with its relations and comments up to its last
+ * relation (a comment that follows it belongs to what comes next).  Returns
+ * how many were removed.
+ */
+size_t odj_ini_remove_section(struct odj_ini *ini, const char *section);
+
 /* Whether a line outside any section equals directive (after trimming). */
 bool odj_ini_has_directive(const struct odj_ini *ini, const char *directive);
 /* Puts directive as the first line of the file (if it is not already there). */

@@ -48,6 +48,8 @@ struct commit_site {
 	const char *root; /* as given, for messages */
 	int rootfd;
 	int statefd; /* <root>/var/lib/odj, flock'ed; -1 until opened */
+	/* The state directory's components this run created: the first made_from..made_to. */
+	unsigned made_from, made_to;
 	enum commit_resolve resolve;
 	struct commit_faults *faults;
 };
@@ -56,6 +58,8 @@ struct commit_site {
 
 /* Checks an absolute in-root path: no "."/".." or empty components, no control characters. */
 bool odj_commit_path_valid(const char *path);
+/* Why odj_commit_path_valid refuses path (one clause), or NULL if it does not. */
+const char *odj_commit_path_problem(const char *path);
 
 /*
  * Opens directory path ("/" or "/etc/sssd") resolving every component inside
@@ -94,6 +98,11 @@ char *odj_commit_temp_name(TALLOC_CTX *mem, const char *leaf);
 /* Open / lock / create the state directory. */
 odj_result odj_commit_site_open(struct commit_site *site, bool create);
 void odj_commit_site_close(struct commit_site *site);
+/*
+ * After a failed run: removes the state directories this run created, deepest
+ * first, if they are empty (a journal left for the next recovery keeps them).
+ */
+void odj_commit_site_unmake(struct commit_site *site);
 
 /* Removes everything in the previous-versions directory and the directory. */
 odj_result odj_commit_previous_wipe(struct commit_site *site);

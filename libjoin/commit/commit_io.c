@@ -132,6 +132,15 @@ char *odj_commit_temp_name(TALLOC_CTX *mem, const char *leaf)
 	return talloc_asprintf(mem, ".%s.odj-new", leaf);
 }
 
+/* The number of components of an absolute path ("/var/lib" is 2). */
+static unsigned components(const char *path)
+{
+	unsigned n = 0;
+	for (const char *p = path; *p; p++)
+		n += *p == '/' && p[1] != '\0';
+	return n;
+}
+
 static odj_result state_dir_create(struct commit_site *site)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -151,10 +160,17 @@ static odj_result state_dir_create(struct commit_site *site)
 			break;
 		}
 		pfd = odj_commit_open_dir(site->rootfd, parent, site->resolve);
+		bool made = false;
 		if (pfd < 0 || odj_commit_fault(site->faults, "mkdir state") ||
-		    mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) != 0 ||
+		    !(made = mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) == 0) ||
 		    odj_commit_fault(site->faults, "fsync state parent") || fsync(pfd) != 0)
 			r = odj_commit_fail_errno(site, errno, missing[i], "create directory");
+		if (made) {
+			unsigned depth = components(missing[i]);
+			if (site->made_from == 0)
+				site->made_from = depth;
+			site->made_to = depth;
+		}
 		if (pfd >= 0)
 			close(pfd);
 	}
@@ -197,6 +213,32 @@ void odj_commit_site_close(struct commit_site *site)
 	if (site->statefd >= 0)
 		close(site->statefd); /* drops the flock */
 	site->statefd = -1;
+}
+
+void odj_commit_site_unmake(struct commit_site *site)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	for (unsigned depth = site->made_to; tmp != NULL && site->made_from != 0 &&
+					     depth >= site->made_from;
+	     depth--) {
+		char path[] = ODJ_COMMIT_STATE_DIR, *parent, *leaf, *end = path;
+		for (unsigned c = 0; c < depth && end != NULL; c++)
+			end = strchr(end + 1, '/');
+		if (end != NULL)
+			*end = '\0';
+		if (!odj_commit_path_split(tmp, path, &parent, &leaf))
+			break;
+		int pfd = odj_commit_open_dir(site->rootfd, parent, site->resolve);
+		bool gone = pfd >= 0 && unlinkat(pfd, leaf, AT_REMOVEDIR) == 0;
+		if (gone)
+			(void)fsync(pfd);
+		if (pfd >= 0)
+			close(pfd);
+		if (!gone)
+			break; /* not empty (a journal left for recovery, someone's files): kept */
+	}
+	talloc_free(tmp);
+	site->made_from = site->made_to = 0;
 }
 
 odj_result odj_commit_previous_wipe(struct commit_site *site)

@@ -23,29 +23,43 @@
 #define WALK_MAX_DEPTH 64
 #define WALK_MAX_LINKS 40
 
-bool odj_commit_path_valid(const char *path)
+const char *odj_commit_path_problem(const char *path)
 {
-	if (path == NULL || path[0] != '/' || strlen(path) >= PATH_MAX)
-		return false;
+	if (path == NULL || path[0] == '\0')
+		return "it is empty";
+	if (path[0] != '/')
+		return "it is not an absolute path (it must start with '/')";
+	if (strlen(path) >= PATH_MAX)
+		return "it is longer than PATH_MAX";
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return false;
+			return "it holds a control character";
 	const char *c = path + 1;
 	if (*c == '\0')
-		return true; /* the root itself */
+		return NULL; /* the root itself */
 	while (*c) {
 		const char *e = strchr(c, '/');
 		size_t n = e ? (size_t)(e - c) : strlen(c);
-		if (n == 0 || n > NAME_MAX || (n == 1 && c[0] == '.') ||
-		    (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
+		if (n == 0)
+			return "it has an empty component ('//')";
+		if (n > NAME_MAX)
+			return "a component is longer than NAME_MAX";
+		if (n == 1 && c[0] == '.')
+			return "it has a '.' component";
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return "it has a '..' component (a path in the target never climbs)";
 		if (!e)
 			break;
 		c = e + 1;
 		if (*c == '\0')
-			return false; /* trailing slash */
+			return "it ends in '/'";
 	}
-	return true;
+	return NULL;
+}
+
+bool odj_commit_path_valid(const char *path)
+{
+	return odj_commit_path_problem(path) == NULL;
 }
 
 bool odj_commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char **leaf)

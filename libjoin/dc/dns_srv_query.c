@@ -1,5 +1,6 @@
 /* The SRV query on a private resolver state (res_ninit/res_nquery). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -31,7 +32,7 @@ static const char *h_errno_text(int h)
 	switch (h) {
 	case HOST_NOT_FOUND: return "no such name (NXDOMAIN)";
 	case NO_DATA: return "the name has no SRV record";
-	case TRY_AGAIN: return "no answer from the name server (timeout or SERVFAIL)";
+	case TRY_AGAIN: return "no answer from the name server (a timeout, or SERVFAIL)";
 	case NO_RECOVERY: return "the name server refused the query";
 	default: return "the query failed";
 	}
@@ -54,11 +55,29 @@ odj_result odj_dns_srv_lookup(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 				"cannot set up the DNS resolver (resolv.conf) to look up %s", name);
 	}
 	const char *servers = name_servers(tmp, st);
+	errno = 0;
 	int n = res_nquery(st, name, ns_c_in, ns_t_srv, answer, ANSWER_MAX);
-	int herr = st->res_h_errno;
+	int herr = st->res_h_errno, err = errno;
 	res_nclose(st);
 	odj_result rc;
 	struct odj_srv_list *list = NULL;
+	bool unreachable = n < 0 && herr == TRY_AGAIN &&
+			   (err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH ||
+			    err == ENETDOWN || err == EADDRNOTAVAIL);
+	if (unreachable) {
+		/* The resolver gives up at once: a timeout would have taken seconds. */
+		rc = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_SUCH_DOMAIN,
+			      "no domain controller found: no name server could be reached to "
+			      "look up %s",
+			      name);
+		odj_error_detail(ctx, "resolver %s: %s", servers, strerror(err));
+		odj_error_source(ctx, ODJ_SRC_ERRNO, err);
+		odj_error_advice(ctx, "is the network up, and does resolv.conf name a DNS server "
+				      "that can be reached? Without DNS, give --dc with the DC's "
+				      "address");
+		talloc_free(tmp);
+		return rc;
+	}
 	if (n < 0) {
 		rc = odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_SUCH_DOMAIN,
 			      "no domain controller found: DNS has no SRV record %s", name);

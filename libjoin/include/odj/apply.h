@@ -50,6 +50,8 @@ struct odj_apply_req {
 		bool rejoin;           /* replace another machine's join (backed up first) */
 		bool dry_run;          /* describe, change nothing */
 		bool consume;          /* wipe and remove the blob file after success */
+		bool ignore_unknown_essential; /* apply although a part marked essential
+						  has a type odj does not know (a warning) */
 		int64_t now;           /* the join time (Unix seconds); 0: the clock */
 	} in;
 	struct {

@@ -87,6 +87,13 @@ odj_result odj_blob_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 odj_result odj_blob_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file, size_t len,
 			 struct odj_provision **out);
 
+/*
+ * odj_blob_load, every error naming where the bytes came from: name is the
+ * path ("-": standard input), or NULL for no name.
+ */
+odj_result odj_blob_load_named(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
+			       const uint8_t *file, size_t len, struct odj_provision **out);
+
 /* The model to file bytes (NDR + text layer). */
 odj_result odj_blob_save(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_provision *prov,
 			 const struct odj_blob_encode_options *opts, struct odj_secret **file);
