@@ -42,7 +42,15 @@ struct apply_run {
 	size_t n_principals;
 	char *backup_dir;       /* a rejoin's copies of what it replaces; NULL otherwise */
 	struct odj_commit *tx;
+	double ms_keys;         /* where the time goes (the trace's last line) */
 };
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
 
 /* A line the output must show (fallbacks taken, the host name, backups). */
 #define note(a, ...) odj_apply_push((a)->mem, &(a)->req->out.notes, &(a)->req->out.n_notes, __VA_ARGS__)
@@ -260,8 +268,10 @@ static odj_result keytab_change(struct apply_run *a)
 	TALLOC_CTX *keys_mem = talloc_new(a->tmp);
 	struct odj_keyset *ks;
 	odj_doing(a->ctx, "deriving the machine keys (salt %s)", a->f.salt);
+	double t0 = now_ms();
 	odj_result r = odj_keys_derive(a->ctx, keys_mem, kctx, a->f.password, a->f.salt,
 				       a->req->out.enctypes, &ks);
+	a->ms_keys = now_ms() - t0;
 	if (r == ODJ_OK)
 		odj_doing(a->ctx, "building the keytab %s in %s", a->keytab, a->root);
 	a->principals = odj_apply_principals(a->tmp, &a->f, &a->n_principals);
@@ -596,7 +606,7 @@ static odj_result check_request(struct odj_ctx *ctx, struct odj_apply_req *req)
 	return ODJ_OK;
 }
 
-static odj_result plan_and_commit(struct apply_run *a)
+static odj_result plan_and_commit(struct apply_run *a, double t_start, double t_blob)
 {
 	odj_result r;
 	odj_doing(a->ctx, "opening the target root %s", a->root);
@@ -604,6 +614,7 @@ static odj_result plan_and_commit(struct apply_run *a)
 	    (r = check_joined(a)) != ODJ_OK)
 		return r;
 	odj_apply_check_packages(a->target, a->mem, a->req);
+	double t_target = now_ms();
 	odj_doing(a->ctx, "planning the changes in %s", a->root);
 	a->tx = odj_commit_begin(a->tmp, a->ctx, a->root);
 	if (a->tx == NULL)
@@ -612,14 +623,20 @@ static odj_result plan_and_commit(struct apply_run *a)
 	    (r = config_changes(a)) != ODJ_OK || (r = record_change(a)) != ODJ_OK ||
 	    (r = clone_state(a)) != ODJ_OK || (r = describe(a)) != ODJ_OK)
 		return r;
+	double t_plan = now_ms();
 	if (a->req->in.dry_run) {
 		odj_trace_status(a->ctx, FN, 0, "dry run: nothing changed in %s", a->root);
 		return ODJ_OK;
 	}
 	odj_doing(a->ctx, "committing the join in %s", a->root);
 	r = odj_commit_run(a->tx);
+	double t_commit = now_ms();
 	odj_trace_status(a->ctx, FN, r == ODJ_OK ? 0 : odj_error_get(a->ctx)->status,
 			 "committing the join of %s in %s", a->f.sam, a->root);
+	odj_trace(a->ctx, "%s: time in ms: blob %.2f, target %.2f, keys %.2f, plan %.2f, "
+			  "commit %.2f",
+		  FN, t_blob - t_start, t_target - t_blob, a->ms_keys, t_plan - t_target - a->ms_keys,
+		  t_commit - t_plan);
 	if (r == ODJ_OK && a->req->in.consume)
 		r = consume_blob(a);
 	return r;
@@ -644,10 +661,11 @@ odj_result odj_apply(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_apply_req 
 	if (req->in.now == 0)
 		req->in.now = (int64_t)time(NULL);
 	odj_trace_begin(ctx, "odj-apply");
+	double t_start = now_ms();
 	r = load_blob(&a);
 	if (r == ODJ_OK) {
 		describe_join(&a);
-		r = plan_and_commit(&a);
+		r = plan_and_commit(&a, t_start, now_ms());
 	}
 	talloc_free(a.tmp); /* wipes the blob, the keys and the staged keytab */
 	return r;

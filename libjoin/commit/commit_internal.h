@@ -88,6 +88,12 @@ int odj_commit_missing_dirs(TALLOC_CTX *mem, int rootfd, enum commit_resolve how
 /* ---- file helpers (commit_io.c) ---- */
 
 int odj_commit_write_all(int fd, const void *p, size_t len);
+/*
+ * fsyncs every fd at once (a few threads): the waits overlap instead of
+ * adding up.  errs[i] is set to the errno of fds[i]; an fd below 0, or one
+ * whose errs[i] is set already (a fault point), is skipped.
+ */
+void odj_commit_sync_all(const int *fds, size_t n, int *errs);
 /* Reads a whole regular file opened with O_NOFOLLOW at dirfd/name, up to max bytes. */
 int odj_commit_read_file(TALLOC_CTX *mem, int dirfd, const char *name, size_t max, uint8_t **data,
 		     size_t *len, struct stat *st);
@@ -103,9 +109,18 @@ void odj_commit_site_close(struct commit_site *site);
  * first, if they are empty (a journal left for the next recovery keeps them).
  */
 void odj_commit_site_unmake(struct commit_site *site);
+/*
+ * Opens the parents of the state directories this run created (up to max),
+ * to be synced with the journal's plan; a parent that cannot be opened is -1.
+ */
+size_t odj_commit_made_parents(struct commit_site *site, int *fds, size_t max);
 
-/* Removes everything in the previous-versions directory and the directory. */
-odj_result odj_commit_previous_wipe(struct commit_site *site);
+/*
+ * Removes everything in the previous-versions directory and the directory;
+ * sync: and makes that durable (not needed when the journal's removal, synced
+ * next, ends the transaction: .previous without a journal is litter).
+ */
+odj_result odj_commit_previous_wipe(struct commit_site *site, bool sync);
 
 /* ---- the journal (commit_journal.c) ---- */
 

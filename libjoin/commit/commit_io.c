@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,43 @@ fail:
 	return -1;
 }
 
+struct sync_share {
+	const int *fds;
+	int *errs;
+	size_t n, first, stride;
+};
+
+static void *sync_share_run(void *arg)
+{
+	struct sync_share *sh = arg;
+	for (size_t i = sh->first; i < sh->n; i += sh->stride)
+		if (sh->fds[i] >= 0 && sh->errs[i] == 0)
+			sh->errs[i] = fsync(sh->fds[i]) == 0 ? 0 : errno;
+	return NULL;
+}
+
+#define SYNC_THREADS 8
+
+void odj_commit_sync_all(const int *fds, size_t n, int *errs)
+{
+	size_t shares = n < SYNC_THREADS ? n : SYNC_THREADS;
+	struct sync_share sh[SYNC_THREADS];
+	pthread_t th[SYNC_THREADS];
+	bool started[SYNC_THREADS] = {false};
+	for (size_t t = 0; t < shares; t++) {
+		sh[t] = (struct sync_share){fds, errs, n, t, shares};
+		/* The caller's thread takes share 0, and any share no thread could take. */
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, sync_share_run, &sh[t]) == 0;
+	}
+	for (size_t t = 0; t < shares; t++)
+		if (!started[t])
+			sync_share_run(&sh[t]);
+	for (size_t t = 1; t < shares; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+}
+
 uint32_t commit_crc32(const void *p, size_t len)
 {
 	uLong crc = crc32(0L, Z_NULL, 0);
@@ -152,18 +190,17 @@ static odj_result state_dir_create(struct commit_site *site)
 		r = odj_commit_fail_errno(site, errno, ODJ_COMMIT_STATE_DIR, "look up");
 		goto out;
 	}
+	/* Their parents are synced with the journal's plan (odj_commit_made_parents). */
 	for (size_t i = 0; i < n && r == ODJ_OK; i++) {
 		char *parent, *leaf;
-		int pfd = -1;
 		if (!odj_commit_path_split(tmp, missing[i], &parent, &leaf)) {
 			r = odj_commit_fail_errno(site, ENOMEM, missing[i], "create");
 			break;
 		}
-		pfd = odj_commit_open_dir(site->rootfd, parent, site->resolve);
+		int pfd = odj_commit_open_dir(site->rootfd, parent, site->resolve);
 		bool made = false;
 		if (pfd < 0 || odj_commit_fault(site->faults, "mkdir state") ||
-		    !(made = mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) == 0) ||
-		    odj_commit_fault(site->faults, "fsync state parent") || fsync(pfd) != 0)
+		    !(made = mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) == 0))
 			r = odj_commit_fail_errno(site, errno, missing[i], "create directory");
 		if (made) {
 			unsigned depth = components(missing[i]);
@@ -215,6 +252,24 @@ void odj_commit_site_close(struct commit_site *site)
 	site->statefd = -1;
 }
 
+size_t odj_commit_made_parents(struct commit_site *site, int *fds, size_t max)
+{
+	size_t n = 0;
+	for (unsigned depth = site->made_from; site->made_from != 0 && depth <= site->made_to &&
+					       n < max;
+	     depth++) {
+		char path[] = ODJ_COMMIT_STATE_DIR, *end = path;
+		for (unsigned c = 0; c + 1 < depth && end != NULL; c++)
+			end = strchr(end + 1, '/');
+		if (depth == 1)
+			path[1] = '\0';
+		else if (end != NULL)
+			*end = '\0';
+		fds[n++] = odj_commit_open_dir(site->rootfd, path, site->resolve);
+	}
+	return n;
+}
+
 void odj_commit_site_unmake(struct commit_site *site)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -241,7 +296,7 @@ void odj_commit_site_unmake(struct commit_site *site)
 	site->made_from = site->made_to = 0;
 }
 
-odj_result odj_commit_previous_wipe(struct commit_site *site)
+odj_result odj_commit_previous_wipe(struct commit_site *site, bool sync)
 {
 	int dfd = openat(site->statefd, ".previous", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
@@ -269,7 +324,7 @@ odj_result odj_commit_previous_wipe(struct commit_site *site)
 		return r;
 	if (odj_commit_fault(site->faults, "rmdir previous") ||
 	    unlinkat(site->statefd, ".previous", AT_REMOVEDIR) != 0 ||
-	    odj_commit_fault(site->faults, "fsync state") || fsync(site->statefd) != 0)
+	    (sync && (odj_commit_fault(site->faults, "fsync state") || fsync(site->statefd) != 0)))
 		return odj_commit_fail_errno(site, errno, ODJ_COMMIT_PREVIOUS, "remove");
 	return ODJ_OK;
 }

@@ -248,7 +248,7 @@ static odj_result roll_forward(struct recovery *rc)
 
 static odj_result finish(struct recovery *rc)
 {
-	odj_result r = odj_commit_previous_wipe(rc->site);
+	odj_result r = odj_commit_previous_wipe(rc->site, false);
 	if (r != ODJ_OK)
 		return r;
 	if (odj_commit_fault(rc->site->faults, "unlink journal") ||
@@ -277,7 +277,7 @@ odj_result odj_commit_recover_site(struct commit_site *site, bool *found)
 			     &st) != 0) {
 		if (errno == ENOENT) {
 			/* No journal: previous versions can only be litter. */
-			r = odj_commit_previous_wipe(site);
+			r = odj_commit_previous_wipe(site, true);
 			goto out;
 		}
 		r = odj_commit_fail_errno(site, errno, ODJ_COMMIT_JOURNAL, "read");

@@ -5,13 +5,19 @@
  *   2. journal: the plan (directories, files, their new size and checksum), fsync
  *   3. create .previous (0700) and the missing directories
  *   4. stage every new file as ".<name>.odj-new" in its directory: owner,
- *      mode, contents, fsync
+ *      mode, contents
  *   5. copy every file about to be replaced or removed into .previous/<i>
- *      (0600), fsync; journal: their owner, mode, size, checksum, "prepared"
+ *      (0600); then fsync all of 3-5 together; journal: their owner, mode,
+ *      size, checksum, "prepared"
  *   6. rename the staged files into place, remove the removed ones, fsync
  *      each directory
  *   7. journal: "committed" (the commit point)
  *   8. remove .previous, then the journal
+ *
+ * Within a step nothing depends on the order of its writes, so they are all
+ * issued first and synced after (writeback started on each file as it is
+ * written): the file system then commits its journal once per step rather
+ * than once per file.  Only the order between steps matters.
  *
  * A failure before 7 rolls back through the same recovery code that a later
  * run would use after a crash; a failure after 7 leaves only clean-up,
@@ -86,6 +92,15 @@ int odj_commit_plan_dirs(TALLOC_CTX *mem, struct odj_commit *tx, struct commit_j
 	return 0;
 }
 
+/* A file or directory written in this step, synced at its end. */
+struct pending {
+	int fd;
+	const char *path; /* for the message */
+	const char *what; /* "stage the new version of" ... */
+};
+
+#define PENDING_MAX 64 /* open descriptors kept at most; then a sync point */
+
 struct run {
 	struct odj_commit *tx;
 	struct commit_site *site;
@@ -95,9 +110,62 @@ struct run {
 	int jfd;    /* the journal, open for appending */
 	int prevfd; /* .previous */
 	size_t prepared_len;
+	struct pending pending[PENDING_MAX];
+	size_t n_pending;
 };
 
 #define FAULT(what) odj_commit_fault(rn->f, what)
+
+/* Syncs (together) and closes every pending descriptor; the first failure is reported. */
+static odj_result sync_pending(struct run *rn)
+{
+	int fds[PENDING_MAX] = {0}, errs[PENDING_MAX] = {0};
+	size_t n = rn->n_pending;
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = rn->pending[i].fd;
+		if (FAULT("fsync"))
+			errs[i] = errno;
+	}
+	odj_commit_sync_all(fds, n, errs);
+	odj_result r = ODJ_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (r == ODJ_OK && errs[i] != 0)
+			r = odj_commit_fail_errno(rn->site, errs[i], rn->pending[i].path,
+						  rn->pending[i].what);
+		close(fds[i]);
+	}
+	rn->n_pending = 0;
+	return r;
+}
+
+/* Takes fd (a file just written, or a directory changed) to sync at the step's end. */
+static odj_result defer_sync(struct run *rn, int fd, const char *path, const char *what,
+			     bool file)
+{
+	if (file)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* start it now */
+	if (rn->n_pending == PENDING_MAX) {
+		odj_result r = sync_pending(rn);
+		if (r != ODJ_OK) {
+			close(fd);
+			return r;
+		}
+	}
+	rn->pending[rn->n_pending++] = (struct pending){fd, path, what};
+	return ODJ_OK;
+}
+
+/* Defers the sync of directory path (for its new or changed entries). */
+static odj_result defer_dir_sync(struct run *rn, const char *path, const char *what)
+{
+	for (size_t i = 0; i < rn->n_pending; i++)
+		if (strcmp(rn->pending[i].path, path) == 0 && rn->pending[i].what == what)
+			return ODJ_OK;
+	int fd = odj_commit_open_dir(rn->site->rootfd, path, rn->site->resolve);
+	if (fd < 0)
+		return odj_commit_fail_errno(rn->site, errno, path, what);
+	return defer_sync(rn, fd, path, what, false);
+}
 
 /* Checks targets: each a regular file or absent, no two the same file. */
 static odj_result check_targets(struct run *rn)
@@ -169,20 +237,41 @@ static odj_result write_plan(struct run *rn)
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "create");
 	rn->prepared_len = strlen(text);
-	if (FAULT("write plan") || odj_commit_write_all(rn->jfd, text, rn->prepared_len) != 0 ||
-	    FAULT("fsync journal") || fsync(rn->jfd) != 0 || FAULT("fsync state") ||
-	    fsync(rn->site->statefd) != 0)
+	if (FAULT("write plan") || odj_commit_write_all(rn->jfd, text, rn->prepared_len) != 0)
 		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "write");
+	/* The journal, its directory, and the directories that lead to it if this run made them. */
+	int fds[8] = {rn->jfd, rn->site->statefd}, errs[8] = {0};
+	size_t n = 2 + odj_commit_made_parents(rn->site, fds + 2, 6);
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] < 0)
+			errs[i] = EIO;
+		else if (FAULT(i == 0 ? "fsync journal" : "fsync state"))
+			errs[i] = errno;
+	odj_commit_sync_all(fds, n, errs);
+	int err = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (err == 0)
+			err = errs[i];
+		if (i >= 2 && fds[i] >= 0)
+			close(fds[i]);
+	}
+	if (err != 0)
+		return odj_commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "write");
 	return ODJ_OK;
 }
+
+static const char SYNC_DIR[] = "sync the directory";
 
 static odj_result make_dirs(struct run *rn)
 {
 	if (FAULT("mkdir previous") || mkdirat(rn->site->statefd, ".previous", 0700) != 0 ||
 	    (rn->prevfd = openat(rn->site->statefd, ".previous",
 				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    fchmod(rn->prevfd, 0700) != 0 || FAULT("fsync state") || fsync(rn->site->statefd) != 0)
+	    fchmod(rn->prevfd, 0700) != 0)
 		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "create");
+	odj_result r = defer_dir_sync(rn, ODJ_COMMIT_STATE_DIR, SYNC_DIR);
+	if (r != ODJ_OK)
+		return r;
 	for (size_t i = 0; i < rn->j.n_dirs; i++) {
 		const struct commit_jdir *d = &rn->j.dirs[i];
 		char *parent, *leaf;
@@ -193,8 +282,7 @@ static odj_result make_dirs(struct run *rn)
 		char link[256] = "";
 		if (pfd < 0 || FAULT("mkdir") || mkdirat(pfd, leaf, 0700) != 0 ||
 		    (fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-		    FAULT("chmod dir") || fchmod(fd, d->mode) != 0 || FAULT("fsync dir parent") ||
-		    fsync(pfd) != 0)
+		    FAULT("chmod dir") || fchmod(fd, d->mode) != 0)
 			bad = errno;
 		if (bad == EEXIST && pfd >= 0) {
 			ssize_t n = readlinkat(pfd, leaf, link, sizeof(link) - 1);
@@ -219,6 +307,9 @@ static odj_result make_dirs(struct run *rn)
 		}
 		if (bad)
 			return odj_commit_fail_errno(rn->site, bad, d->path, "create directory");
+		r = defer_dir_sync(rn, parent, SYNC_DIR);
+		if (r != ODJ_OK)
+			return r;
 	}
 	return ODJ_OK;
 }
@@ -239,13 +330,16 @@ static odj_result stage_one(struct run *rn, const struct commit_item *it)
 			      0600)) < 0 ||
 		 FAULT("chown staged") || fchown(fd, it->uid, it->gid) != 0 ||
 		 FAULT("chmod staged") || fchmod(fd, it->mode) != 0 || FAULT("write staged") ||
-		 odj_commit_write_all(fd, it->data, it->len) != 0 || FAULT("fsync staged") ||
-		 fsync(fd) != 0)
+		 odj_commit_write_all(fd, it->data, it->len) != 0)
 		bad = errno;
-	if (fd >= 0)
-		close(fd);
 	close(pfd);
-	return bad ? odj_commit_fail_errno(rn->site, bad, it->path, "stage the new version of") : ODJ_OK;
+	if (bad) {
+		if (fd >= 0)
+			close(fd);
+		return odj_commit_fail_errno(rn->site, bad, it->path, "stage the new version of");
+	}
+	odj_result r = defer_sync(rn, fd, it->path, "stage the new version of", true);
+	return r == ODJ_OK ? defer_dir_sync(rn, it->dir, SYNC_DIR) : r;
 }
 
 /* Copies the current file (if any) into .previous/<i> and records it. */
@@ -277,13 +371,15 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	if (FAULT("create previous") ||
 	    (fd = openat(rn->prevfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			 0600)) < 0 ||
-	    FAULT("write previous") || odj_commit_write_all(fd, data, len) != 0 ||
-	    FAULT("fsync previous") || fsync(fd) != 0)
+	    FAULT("write previous") || odj_commit_write_all(fd, data, len) != 0)
 		bad = errno;
-	if (fd >= 0)
-		close(fd);
 	talloc_free(data);
-	return bad ? odj_commit_fail_errno(rn->site, bad, it->path, "keep the previous version of") : ODJ_OK;
+	if (bad) {
+		if (fd >= 0)
+			close(fd);
+		return odj_commit_fail_errno(rn->site, bad, it->path, "keep the previous version of");
+	}
+	return defer_sync(rn, fd, it->path, "keep the previous version of", true);
 }
 
 static odj_result prepare(struct run *rn)
@@ -294,10 +390,12 @@ static odj_result prepare(struct run *rn)
 			r = stage_one(rn, &rn->tx->items[i]);
 	for (size_t i = 0; r == ODJ_OK && i < rn->tx->n_items; i++)
 		r = keep_previous(rn, i);
+	if (r == ODJ_OK)
+		r = defer_dir_sync(rn, ODJ_COMMIT_PREVIOUS, SYNC_DIR);
+	if (r == ODJ_OK)
+		r = sync_pending(rn);
 	if (r != ODJ_OK)
 		return r;
-	if (FAULT("fsync previous dir") || fsync(rn->prevfd) != 0)
-		return odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_PREVIOUS, "sync");
 	char *text = odj_commit_journal_prepared_text(rn->mem, &rn->j);
 	if (text == NULL)
 		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
@@ -310,10 +408,6 @@ static odj_result prepare(struct run *rn)
 
 static odj_result switch_files(struct run *rn)
 {
-	const char **synced = talloc_zero_array(rn->mem, const char *, rn->tx->n_items + 1);
-	size_t n_synced = 0;
-	if (synced == NULL)
-		return odj_commit_fail_errno(rn->site, ENOMEM, "/", "rename");
 	for (size_t i = 0; i < rn->tx->n_items; i++) {
 		const struct commit_item *it = &rn->tx->items[i];
 		if (it->op == COMMIT_OP_DEL && !rn->j.entries[i].old.present)
@@ -335,25 +429,14 @@ static odj_result switch_files(struct run *rn)
 			return odj_commit_fail_errno(rn->site, bad, it->path,
 						 it->op == COMMIT_OP_PUT ? "replace" : "remove");
 	}
-	/* One fsync per directory, after all renames. */
+	/* Every directory synced once, with the commit mark (mark_committed). */
 	for (size_t i = 0; i < rn->tx->n_items; i++) {
-		const char *dir = rn->tx->items[i].dir;
-		bool done = false;
-		for (size_t k = 0; k < n_synced && !done; k++)
-			done = strcmp(synced[k], dir) == 0;
-		if (done)
-			continue;
-		synced[n_synced++] = dir;
-		int pfd = odj_commit_open_dir(rn->site->rootfd, dir, rn->site->resolve);
-		if (pfd < 0 && errno == ENOENT && rn->tx->items[i].op == COMMIT_OP_DEL)
-			continue;
-		int bad = 0;
-		if (pfd < 0 || FAULT("fsync dir") || fsync(pfd) != 0)
-			bad = errno;
-		if (pfd >= 0)
-			close(pfd);
-		if (bad)
-			return odj_commit_fail_errno(rn->site, bad, dir, "sync directory");
+		const struct commit_item *it = &rn->tx->items[i];
+		if (it->op == COMMIT_OP_DEL && !rn->j.entries[i].old.present)
+			continue; /* nothing was removed; its directory may not exist */
+		odj_result r = defer_dir_sync(rn, it->dir, SYNC_DIR);
+		if (r != ODJ_OK)
+			return r;
 	}
 	return ODJ_OK;
 }
@@ -363,9 +446,37 @@ static odj_result mark_committed(struct run *rn)
 	char *line = odj_commit_journal_line(rn->mem, "committed");
 	if (line == NULL)
 		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
-	if (FAULT("write committed") || odj_commit_write_all(rn->jfd, line, strlen(line)) != 0 ||
-	    FAULT("fsync committed") || fsync(rn->jfd) != 0) {
-		int err = errno;
+	int err = 0;
+	const char *bad_path = ODJ_COMMIT_JOURNAL, *bad_what = "commit";
+	if (FAULT("write committed") || odj_commit_write_all(rn->jfd, line, strlen(line)) != 0) {
+		err = errno;
+	} else {
+		/*
+		 * The renamed files' directories and the mark, synced together.  The
+		 * mark may reach the disk before a rename does: a recovery that finds
+		 * it finishes the renames from the staged copies, synced before
+		 * "prepared".
+		 */
+		int fds[PENDING_MAX + 1] = {0}, errs[PENDING_MAX + 1] = {0};
+		size_t n = rn->n_pending;
+		for (size_t i = 0; i < n; i++) {
+			fds[i] = rn->pending[i].fd;
+			if (FAULT("fsync dir"))
+				errs[i] = errno;
+		}
+		fds[n] = rn->jfd;
+		if (FAULT("fsync committed"))
+			errs[n] = errno;
+		odj_commit_sync_all(fds, n + 1, errs);
+		for (size_t i = 0; i <= n && err == 0; i++) {
+			err = errs[i];
+			if (err != 0 && i < n) {
+				bad_path = rn->pending[i].path;
+				bad_what = rn->pending[i].what;
+			}
+		}
+	}
+	if (err != 0) {
 		/*
 		 * The mark may be on disk although the call failed: take it back
 		 * before rolling back, or a crash during the rollback would be
@@ -375,7 +486,7 @@ static odj_result mark_committed(struct run *rn)
 			close(rn->jfd);
 			rn->jfd = -2; /* cannot tell: leave it to the next recovery */
 		}
-		return odj_commit_fail_errno(rn->site, err, ODJ_COMMIT_JOURNAL, "commit");
+		return odj_commit_fail_errno(rn->site, err, bad_path, bad_what);
 	}
 	return ODJ_OK;
 }
@@ -385,17 +496,29 @@ static odj_result clean_up(struct run *rn)
 	if (rn->prevfd >= 0)
 		close(rn->prevfd);
 	rn->prevfd = -1;
-	odj_result r = odj_commit_previous_wipe(rn->site);
+	/*
+	 * Not synced: the files are in place.  Should a crash undo the removals,
+	 * the next recovery finds the journal "committed" and finishes again
+	 * (the staged copies are gone, so only the removals are repeated).
+	 */
+	odj_result r = odj_commit_previous_wipe(rn->site, false);
 	if (r == ODJ_OK &&
-	    (FAULT("unlink journal") || unlinkat(rn->site->statefd, ".journal", 0) != 0 ||
-	     FAULT("fsync state") || fsync(rn->site->statefd) != 0))
+	    (FAULT("unlink journal") || unlinkat(rn->site->statefd, ".journal", 0) != 0))
 		r = odj_commit_fail_errno(rn->site, errno, ODJ_COMMIT_JOURNAL, "remove");
 	return r;
 }
 
 /* Undoes a failed run through recovery, keeping the first error for the caller. */
+static void drop_pending(struct run *rn)
+{
+	for (size_t i = 0; i < rn->n_pending; i++)
+		close(rn->pending[i].fd);
+	rn->n_pending = 0;
+}
+
 static odj_result abort_run(struct run *rn, odj_result failed)
 {
+	drop_pending(rn);
 	if (rn->prevfd >= 0)
 		close(rn->prevfd);
 	rn->prevfd = -1;
@@ -463,6 +586,7 @@ odj_result odj_commit_run(struct odj_commit *tx)
 		odj_error_clear(tx->site.ctx);
 	}
 out:
+	drop_pending(&rn);
 	if (rn.prevfd >= 0)
 		close(rn.prevfd);
 	if (rn.jfd >= 0)

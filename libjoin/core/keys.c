@@ -7,6 +7,8 @@
 #include <odj/join.h>
 #include <odj/keys.h>
 
+#include "s2k_aes.h"
+
 static int keyset_destructor(struct odj_keyset *ks)
 {
 	for (size_t i = 0; i < ks->n; i++)
@@ -42,14 +44,41 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
 	krb5_data pw = {.magic = KV5M_DATA, .length = (unsigned)odj_secret_len(utf8),
 			.data = (char *)odj_secret_data(utf8)};
 	krb5_data s = {.magic = KV5M_DATA, .length = (unsigned)strlen(salt), .data = (char *)salt};
+	uint8_t aes[16 + 32];
+	bool have_aes = false;
 	for (size_t i = 0; i < n; i++) {
-		krb5_error_code ret = krb5_c_string_to_key(kctx, enctypes[i], &pw, &s,
-							   &ks->keys[ks->n].block);
+		krb5_keyblock *kb = &ks->keys[ks->n].block;
+		bool is_aes = enctypes[i] == ENCTYPE_AES128_CTS_HMAC_SHA1_96 ||
+			      enctypes[i] == ENCTYPE_AES256_CTS_HMAC_SHA1_96;
+		if (is_aes) {
+			/* Both AES keys from one PBKDF2 run (s2k_aes.c). */
+			if (!have_aes)
+				odj_s2k_aes_pair(odj_secret_data(utf8), odj_secret_len(utf8),
+						 (const uint8_t *)salt, strlen(salt),
+						 ODJ_S2K_AES_ITERATIONS, aes, aes + 16);
+			have_aes = true;
+			size_t len = enctypes[i] == ENCTYPE_AES128_CTS_HMAC_SHA1_96 ? 16 : 32;
+			*kb = (krb5_keyblock){.magic = KV5M_KEYBLOCK, .enctype = enctypes[i],
+					      .length = (unsigned)len, .contents = malloc(len)};
+			if (kb->contents == NULL) {
+				explicit_bzero(aes, sizeof(aes));
+				talloc_free(ks);
+				talloc_free(tmp);
+				return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+						"out of memory");
+			}
+			memcpy(kb->contents, len == 16 ? aes : aes + 16, len);
+			ks->keys[ks->n].enctype = enctypes[i];
+			ks->n++;
+			continue;
+		}
+		krb5_error_code ret = krb5_c_string_to_key(kctx, enctypes[i], &pw, &s, kb);
 		if (ret != 0) {
 			const char *msg = krb5_get_error_message(kctx, ret);
 			r = odj_fail_krb5(ctx, ret, msg, "deriving the %d key from the machine password",
 					  enctypes[i]);
 			krb5_free_error_message(kctx, msg);
+			explicit_bzero(aes, sizeof(aes));
 			talloc_free(ks);
 			talloc_free(tmp);
 			return r;
@@ -57,6 +86,7 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
 		ks->keys[ks->n].enctype = enctypes[i];
 		ks->n++;
 	}
+	explicit_bzero(aes, sizeof(aes));
 	talloc_free(tmp); /* wipes the UTF-8 password */
 	*out = ks;
 	return ODJ_OK;

@@ -179,12 +179,18 @@ static int node_cmp(const void *a, const void *b)
 	return strcmp(((const struct node *)a)->path, ((const struct node *)b)->path);
 }
 
-static struct snapshot snap(TALLOC_CTX *mem, const char *root)
+static struct snapshot snap_exact(TALLOC_CTX *mem, const char *root)
 {
 	struct snapshot s = {NULL, 0};
 	snap_dir(mem, &s, root, "");
 	qsort(s.v, s.n, sizeof(*s.v), node_cmp);
-	/* The state directory may stay behind, empty, after a rollback. */
+	return s;
+}
+
+static struct snapshot snap(TALLOC_CTX *mem, const char *root)
+{
+	struct snapshot s = snap_exact(mem, root);
+	/* The state directory may stay behind, empty, after a crash and its recovery. */
 	for (size_t i = 0; i < s.n; i++)
 		if (strcmp(s.v[i].path, ODJ_COMMIT_STATE_DIR) == 0 &&
 		    (i + 1 == s.n || strncmp(s.v[i + 1].path, ODJ_COMMIT_STATE_DIR "/",
@@ -371,7 +377,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char *root = talloc_asprintf(mem, "%s/root", base);
+	char *base_old = talloc_asprintf(mem, "%s/old", base);
 	unsetenv("ODJ_FAULT_AT");
+	build_old_tree(base_old);
 
 	reset_root(root);
 	struct snapshot old = snap(mem, root);
@@ -413,6 +421,13 @@ int main(int argc, char **argv)
 			}
 			if (out == OUT_KILLED)
 				check_secret_modes(it, root);
+			/* A failed run undoes itself: not even the state directory stays. */
+			struct snapshot exact = snap_exact(it, root), old_exact = snap_exact(it, base_old);
+			const char *differs = "";
+			if (out == OUT_FAILED && !snap_equal(&exact, &old_exact, &differs)) {
+				fprintf(stderr, "FAIL: %s: the failed run left %s\n", what, differs);
+				return 1;
+			}
 			int expect = out == OUT_OK ? 1 : out == OUT_FAILED ? 0 : -1;
 			if (out == OUT_KILLED && !quick) {
 				/*
