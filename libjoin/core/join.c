@@ -47,10 +47,20 @@ static odj_result resolve_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *f
 		const char *opt = from_option;
 		while (*opt == '\\')
 			opt++;
-		if (strcasecmp(name, opt) != 0)
+		char a1[ODJ_ADDRESS_MAX], a2[ODJ_ADDRESS_MAX];
+		bool same_address = odj_name_is_address(name, a1) && odj_name_is_address(opt, a2) &&
+				    strcmp(a1, a2) == 0;
+		if (!same_address && strcasecmp(name, opt) != 0)
 			return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 					"the DC '%s' in the domain name differs from --dc '%s'",
 					name, opt);
+	}
+	char address[ODJ_ADDRESS_MAX];
+	if (odj_name_is_address(name, address)) {
+		/* No name rule applies; the DC's name comes from its LDAP ping reply. */
+		odj_trace_status(ctx, FN, 0, "step 9: the DC is given by its address %s", address);
+		*dc = talloc_strdup(mem, address);
+		return *dc ? ODJ_OK : oom(ctx);
 	}
 	enum odj_name_type type = strchr(name, '.') ? ODJ_NETSETUP_DNS_MACHINE
 						    : ODJ_NETSETUP_MACHINE;

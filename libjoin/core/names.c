@@ -1,4 +1,5 @@
 /* Name validation: [MS-WKST] 3.2.4.16 syntax rules, then odj's stricter ones. */
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -269,4 +270,29 @@ odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const char *nam
 		return ODJ_OK;
 	return odj_fail(ctx, ODJ_E_INPUT, v.status, "%s '%s' is not a valid %s name: %s", what,
 			name ? name : "(null)", odj_name_type_name(type), v.rule);
+}
+
+bool odj_name_is_address(const char *name, char *out)
+{
+	char buf[ODJ_ADDRESS_MAX + 2];
+	unsigned char bin[16];
+	if (name == NULL)
+		return false;
+	size_t len = strlen(name);
+	if (len >= 2 && name[0] == '[' && name[len - 1] == ']') {
+		if (len - 2 >= sizeof(buf))
+			return false;
+		memcpy(buf, name + 1, len - 2);
+		buf[len - 2] = '\0';
+		/* brackets only around IPv6 */
+		if (inet_pton(AF_INET6, buf, bin) != 1)
+			return false;
+		return out == NULL || inet_ntop(AF_INET6, bin, out, ODJ_ADDRESS_MAX) != NULL;
+	}
+	int family = inet_pton(AF_INET, name, bin) == 1    ? AF_INET
+		     : inet_pton(AF_INET6, name, bin) == 1 ? AF_INET6
+							 : 0;
+	if (family == 0)
+		return false;
+	return out == NULL || inet_ntop(family, bin, out, ODJ_ADDRESS_MAX) != NULL;
 }

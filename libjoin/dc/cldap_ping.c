@@ -118,10 +118,13 @@ odj_result odj_cldap_ping(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_cldap
 		req->in.tries = TRIES_DEFAULT;
 
 	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	bool v6 = false;
 	if (req->in.domain == NULL || req->in.address == NULL ||
-	    inet_pton(AF_INET, req->in.address, &sin.sin_addr) != 1)
+	    (inet_pton(AF_INET, req->in.address, &sin.sin_addr) != 1 &&
+	     !(v6 = inet_pton(AF_INET6, req->in.address, &sin6.sin6_addr) == 1)))
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
-				"an LDAP ping needs a domain and an IPv4 address, not '%s'",
+				"an LDAP ping needs a domain and an IPv4 or IPv6 address, not '%s'",
 				req->in.address ? req->in.address : "(none)");
 	struct ping p = {.ctx = ctx,
 			 .mem = mem,
@@ -129,6 +132,7 @@ odj_result odj_cldap_ping(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_cldap
 			 .port = req->in.port ? req->in.port : LDAP_PORT_DEFAULT,
 			 .msgid = new_msgid()};
 	sin.sin_port = htons(p.port);
+	sin6.sin6_port = htons(p.port);
 	odj_doing(ctx, "sending an LDAP ping for %s to %s:%u", req->in.domain, req->in.address,
 		  p.port);
 
@@ -142,8 +146,9 @@ odj_result odj_cldap_ping(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_cldap
 				       "out of memory");
 	int fd = -1;
 	if (rc == ODJ_OK) {
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 || (v6 ? connect(fd, (struct sockaddr *)&sin6, sizeof(sin6))
+				  : connect(fd, (struct sockaddr *)&sin, sizeof(sin))) != 0) {
 			p.start = now_ms();
 			rc = no_answer(&p, errno, 0);
 		}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <odj/catalogue.h>
+#include <odj/locate.h>
 
 #include "kpasswd.h"
 
@@ -84,12 +85,13 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 				"cannot create a private directory: %s", strerror(errno));
 	}
 	char *conf = talloc_asprintf(tmp, "%s/krb5.conf", dir);
+	char *kdc = odj_address_for_config(tmp, dc_address); /* an IPv6 address in brackets */
 	char *text = talloc_asprintf(tmp,
 				     "[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n"
 				     "\tdns_lookup_realm = false\n\trdns = false\n"
 				     "[realms]\n\t%s = {\n\t\tkdc = %s\n\t\tkpasswd_server = %s\n"
 				     "\t\tadmin_server = %s\n\t}\n",
-				     realm, realm, dc_address, dc_address, dc_address);
+				     realm, realm, kdc, kdc, kdc);
 	int cfd = open(conf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	bool wrote = cfd >= 0 && write(cfd, text, strlen(text)) == (ssize_t)strlen(text);
 	if (cfd >= 0)

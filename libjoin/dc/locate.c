@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <odj/locate.h>
+#include <odj/names.h>
 
 #define DNS_NAME_MAX 253
 
@@ -44,6 +45,14 @@ odj_result odj_resolve_ipv4(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *ho
 		     : odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
 
+char *odj_address_for_config(TALLOC_CTX *mem, const char *address)
+{
+	struct in6_addr a6;
+	if (address != NULL && inet_pton(AF_INET6, address, &a6) == 1)
+		return talloc_asprintf(mem, "[%s]", address);
+	return talloc_strdup(mem, address ? address : "");
+}
+
 /* Letters, digits, '-', '_' and dots between labels; what a DNS query can carry. */
 static bool domain_name_ok(const char *d)
 {
@@ -61,8 +70,13 @@ static bool domain_name_ok(const char *d)
 static odj_result try_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate_dc_req *req,
 			 const char *host)
 {
-	char *addr = NULL;
-	odj_result rc = odj_resolve_ipv4(ctx, mem, host, &addr);
+	char *addr = NULL, literal[ODJ_ADDRESS_MAX];
+	bool by_address = odj_name_is_address(host, literal);
+	odj_result rc = by_address ? ((addr = talloc_strdup(mem, literal)) != NULL
+					      ? ODJ_OK
+					      : odj_fail(ctx, ODJ_E_UNEXPECTED,
+							 ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory"))
+				   : odj_resolve_ipv4(ctx, mem, host, &addr);
 	if (rc != ODJ_OK)
 		return rc;
 	struct odj_cldap_ping_req ping = {.in = {.address = addr,
@@ -79,6 +93,19 @@ static odj_result try_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate
 		return rc;
 	}
 	struct odj_netlogon_info *info = ping.out.info;
+	if (by_address && (info->dc_host == NULL || info->dc_host[0] == '\0')) {
+		/* Kerberos names the DC's services (ldap/NAME): an address is not enough. */
+		odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_DOMAIN_CONTROLLER_NOT_FOUND,
+			 "the DC at %s did not give its DNS host name in its LDAP ping reply, and "
+			 "Kerberos needs the DC's name",
+			 addr);
+		odj_error_advice(ctx, "give the DC by its DNS host name (--dc dc1.%s), with a "
+				      "hosts entry for it if DNS cannot resolve it",
+				 req->in.domain);
+		talloc_free(ping.out.info);
+		talloc_free(addr);
+		return ODJ_E_NETWORK;
+	}
 	req->out.info = info;
 	req->out.dc_address = addr;
 	req->out.dc_name = talloc_strdup(mem, info->dc_host && info->dc_host[0] ? info->dc_host : host);

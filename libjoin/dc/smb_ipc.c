@@ -4,6 +4,7 @@
 #include <ftw.h>
 #include <arpa/inet.h>
 #include <libsmbclient.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <odj/locate.h>
 
 #include "smb_ipc.h"
 
@@ -204,10 +207,27 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 	    o->realm == NULL || o->workgroup == NULL || o->dc_address == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
 				"SMB options incomplete");
+	odj_doing(ctx, "NetUseAdd to \\\\%s\\IPC$", o->dc_host);
+	/* libsmbclient finds the DC by name only: say so rather than let it fail obscurely. */
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	int gai = getaddrinfo(o->dc_host, "445", &hints, &ai);
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	if (gai != 0) {
+		odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_BAD_NETPATH,
+			 "the DC's name %s does not resolve here, and the SMB session to it "
+			 "(libsmbclient) can only find the DC by name",
+			 o->dc_host);
+		odj_error_detail(ctx, "getaddrinfo %s: %s; the DC answered at %s", o->dc_host,
+				 gai_strerror(gai), o->dc_address);
+		odj_error_advice(ctx, "add \"%s %s\" to /etc/hosts, or name a DNS server of the "
+				      "domain in resolv.conf",
+				 o->dc_address, o->dc_host);
+		return ODJ_E_NETWORK;
+	}
 	TALLOC_CTX *tmp = talloc_new(ctx);
 	const char *base = getenv("TMPDIR");
 	char *dir = talloc_asprintf(tmp, "%s/odj-smb-XXXXXX", base && *base ? base : "/tmp");
-	odj_doing(ctx, "NetUseAdd to \\\\%s\\IPC$", o->dc_host);
 	if (mkdtemp(dir) == NULL) {
 		odj_result r = odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_ACCESS_DENIED,
 					"cannot create a private directory for the SMB session: %s",
@@ -227,7 +247,8 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 					 "[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n"
 					 "\tdns_lookup_realm = false\n\tkdc_timeout = 2\n\tmax_retries = 1\n"
 					 "\tforwardable = false\n[realms]\n\t%s = {\n\t\tkdc = %s\n\t}\n",
-					 o->realm, o->realm, o->dc_address);
+					 o->realm, o->realm,
+					 odj_address_for_config(tmp, o->dc_address));
 	char *smbconf = talloc_asprintf(tmp,
 					"[global]\n\tworkgroup = %s\n\trealm = %s\n\tsecurity = ads\n"
 					"\tclient use kerberos = required\n\tprivate dir = %s\n"

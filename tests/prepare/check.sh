@@ -133,7 +133,7 @@ smb-elsewhere)
 	# DC (as a second interface or IPv6 would): libsmbclient resolves the name
 	# itself.  Kerberos proves the DC; the check says where the session went.
 	other=127.0.3.45
-	python3 "$here/tcp_forward.py" "$other" 445 "$TESTDC_IP" >"$dir/fwd" 2>&1 &
+	python3 "$here/dc_relay.py" "$other" "$TESTDC_IP" 445/tcp >"$dir/fwd" 2>&1 &
 	fwd=$!
 	trap 'kill $fwd 2>/dev/null; rm -rf "$dir"' EXIT
 	for _ in $(seq 100); do grep -q ready "$dir/fwd" && break; sleep 0.05; done

@@ -154,6 +154,41 @@ static void step09_domain_backslash_dc(void **state)
 	assert_int_equal(check(f), ODJ_NERR_InvalidComputer);
 }
 
+/* A DC given by its address: no name rule, canonical text, brackets gone. */
+static void step09_dc_by_address(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *domain, *dc, *want;
+	} cases[] = {
+		{"odj.test", "192.0.2.10", "192.0.2.10"},
+		{"odj.test\\192.0.2.10", NULL, "192.0.2.10"},
+		{"odj.test", "::1", "::1"},
+		{"odj.test\\[2001:DB8:0:0::10]", NULL, "2001:db8::10"},
+		{"odj.test\\2001:db8::10", "[2001:db8::10]", "2001:db8::10"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f->req.in.domain = cases[i].domain;
+		f->req.in.dc = cases[i].dc;
+		assert_int_equal(check(f), ODJ_ERROR_SUCCESS);
+		assert_string_equal(f->req.out.domain, "odj.test");
+		assert_string_equal(f->req.out.dc, cases[i].want);
+	}
+	/* Two different addresses are two DCs; a bracketed IPv4 or a bad address is no address. */
+	f->req.in.domain = "odj.test\\192.0.2.10";
+	f->req.in.dc = "192.0.2.11";
+	assert_int_equal(check(f), ODJ_ERROR_INVALID_PARAMETER);
+	f->req.in.dc = NULL;
+	f->req.in.domain = "odj.test\\[192.0.2.10]";
+	assert_int_not_equal(check(f), ODJ_ERROR_SUCCESS);
+	f->req.in.domain = "odj.test\\192.0.2.300";
+	assert_int_equal(check(f), ODJ_DNS_ERROR_NUMERIC_NAME);
+	char out[ODJ_ADDRESS_MAX];
+	assert_true(odj_name_is_address("10.0.0.1", out));
+	assert_false(odj_name_is_address("dc1.odj.test", out));
+	assert_false(odj_name_is_address("10.0.0", out));
+}
+
 static void step12_domain_name_is_validated(void **state)
 {
 	struct fixture *f = *state;
@@ -395,6 +430,7 @@ int main(void)
 		T(step07_unsecure_cannot_create),
 		T(step08_already_joined),
 		T(step09_domain_backslash_dc),
+		T(step09_dc_by_address),
 		T(step12_domain_name_is_validated),
 		T(step13_machine_equal_to_domain_dns_name),
 		T(step13_machine_equal_to_domain_netbios_name),

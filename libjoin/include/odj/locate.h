@@ -62,6 +62,12 @@ odj_result odj_dns_srv_lookup(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
  */
 odj_result odj_resolve_ipv4(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *host, char **addr);
 
+/*
+ * address as a krb5.conf or smb.conf host ("kdc = ..."): an IPv6 address in
+ * brackets ("[::1]"), anything else as it is.
+ */
+char *odj_address_for_config(TALLOC_CTX *mem, const char *address);
+
 /* ---------------------------------------------------- netlogon reply --- */
 
 /* NtVer bits of the request ([MS-ADTS] 6.3.1.1). */

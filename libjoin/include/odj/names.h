@@ -58,6 +58,16 @@ odj_status odj_name_status(const char *name, enum odj_name_type type);
 odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const char *name,
 			  enum odj_name_type type);
 
+/*
+ * Whether name is an IP address rather than a name: dotted-quad IPv4, or
+ * IPv6 (also in brackets, "[::1]").  If so and out is not NULL, the address
+ * in its canonical text form (no brackets) is written to out (size
+ * ODJ_ADDRESS_MAX).  A DC given so is reached at the address; its name comes
+ * from its LDAP ping reply.
+ */
+#define ODJ_ADDRESS_MAX 46 /* INET6_ADDRSTRLEN */
+bool odj_name_is_address(const char *name, char *out);
+
 /* The sentence for a failed check of name under type (static text). */
 const char *odj_name_rule(const char *name, enum odj_name_type type);
 
