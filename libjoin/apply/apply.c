@@ -246,8 +246,8 @@ static odj_result check_joined(struct apply_run *a)
 			list = talloc_asprintf_append(list, "%s%s", i ? ", " : "", a->others[i]);
 		odj_fail(a->ctx, r, ODJ_NERR_SetupAlreadyJoined,
 			 "%s is already joined as %s; this blob joins %s", a->root, list, mine);
-		odj_error_advice(a->ctx, "give --rejoin to replace that join (the old keytab and "
-					 "join record are backed up below " ODJ_APPLY_BACKUP_DIR ")");
+		odj_error_advice(a->ctx, "give --rejoin to replace that join (every file it "
+					 "changes is backed up below " ODJ_APPLY_BACKUP_DIR ")");
 		return r;
 	}
 	a->req->out.rejoined = joined;
