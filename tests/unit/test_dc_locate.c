@@ -29,6 +29,7 @@ enum fake_mode {
 
 struct fake_dc {
 	int fd;
+	int family; /* AF_INET (127.0.0.1) or AF_INET6 (::1) */
 	uint16_t port;
 	enum fake_mode mode;
 	uint8_t reply[512];
@@ -76,7 +77,7 @@ static void *fake_dc_main(void *arg)
 	struct fake_dc *dc = arg;
 	for (;;) {
 		uint8_t req[512], out[600];
-		struct sockaddr_in from;
+		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t n = recvfrom(dc->fd, req, sizeof(req), 0, (struct sockaddr *)&from, &fromlen);
 		if (n <= 0 || req[0] != 0x30)
@@ -99,30 +100,54 @@ static void *fake_dc_main(void *arg)
 	}
 }
 
-static struct fake_dc *fake_dc_start(enum fake_mode mode, const char *vector)
+/* The loopback address of family, on port. */
+static socklen_t loopback(int family, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}
+
+static struct fake_dc *fake_dc_start_on(int family, enum fake_mode mode, const char *vector)
 {
 	struct fake_dc *dc = calloc(1, sizeof(*dc));
 	dc->mode = mode;
+	dc->family = family;
 	if (vector)
 		load(dc, vector);
-	dc->fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	assert_int_equal(bind(dc->fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	socklen_t len = sizeof(sin);
-	getsockname(dc->fd, (struct sockaddr *)&sin, &len);
-	dc->port = ntohs(sin.sin_port);
+	dc->fd = socket(family, SOCK_DGRAM, 0);
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, 0, &ss);
+	assert_int_equal(bind(dc->fd, (struct sockaddr *)&ss, len), 0);
+	getsockname(dc->fd, (struct sockaddr *)&ss, &len);
+	dc->port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					    : ((struct sockaddr_in *)&ss)->sin_port);
 	assert_int_equal(pthread_create(&dc->thread, NULL, fake_dc_main, dc), 0);
 	return dc;
+}
+
+static struct fake_dc *fake_dc_start(enum fake_mode mode, const char *vector)
+{
+	return fake_dc_start_on(AF_INET, mode, vector);
 }
 
 static void fake_dc_stop(struct fake_dc *dc)
 {
 	/* A datagram that is not a request ends the thread. */
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_port = htons(dc->port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	sendto(s, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin));
+	int s = socket(dc->family, SOCK_DGRAM, 0);
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(dc->family, dc->port, &ss);
+	sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len);
 	close(s);
 	pthread_join(dc->thread, NULL);
 	close(dc->fd);
@@ -142,6 +167,21 @@ static void ping_skips_stale_replies_and_decodes_the_answer(void **state)
 	assert_int_equal(req.out.info->flags, 0x13fd);
 	assert_string_equal(req.out.info->dc_host, "dc1.odj.test");
 	assert_string_equal(req.out.info->netbios_domain, "ODJ");
+	fake_dc_stop(dc);
+	talloc_free(mem);
+}
+
+/* A DC given by an IPv6 address is pinged over IPv6. */
+static void ping_over_ipv6(void **state)
+{
+	(void)state;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct fake_dc *dc = fake_dc_start_on(AF_INET6, FAKE_ANSWER, "reply-msgid-1267.dgram");
+	struct odj_cldap_ping_req req = {.in = {.address = "::1", .port = dc->port, .domain = "odj.test"}};
+	assert_int_equal(odj_cldap_ping(ctx, mem, &req), ODJ_OK);
+	assert_string_equal(req.out.info->dc_host, "dc1.odj.test");
+	assert_int_equal(dc->requests, 1);
 	fake_dc_stop(dc);
 	talloc_free(mem);
 }
@@ -268,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ping_skips_stale_replies_and_decodes_the_answer),
+		cmocka_unit_test(ping_over_ipv6),
 		cmocka_unit_test(ping_reports_an_unknown_account),
 		cmocka_unit_test(a_silent_dc_times_out_after_every_try),
 		cmocka_unit_test(a_dc_of_another_domain_is_no_such_domain),

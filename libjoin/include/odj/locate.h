@@ -169,7 +169,7 @@ odj_result odj_cldap_reply_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, int msgid
 
 struct odj_cldap_ping_req {
 	struct {
-		const char *address;  /* IPv4 dotted quad of the DC */
+		const char *address;  /* the DC's IPv4 or IPv6 address */
 		uint16_t port;        /* 0: 389 */
 		const char *domain;   /* DNS domain asked for */
 		const char *user;     /* NULL, or an account to probe ("PC1$") */
@@ -207,15 +207,16 @@ const char *odj_dc_found_by_name(enum odj_dc_found_by how);
 struct odj_locate_dc_req {
 	struct {
 		const char *domain;  /* DNS name of the domain (required) */
-		const char *dc;      /* NULL, or the DC's host name or IPv4 address */
+		const char *dc;      /* NULL, or the DC's host name, IPv4 or IPv6 address */
 		const char *account; /* NULL, or a computer account to probe ("PC1$"); */
 				     /* out.info->user_exists tells if it exists */
 		unsigned timeout_ms; /* per ping try; 0: 1000 */
 		unsigned tries;      /* per DC; 0: 3 */
 	} in;
 	struct {
-		char *dc_name;    /* DnsHostName the DC gave (the given name if it gave none) */
-		char *dc_address; /* IPv4 dotted quad that answered */
+		char *dc_name;    /* DnsHostName the DC gave (the given name if it gave none;
+				     a DC given by address that gives none is refused) */
+		char *dc_address; /* the address that answered (IPv4, or IPv6 if given so) */
 		struct odj_netlogon_info *info;
 		enum odj_dc_found_by found_by;
 		unsigned candidates; /* DCs tried, the chosen one included */
