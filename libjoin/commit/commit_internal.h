@@ -78,6 +78,13 @@ odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *
 			     const char *what);
 
 /*
+ * Records a failed mkdir of path (leaf in parentfd): a symbolic link there
+ * whose target is not a directory inside the root is named as such.
+ */
+odj_result odj_commit_fail_mkdir(struct commit_site *site, int parentfd, const char *leaf,
+				 const char *path, int err);
+
+/*
  * The directories that must be created (parent first) so that dir exists;
  * none if it does.  A component that exists but is not a directory is an
  * error (ENOTDIR).  Appended to *list (talloc array of strings on mem).

@@ -201,7 +201,7 @@ static odj_result state_dir_create(struct commit_site *site)
 		bool made = false;
 		if (pfd < 0 || odj_commit_fault(site->faults, "mkdir state") ||
 		    !(made = mkdirat(pfd, leaf, ODJ_COMMIT_DIR_MODE) == 0))
-			r = odj_commit_fail_errno(site, errno, missing[i], "create directory");
+			r = odj_commit_fail_mkdir(site, pfd, leaf, missing[i], errno);
 		if (made) {
 			unsigned depth = components(missing[i]);
 			if (site->made_from == 0)

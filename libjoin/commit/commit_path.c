@@ -269,3 +269,24 @@ odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *
 	odj_error_source(site->ctx, ODJ_SRC_ERRNO, err);
 	return r;
 }
+
+odj_result odj_commit_fail_mkdir(struct commit_site *site, int parentfd, const char *leaf,
+				 const char *path, int err)
+{
+	char link[256] = "";
+	if (err == EEXIST && parentfd >= 0) {
+		ssize_t n = readlinkat(parentfd, leaf, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+	}
+	if (link[0] == '\0')
+		return odj_commit_fail_errno(site, err, path, "create directory");
+	const char *root = strcmp(site->root, "/") ? site->root : "";
+	odj_fail(site->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_NAME,
+		 "%s%s is a symbolic link to %s, which leads to no directory inside the root", root,
+		 path, link);
+	odj_error_advice(site->ctx,
+			 "links in the target are resolved as if %s were /, so a link out of the "
+			 "image is never followed; make %s a directory of the image",
+			 site->root, path);
+	return ODJ_E_CONFIG;
+}

@@ -279,34 +279,19 @@ static odj_result make_dirs(struct run *rn)
 			return odj_commit_fail_errno(rn->site, ENOMEM, d->path, "create directory");
 		int pfd = odj_commit_open_dir(rn->site->rootfd, parent, rn->site->resolve);
 		int fd = -1, bad = 0;
-		char link[256] = "";
 		if (pfd < 0 || FAULT("mkdir") || mkdirat(pfd, leaf, 0700) != 0 ||
 		    (fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 		    FAULT("chmod dir") || fchmod(fd, d->mode) != 0)
 			bad = errno;
-		if (bad == EEXIST && pfd >= 0) {
-			ssize_t n = readlinkat(pfd, leaf, link, sizeof(link) - 1);
-			link[n > 0 ? n : 0] = '\0';
-		}
 		if (fd >= 0)
 			close(fd);
-		if (pfd >= 0)
-			close(pfd);
-		if (bad && link[0] != '\0') {
-			const char *root = strcmp(rn->site->root, "/") ? rn->site->root : "";
-			odj_fail(rn->site->ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_NAME,
-				 "%s%s is a symbolic link to %s, which leads to no directory inside "
-				 "the root",
-				 root, d->path, link);
-			odj_error_advice(rn->site->ctx,
-					 "links in the target are resolved as if %s were /, so a link "
-					 "out of the image is never followed; make %s a directory of "
-					 "the image",
-					 rn->site->root, d->path);
-			return ODJ_E_CONFIG;
+		if (bad) {
+			odj_result fr = odj_commit_fail_mkdir(rn->site, pfd, leaf, d->path, bad);
+			if (pfd >= 0)
+				close(pfd);
+			return fr;
 		}
-		if (bad)
-			return odj_commit_fail_errno(rn->site, bad, d->path, "create directory");
+		close(pfd);
 		r = defer_dir_sync(rn, parent, SYNC_DIR);
 		if (r != ODJ_OK)
 			return r;

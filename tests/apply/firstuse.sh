@@ -35,7 +35,17 @@ symlink-etc)
 	[ "$(snap "$R")" = "$a" ] || fail "the root changed: $(diff <(echo "$a") <(snap "$R"))"
 	[ "$(snap "$work/outside")" = "$o" ] || fail "the link's target changed"
 	grep -q "$R/etc is a symbolic link to $work/outside" <<<"$out" || fail "the link is not named"
-	echo "ok: ROOT/etc a link out of the root: exit 6, the root byte- and directory-identical" ;;
+	# the same with ROOT/var, where the journal's own directory would go
+	new_root
+	rm -rf "$work/outside"; mkdir "$work/outside"
+	ln -s "$work/outside" "$R/var"
+	a=$(snap "$R")
+	out=$(run --blob "$SAMBA" --root "$R" 2>&1); rc=$?
+	[ $rc -eq 6 ] || fail "ROOT/var: exit $rc: $out"
+	[ "$(snap "$R")" = "$a" ] || fail "ROOT/var: the root changed: $(diff <(echo "$a") <(snap "$R"))"
+	[ -z "$(ls -A "$work/outside")" ] || fail "ROOT/var: something was written out of the root"
+	grep -q "$R/var is a symbolic link to $work/outside" <<<"$out" || fail "ROOT/var: the link is not named: $out"
+	echo "ok: ROOT/etc or ROOT/var a link out of the root: exit 6, the root byte- and directory-identical" ;;
 full-fs)
 	# A small tmpfs, filled to leave 0, 4, 8 ... KiB: every run either succeeds or leaves
 	# the root as it was (the journal's own directory /var/lib/odj included).
