@@ -370,7 +370,7 @@ static odj_result config_changes(struct apply_run *a)
 				    : NULL;
 	if (a->req->out.rejoined && old_section != NULL && sssd.exists &&
 	    strcasecmp(a->record.domain, a->f.domain) != 0 &&
-	    memmem(sssd.data, sssd.len, old_section, strlen(old_section)) != NULL)
+	    strcasestr((const char *)sssd.data, old_section) != NULL) /* read NUL-terminated */
 		note(a, "rejoin: the section %s of /etc/sssd/sssd.conf is removed and %s taken out "
 			"of its domains list",
 		     old_section, a->record.domain);

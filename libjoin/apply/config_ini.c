@@ -1,6 +1,7 @@
 /* Line-preserving edits of INI-style files (krb5.conf, sssd.conf). */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include <odj/status.h>
 
@@ -339,12 +340,17 @@ size_t odj_ini_remove_section(struct odj_ini *ini, const char *section)
 {
 	size_t removed = 0;
 	for (size_t i = 0; i < ini->n;) {
-		if (!is_section(ini->lines[i], section)) {
+		const char *name;
+		size_t len;
+		if (!section_name(ini->lines[i], &name, &len) || len != strlen(section) ||
+		    strncasecmp(name, section, len) != 0) {
 			i++;
 			continue;
 		}
 		/* The header and its lines up to its last relation; what trails belongs below. */
-		ssize_t end = section_end(ini, section);
+		char *exact = talloc_strndup(ini, name, len);
+		ssize_t end = exact ? section_end(ini, exact) : -1;
+		talloc_free(exact);
 		size_t stop = end > (ssize_t)i ? (size_t)end : i + 1;
 		for (size_t k = i; k < stop; k++)
 			remove_line(ini, i);

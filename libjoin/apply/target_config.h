@@ -58,9 +58,9 @@ bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *k
 			 const char *item);
 
 /*
- * Removes every "[section]" with its relations and comments up to its last
- * relation (a comment that follows it belongs to what comes next).  Returns
- * how many were removed.
+ * Removes every "[section]" (any case) with its relations and comments up
+ * to its last relation (a comment that follows it belongs to what comes
+ * next).  Returns how many were removed.
  */
 size_t odj_ini_remove_section(struct odj_ini *ini, const char *section);
 

@@ -225,15 +225,17 @@ static const struct {
 	 "use_fully_qualified_names = True\n"
 	 "fallback_homedir = /home/%u@%d\n"
 	 "default_shell = /bin/bash\n"},
-	{"rejoin from another domain: it leaves the domains list, its section stays",
-	 "[sssd]\ndomains = old.example, files\n\n[domain/old.example]\nid_provider = ad\n",
+	{"rejoin from another domain: it leaves the domains list, its section goes (any case)",
+	 "[sssd]\ndomains = old.example, files\n\n[domain/old.example]\nid_provider = ad\n"
+	 "ad_domain = old.example\n\n# the files domain\n[domain/files]\nid_provider = files\n",
 	 "/etc/krb5.keytab", "OLD.example",
 	 "[sssd]\n"
 	 "domains = files, odj.test\n"
 	 "services = nss, pam\n"
 	 "\n"
-	 "[domain/old.example]\n"
-	 "id_provider = ad\n"
+	 "# the files domain\n"
+	 "[domain/files]\n"
+	 "id_provider = files\n"
 	 "\n"
 	 "[domain/odj.test]\n"
 	 "id_provider = ad\n"
