@@ -56,9 +56,10 @@ static double now_ms(void)
 #define note(a, ...) odj_apply_push((a)->mem, &(a)->req->out.notes, &(a)->req->out.n_notes, __VA_ARGS__)
 
 /*
- * A part the blob marks essential is one the join needs ([MS-ODJ]: a
- * provider that does not understand it fails the whole operation): if odj
- * cannot read its type, the join it would commit may be incomplete.
+ * A part the blob marks essential (OPSPI_PACKAGE_PART_ESSENTIAL) is one the
+ * join needs: Microsoft documents that the whole operation fails when no
+ * provider handles it.  If odj cannot read its type, the join it would
+ * commit may be incomplete.
  */
 static odj_result check_essential(struct apply_run *a, const struct odj_provision *prov)
 {
