@@ -67,7 +67,8 @@ static odj_result b64_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *w
 	while (pad < n && pad < 3 && text[n - 1 - pad] == '=')
 		pad++;
 	if (pad > 2 || (pad > 0 && n % 4 != 0) || (n - pad) % 4 == 1)
-		return bad_text(ctx, what, "text of %zu characters with %zu '=' cannot be base64", n, pad);
+		return bad_text(ctx, what, "text of %zu characters with %zu '=' cannot be base64", n,
+				pad);
 	size_t chars = n - pad;
 	size_t bytes = chars / 4 * 3 + (chars % 4 ? chars % 4 - 1 : 0);
 	if (bytes > ODJ_BLOB_MAX_NDR)
@@ -115,7 +116,8 @@ static odj_result text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 	if (len >= 2 && file[0] == 0xFF && file[1] == 0xFE) {
 		start = 2, utf16 = true;
 	} else if (len >= 2 && file[0] == 0xFE && file[1] == 0xFF) {
-		return bad_text(ctx, what, "UTF-16 big-endian text (byte order mark FE FF) is not supported");
+		return bad_text(ctx, what,
+				"UTF-16 big-endian text (byte order mark FE FF) is not supported");
 	} else if (len >= 3 && file[0] == 0xEF && file[1] == 0xBB && file[2] == 0xBF) {
 		start = 3;
 	} else if (len >= 2 && file[0] != 0 && file[1] == 0) {
@@ -135,8 +137,8 @@ static odj_result text_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *
 			continue;
 		if (c != '=' && b64_value(c) < 0) {
 			talloc_free(text);
-			return bad_text(ctx, what, "byte offset %zu: character U+%04X is not base64", i,
-					c);
+			return bad_text(ctx, what, "byte offset %zu: character U+%04X is not base64",
+					i, c);
 		}
 		t[n++] = (uint8_t)c;
 	}
@@ -313,11 +315,13 @@ odj_result odj_blob_load_named(struct odj_ctx *ctx, TALLOC_CTX *mem, const char 
 {
 	struct odj_secret *ndr;
 	*out = NULL;
-	char *what = name == NULL		   ? talloc_strdup(mem, "The provisioning blob file")
-		     : strcmp(name, "-") == 0 ? talloc_strdup(mem, "The provisioning blob on "
-								     "standard input")
-					      : talloc_asprintf(mem, "The provisioning blob file %s",
-								name);
+	char *what;
+	if (name == NULL)
+		what = talloc_strdup(mem, "The provisioning blob file");
+	else if (strcmp(name, "-") == 0)
+		what = talloc_strdup(mem, "The provisioning blob on standard input");
+	else
+		what = talloc_asprintf(mem, "The provisioning blob file %s", name);
 	if (what == NULL)
 		return no_memory(ctx);
 	odj_result r = text_decode(ctx, mem, what, file, len, &ndr);
