@@ -168,9 +168,10 @@ static odj_result dearmor(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *f
 	char *text = talloc_strndup(mem, (const char *)file, len);
 	if (text == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-	if (strlen(text) != len) {
+	size_t nul_at = strlen(text);
+	if (nul_at != len) {
 		talloc_free(text);
-		return bad(ctx, strlen(text), "armor", "a NUL byte in the text");
+		return bad(ctx, nul_at, "armor", "a NUL byte in the text");
 	}
 	const char *end_marker;
 	char *b = strstr(text, armor_sealed_begin);
