@@ -13,6 +13,7 @@
 
 #include <odj/bundle.h>
 #include <odj/join.h>
+#include <odj/seal.h>
 #include <odj/status.h>
 #include <odj/trace.h>
 
@@ -43,6 +44,7 @@ struct apply_run {
 	char *backup_dir;       /* a rejoin's copies of what it replaces; NULL otherwise */
 	struct odj_commit *tx;
 	double ms_keys;         /* where the time goes (the trace's last line) */
+	struct apply_envelope envelope;
 };
 
 static double now_ms(void)
@@ -108,6 +110,9 @@ static odj_result load_blob(struct apply_run *a)
 		r = odj_bundle_extract(a->ctx, a->tmp, odj_secret_data(bundle), odj_secret_len(bundle),
 				       a->req->in.bundle_name, &file);
 	}
+	if (r == ODJ_OK)
+		r = odj_apply_open_envelope(a->ctx, a->tmp, a->mem, a->req, a->root, a->req->in.blob_path, &file,
+					    &a->envelope);
 	if (r == ODJ_OK) {
 		const char *name = a->req->in.bundle_name == NULL
 					   ? a->req->in.blob_path
@@ -126,6 +131,8 @@ static odj_result load_blob(struct apply_run *a)
 		odj_doing(a->ctx, "checking the provisioning blob's join data");
 		r = odj_apply_facts(a->ctx, a->mem, prov, &a->f);
 	}
+	if (r == ODJ_OK)
+		r = odj_apply_envelope_machine(a->ctx, &a->envelope, a->f.machine);
 	const struct odj_error *e = odj_error_get(a->ctx);
 	odj_trace_status(a->ctx, FN, r == ODJ_OK ? 0 : e->status, "loading the blob %s",
 			 a->req->in.blob_path);
@@ -638,6 +645,8 @@ static odj_result plan_and_commit(struct apply_run *a, double t_start, double t_
 			  "commit %.2f",
 		  FN, t_blob - t_start, t_target - t_blob, a->ms_keys, t_plan - t_target - a->ms_keys,
 		  t_commit - t_plan);
+	if (r == ODJ_OK && a->envelope.request_key_used)
+		r = odj_request_key_remove(a->ctx, a->root);
 	if (r == ODJ_OK && a->req->in.consume)
 		r = consume_blob(a);
 	return r;
