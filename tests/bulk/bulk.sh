@@ -15,15 +15,15 @@ prep_admin() { admin | "$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --use
 # signals the script itself, which stops after the current command.
 trap 'echo "FAIL: an LDAP query of the check failed (above)"; exit 1' USR1
 ldap() { # ldap FILTER ATTR... (as administrator)
-	local err
+	local err errf="$dir/ldap.$BASHPID.err"
 	if ! err=$(admin | kinit administrator 2>&1 >/dev/null); then
 		echo "FAIL: kinit administrator: $err" >&2
 		kill -USR1 $$
 		return 1
 	fi
 	if ! ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" \
-		2>"$dir/ldap.$BASHPID.err"; then
-		echo "FAIL: ldapsearch $*: $(cat "$dir/ldap.$BASHPID.err")" >&2
+		2>"$errf"; then
+		echo "FAIL: ldapsearch $*: $(cat "$errf")" >&2
 		kill -USR1 $$
 		return 1
 	fi
