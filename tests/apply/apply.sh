@@ -145,9 +145,12 @@ dry-run)
 	[ -e "$SAMBA" ] || fail "dry run consumed the blob"
 	# never key bytes: the real keys (hex) do not appear
 	run --blob "$SAMBA" --root "$R" >/dev/null 2>&1 || fail "real apply"
+	n=0
 	for k in $(klist -kK "$R/etc/krb5.keytab" | grep -o '0x[0-9a-f]*' | cut -c3-); do
 		grep -qi "$k" <<<"$out" && fail "key bytes in the dry run"
+		n=$((n + 1))
 	done
+	[ "$n" -eq 20 ] || fail "$n keys looked for in the dry run's output, expected 20"
 	echo "ok: dry run changed nothing and listed every change" ;;
 consume)
 	new_root

@@ -75,9 +75,14 @@ fleet)
 	for f in "$dir"/out/*.odj; do cmp -s "$f" "$dir/x/$(basename "$f")" || fail "bundle and out-dir differ: $f"; done
 	# kvno in the manifest = msDS-KeyVersionNumber on the DC, for every machine
 	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
-	while read -r m k; do
-		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
-	done || exit 1
+	{
+		n=0
+		while read -r m k; do
+			[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+			n=$((n + 1))
+		done
+		[ "$n" -eq 20 ] || { echo "FAIL: the kvno of $n machines compared, expected 20"; exit 1; }
+	} || exit 1
 	# the key proofs (TGS exchanges) record no logon on the new accounts
 	[ "$(ldap "(&(sAMAccountName=$p*)(|(lastLogon>=1)(lastLogonTimestamp=*)(logonCount>=1)))" dn | grep -c '^dn:')" = 0 ] ||
 		fail "logons were recorded on the new accounts"
@@ -229,10 +234,17 @@ for i in range(n):
     assert (name in m) != (name in failed), "%s: in bundle %s, failed %s" % (name, name in m, name in failed)
 print("%d in the bundle, %d left without a blob by the kill" % (len(m), len(failed)))
 PY
+	want=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["machines"]))' "$dir/x/manifest.json") ||
+		fail "manifest"
 	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
-	while read -r m k; do
-		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
-	done || exit 1
+	{
+		n=0
+		while read -r m k; do
+			[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+			n=$((n + 1))
+		done
+		[ "$n" -ge 1 ] && [ "$n" -eq "$want" ] || { echo "FAIL: the kvno of $n machines compared, the bundle has $want"; exit 1; }
+	} || exit 1
 	echo "ok: $case_: the rerun completed the bundle; every blob's kvno is the DC's" ;;
 no-control-chars)
 	p="N$tag-"
