@@ -129,8 +129,19 @@ static int run_apply(const char *apply, char *const args[], char *const extra[],
 			n_args++;
 		char **env = calloc(n_env + n_extra + 1, sizeof(char *));
 		char **argv = calloc(n_args + 2, sizeof(char *));
-		memcpy(env, environ, n_env * sizeof(char *));
-		memcpy(env + n_env, extra, n_extra * sizeof(char *));
+		size_t k = 0;
+		/* extra replaces what the environment has of the same names */
+		for (size_t i = 0; i < n_env; i++) {
+			bool replaced = false;
+			for (size_t x = 0; x < n_extra && !replaced; x++) {
+				size_t name = strcspn(extra[x], "=") + 1;
+				replaced = strncmp(environ[i], extra[x], name) == 0;
+			}
+			if (!replaced)
+				env[k++] = environ[i];
+		}
+		for (size_t x = 0; x < n_extra; x++)
+			env[k++] = extra[x];
 		argv[0] = (char *)apply;
 		memcpy(argv + 1, args, n_args * sizeof(char *));
 		execve(apply, argv, env);
