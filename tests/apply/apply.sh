@@ -145,16 +145,26 @@ dry-run)
 	[ -e "$SAMBA" ] || fail "dry run consumed the blob"
 	# never key bytes: the real keys (hex) do not appear
 	run --blob "$SAMBA" --root "$R" >/dev/null 2>&1 || fail "real apply"
+	n=0
 	for k in $(klist -kK "$R/etc/krb5.keytab" | grep -o '0x[0-9a-f]*' | cut -c3-); do
 		grep -qi "$k" <<<"$out" && fail "key bytes in the dry run"
+		n=$((n + 1))
 	done
+	[ "$n" -eq 20 ] || fail "$n keys looked for in the dry run's output, expected 20"
 	echo "ok: dry run changed nothing and listed every change" ;;
 consume)
 	new_root
 	cp "$SAMBA" "$work/blob.odj"
+	# a second name for the same file: unlinking one name leaves the bytes
+	# under the other, so "wiped" must mean overwritten in place
+	ln "$work/blob.odj" "$work/blob-link.odj"
+	size=$(stat -c %s "$SAMBA")
 	out=$(run --blob "$work/blob.odj" --root "$R" --consume 2>&1) || fail "$out"
 	[ ! -e "$work/blob.odj" ] || fail "blob still there"
 	grep -q "blob $work/blob.odj: wiped and removed" <<<"$out" || fail "not said"
+	[ "$(stat -c %s "$work/blob-link.odj")" = "$size" ] || fail "the hard link changed size"
+	left=$(tr -d '\000' <"$work/blob-link.odj" | wc -c)
+	[ "$left" -eq 0 ] || fail "$left non-zero bytes of the consumed blob survive through a hard link"
 	# a failed apply keeps the blob
 	cp "$SAMBA" "$work/blob2.odj"
 	run --blob "$work/blob2.odj" --root "$R/nonexistent" --consume >/dev/null 2>&1 && fail "bad root accepted"
@@ -170,6 +180,9 @@ hostile)
 		grep -q "^odj-apply: $(printf '0x%X' $((status)))" <<<"$out" || fail "$file: not $status: $out"
 		n=$((n + 1))
 	done < <(python3 -c 'import json,sys; [print(e["file"], e["status"]) for e in json.load(open(sys.argv[1]))]' "$vec/tampered/expect.json")
+	want=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$vec/tampered/expect.json") ||
+		fail "cannot read $vec/tampered/expect.json"
+	[ "$want" -gt 0 ] && [ "$n" -eq "$want" ] || fail "$n of $want tampered blobs tried"
 	out=$(run --blob "$vec/synthetic-bad-ulversion-2.odj" --root "$R" 2>&1); [ $? -eq 2 ] || fail "ulversion 2"
 	grep -q '^odj-apply: 0xA9F' <<<"$out" || fail "ulversion: $out"
 	out=$(printf 'not a blob' | run --blob - --root "$R" 2>&1); [ $? -eq 2 ] || fail "stdin garbage"
@@ -243,7 +256,10 @@ merge)
 	head -1 "$R/etc/krb5.conf" | grep -qx 'includedir /var/lib/sss/pubconf/krb5.include.d/' || fail "includedir"
 	grep -q '^# keep me' "$R/etc/krb5.conf" && grep -q 'kdc = k.other.org' "$R/etc/krb5.conf" &&
 		grep -q 'forwardable = true' "$R/etc/krb5.conf" || fail "krb5.conf lost lines"
-	KRB5_CONFIG=$R/etc/krb5.conf klist -k "$R/etc/krb5.keytab" >/dev/null 2>&1 || true
+	# MIT parses the merged krb5.conf; its includedir is read inside the root
+	sed "s|^includedir /|includedir $R/|" "$R/etc/krb5.conf" >"$work/krb5.check.conf"
+	err=$(KRB5_CONFIG=$work/krb5.check.conf klist -k "$R/etc/krb5.keytab" 2>&1 >/dev/null) ||
+		fail "MIT rejects the merged krb5.conf: $err"
 	grep -qx 'domains = files, odj.test' "$R/etc/sssd/sssd.conf" || fail "domains"
 	grep -qx '\[domain/files\]' "$R/etc/sssd/sssd.conf" || fail "other domain lost"
 	[ "$(stat -c %a "$R/etc/sssd/sssd.conf")" = 600 ] || fail "sssd.conf mode not fixed"

@@ -10,9 +10,23 @@ admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
 # unique names per run: several runs may share one DC
 tag=$(printf '%03X' $(( (RANDOM << 3 ^ $$) & 0xFFF )))
 prep_admin() { admin | "$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --user administrator --password-stdin "$@"; }
+# A failed query fails the test: its empty answer must never pass for "no
+# such account".  ldap() runs in command substitutions and pipelines, so it
+# signals the script itself, which stops after the current command.
+trap 'echo "FAIL: an LDAP query of the check failed (above)"; exit 1' USR1
 ldap() { # ldap FILTER ATTR... (as administrator)
-	admin | kinit administrator >/dev/null 2>&1
-	ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" 2>/dev/null
+	local err errf="$dir/ldap.$BASHPID.err"
+	if ! err=$(admin | kinit administrator 2>&1 >/dev/null); then
+		echo "FAIL: kinit administrator: $err" >&2
+		kill -USR1 $$
+		return 1
+	fi
+	if ! ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" \
+		2>"$errf"; then
+		echo "FAIL: ldapsearch $*: $(cat "$errf")" >&2
+		kill -USR1 $$
+		return 1
+	fi
 }
 kvno_of() { ldap "(sAMAccountName=$1\$)" msDS-KeyVersionNumber | awk '$1 == "msDS-KeyVersionNumber:" { print $2 }'; }
 count_prefix() { ldap "(sAMAccountName=$1*)" dn | grep -c '^dn:'; }
@@ -22,11 +36,15 @@ precreate() { # an account odj did not make
 		"$1" "$TESTDC_BASEDN" "$1" | ldapadd -Y GSSAPI -H "ldap://$TESTDC_DC" >/dev/null 2>&1 || fail "ldapadd $1"
 }
 # every blob of a manifest decodes, names its machine, and carries the DC's kvno and SID
-check_manifest() { # MANIFEST-JSON BLOBDIR
-	python3 - "$1" "$2" "$inspect" <<'PY' || fail "manifest/blobs"
+# (N: how many machines it must list; without N at least one)
+check_manifest() { # MANIFEST-JSON BLOBDIR [N]
+	python3 - "$1" "$2" "$inspect" "${3:-}" <<'PY' || fail "manifest/blobs"
 import json, subprocess, sys
 m = json.load(open(sys.argv[1]))
 assert m["format"] == "odj-bundle" and m["version"] == 1, m
+want = int(sys.argv[4]) if sys.argv[4] else None
+assert len(m["machines"]) == want if want is not None else len(m["machines"]) >= 1, \
+    "%d machines in the manifest, expected %s" % (len(m["machines"]), want or "at least 1")
 for e in m["machines"]:
     assert "password" not in json.dumps(e).lower(), e
     assert e["file"] == e["machine"] + ".odj", e
@@ -52,14 +70,19 @@ fleet)
 	tar tzf "$dir/fleet.tgz" >"$dir/list" || fail "tar tzf"
 	[ "$(wc -l <"$dir/list")" = 21 ] && [ "$(tail -1 "$dir/list")" = manifest.json ] || fail "listing: $(cat "$dir/list")"
 	mkdir "$dir/x" && tar xzf "$dir/fleet.tgz" -C "$dir/x" || fail "tar xzf"
-	check_manifest "$dir/x/manifest.json" "$dir/x"
+	check_manifest "$dir/x/manifest.json" "$dir/x" 20
 	# the bundle's blobs are the out-dir's blobs
 	for f in "$dir"/out/*.odj; do cmp -s "$f" "$dir/x/$(basename "$f")" || fail "bundle and out-dir differ: $f"; done
 	# kvno in the manifest = msDS-KeyVersionNumber on the DC, for every machine
 	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
-	while read -r m k; do
-		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
-	done || exit 1
+	{
+		n=0
+		while read -r m k; do
+			[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+			n=$((n + 1))
+		done
+		[ "$n" -eq 20 ] || { echo "FAIL: the kvno of $n machines compared, expected 20"; exit 1; }
+	} || exit 1
 	# the key proofs (TGS exchanges) record no logon on the new accounts
 	[ "$(ldap "(&(sAMAccountName=$p*)(|(lastLogon>=1)(lastLogonTimestamp=*)(logonCount>=1)))" dn | grep -c '^dn:')" = 0 ] ||
 		fail "logons were recorded on the new accounts"
@@ -124,7 +147,8 @@ skip-existing)
 	out=$(prep_admin --count 6 --name-template "$p%d" --first 1 --bundle "$dir/b.tgz" --skip-existing 2>&1) || fail "last rerun: $out"
 	grep -q '^machines *6: 1 created, 5 skipped, 0 failed' <<<"$out" || fail "last rerun summary: $out"
 	[ "$after" = "$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')" ] || fail "kvno changed on the bundle rerun"
-	mkdir "$dir/x" && tar xzf "$dir/b.tgz" -C "$dir/x" && check_manifest "$dir/x/manifest.json" "$dir/x"
+	mkdir "$dir/x" && tar xzf "$dir/b.tgz" -C "$dir/x" || fail "tar xzf of the rerun's bundle"
+	check_manifest "$dir/x/manifest.json" "$dir/x" 6
 	echo "ok: reruns completed the rest, kvno of existing accounts unchanged ($after)" ;;
 proof-fails)
 	# The DC's TGS replies are dropped once the session holds its tickets (from a
@@ -210,10 +234,17 @@ for i in range(n):
     assert (name in m) != (name in failed), "%s: in bundle %s, failed %s" % (name, name in m, name in failed)
 print("%d in the bundle, %d left without a blob by the kill" % (len(m), len(failed)))
 PY
+	want=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["machines"]))' "$dir/x/manifest.json") ||
+		fail "manifest"
 	python3 -c 'import json,sys; [print(e["machine"], e["kvno"]) for e in json.load(open(sys.argv[1]))["machines"]]' "$dir/x/manifest.json" |
-	while read -r m k; do
-		[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
-	done || exit 1
+	{
+		n=0
+		while read -r m k; do
+			[ "$(kvno_of "$m")" = "$k" ] || { echo "FAIL: kvno of $m: blob $k, DC $(kvno_of "$m")"; exit 1; }
+			n=$((n + 1))
+		done
+		[ "$n" -ge 1 ] && [ "$n" -eq "$want" ] || { echo "FAIL: the kvno of $n machines compared, the bundle has $want"; exit 1; }
+	} || exit 1
 	echo "ok: $case_: the rerun completed the bundle; every blob's kvno is the DC's" ;;
 no-control-chars)
 	p="N$tag-"

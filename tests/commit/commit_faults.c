@@ -368,10 +368,13 @@ int main(int argc, char **argv)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	/*
 	 * A process kill loses no page cache, so tmpfs proves the same as a
-	 * disk here, thousands of fsyncs faster.  Power loss is not simulated.
+	 * disk here, thousands of fsyncs faster.  Power loss (the page cache
+	 * lost) is the power-cut explorer's part: tests/commit/powercut.c.
+	 * The process id in the name lets tests/leftovers.sh tell a tree of a
+	 * killed run from one in use.
 	 */
 	const char *tmpdir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	char *base = talloc_asprintf(mem, "%s/odj-commit-faults-XXXXXX", tmpdir);
+	char *base = talloc_asprintf(mem, "%s/odj-commit-faults-%d-XXXXXX", tmpdir, (int)getpid());
 	if (mkdtemp(base) == NULL) {
 		perror("mkdtemp");
 		return 2;

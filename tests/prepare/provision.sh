@@ -12,9 +12,23 @@ admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
 tag=$(printf '%04X' $(( (RANDOM << 3 ^ $$) & 0xFFFF )))
 name() { echo "$1$tag"; }
 prep_admin() { admin | "$prep" --domain "$TESTDC_DOMAIN" --user administrator --password-stdin "$@"; }
+# A failed query fails the test: its empty answer must never pass for "no
+# such account".  ldap() runs in command substitutions and pipelines, so it
+# signals the script itself, which stops after the current command.
+trap 'echo "FAIL: an LDAP query of the check failed (above)"; exit 1' USR1
 ldap() { # ldap FILTER ATTR... (as administrator)
-	admin | kinit administrator >/dev/null 2>&1
-	ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" 2>/dev/null
+	local err errf="$dir/ldap.$BASHPID.err"
+	if ! err=$(admin | kinit administrator 2>&1 >/dev/null); then
+		echo "FAIL: kinit administrator: $err" >&2
+		kill -USR1 $$
+		return 1
+	fi
+	if ! ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" \
+		2>"$errf"; then
+		echo "FAIL: ldapsearch $*: $(cat "$errf")" >&2
+		kill -USR1 $$
+		return 1
+	fi
 }
 attr() { ldap "(sAMAccountName=$1)" "$2" | awk -v a="$2:" '$1 == a { print $2 }'; }
 exists() { [ -n "$(ldap "(sAMAccountName=$1)" dn | grep '^dn:')" ]; }

@@ -6,15 +6,15 @@
 #   next boot             -> no blob: the unit does not run again
 #   blob that fails       -> exit 2, blob kept for the next boot and odj-inspect
 #   commit done, blob back (cut before the removal) -> success again, blob removed
-# Exit 77 (skipped) while odj-apply is not built.
+# ODJ_APPLY is the build's own path ($<TARGET_FILE:odj-apply>): missing is a failure.
 set -u
 src=$1
 apply=$2
 unit=$src/examples/firstboot/odj-apply.service
 vector=$src/tests/vectors/samba-4.17-net-offlinejoin-ODJCLI01.txt
 if [ ! -x "$apply" ]; then
-	echo "SKIP: $apply does not exist (yet); the first-boot sequence needs it"
-	exit 77
+	echo "FAIL: $apply does not exist; the first-boot sequence needs it" >&2
+	exit 1
 fi
 failures=0
 fail() {

@@ -3,15 +3,16 @@
 # prints is an entry (a .TP tag) of the page's OPTIONS section, so that the
 # page and the tool cannot drift apart.  With --both-ways, every option the
 # page documents is also one the tool accepts (getopt does not call it
-# unrecognized).  Exit 77 (skipped) when TOOL has not been built.
+# unrecognized).  A TOOL that does not exist is a failure: the build hands
+# its own path ($<TARGET_FILE:...>), so a missing one is a broken build.
 set -u
 tool=$1
 page=$2
 both=${3:-}
 name=$(basename "$page")
 if [ ! -x "$tool" ]; then
-	echo "SKIP: $tool does not exist (yet); $name cannot be checked against it"
-	exit 77
+	echo "FAIL: $tool does not exist; $name cannot be checked against it" >&2
+	exit 1
 fi
 failures=0
 fail() {

@@ -1,17 +1,16 @@
 #!/bin/bash
-# verify-unit.sh SOURCE_DIR BINARY_DIR: examples/firstboot/odj-apply.service
+# verify-unit.sh SOURCE_DIR ODJ_APPLY: examples/firstboot/odj-apply.service
 # passes `systemd-analyze verify` offline (no running systemd is needed) with
 # no warning, and has the first-boot properties the README promises.
 #
 # verify loads the unit together with the system's units (cycles, unknown
 # directives, conflicting jobs) and checks that each Exec program exists and
 # that Documentation= man pages open.  So the run uses a copy of the unit
-# whose ExecStart names an absolute odj-apply: the built one when it exists,
-# otherwise a stub script in a temporary directory, made only for this run;
-# and MANPATH points at this tree's man/ pages.
+# whose ExecStart names the built odj-apply (the build's own path; a missing
+# one is a failure), and MANPATH points at this tree's man/ pages.
 set -u
 src=$1
-bin=$2
+apply=$2
 unit=$src/examples/firstboot/odj-apply.service
 blob=/var/lib/odj/provision.odj
 failures=0
@@ -25,16 +24,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 mkdir -p "$tmp/man/man1" "$tmp/units"
 ln -s "$src"/man/*.1 "$tmp/man/man1/"
-if [ -x "$bin/odj-apply" ]; then
-	apply=$bin/odj-apply
-	echo "ExecStart checked with the built $apply"
-else
-	apply=$tmp/stub/odj-apply
-	mkdir -p "$tmp/stub"
-	printf '#!/bin/sh\nexit 0\n' >"$apply"
-	chmod 755 "$apply"
-	echo "ExecStart checked with a stub $apply (odj-apply is not built in $bin)"
-fi
+[ -x "$apply" ] || { echo "FAIL: $apply does not exist: the unit's ExecStart cannot be checked" >&2; exit 1; }
+echo "ExecStart checked with the built $apply"
 
 # verify UNIT_FILE: runs systemd-analyze verify, its messages in $tmp/verify.
 verify() {

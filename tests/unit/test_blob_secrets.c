@@ -93,6 +93,55 @@ static void every_copy_is_wiped(void **state)
 	talloc_free(keep);
 }
 
+/*
+ * Opaque bytes the decoder copies out (a PFX store's PKCS#12, with its
+ * private key) are wiped too: a blob whose PFX holds 96 marked bytes is
+ * decoded and freed inside a pool, which must not hold them afterwards.
+ */
+static void opaque_pfx_bytes_are_wiped(void **state)
+{
+	(void)state;
+	TALLOC_CTX *keep = talloc_new(NULL);
+	struct odj_ctx *kctx = odj_ctx_new(keep);
+	size_t bin_len;
+	uint8_t *bin = vec_file(keep, "synthetic-policy-and-cert-parts.bin", &bin_len);
+	struct odj_provision *prov;
+	assert_int_equal(odj_blob_decode(kctx, keep, bin, bin_len, &prov), ODJ_OK);
+	uint8_t marked[96];
+	for (size_t i = 0; i < sizeof(marked); i++)
+		marked[i] = (uint8_t)(0xA5 ^ (i * 7));
+	size_t stores = 0;
+	for (uint32_t b = 0; b < prov->count; b++) {
+		struct odj_package *pkg = prov->blobs[b].package;
+		for (uint32_t i = 0; pkg && pkg->collection && i < pkg->collection->count; i++) {
+			struct odj_part *part = &pkg->collection->parts[i];
+			for (uint32_t k = 0; part->kind == ODJ_PART_CERT && k < part->u.cert->pfx_count;
+			     k++, stores++) {
+				struct odj_bytes *pfx = &part->u.cert->pfx[k].pfx;
+				pfx->data = talloc_memdup(keep, marked, sizeof(marked));
+				pfx->len = sizeof(marked);
+				pfx->present = true;
+			}
+		}
+	}
+	assert_int_equal(stores, 1);
+	struct odj_secret *ndr;
+	assert_int_equal(odj_blob_encode(kctx, keep, prov, NULL, &ndr), ODJ_OK);
+
+	uint8_t *pool = talloc_pool(NULL, POOL_SIZE);
+	assert_non_null(pool);
+	TALLOC_CTX *mem = talloc_new(pool);
+	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct odj_provision *again;
+	assert_int_equal(odj_blob_decode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), &again),
+			 ODJ_OK);
+	assert_true(contains(pool, POOL_SIZE / 2, marked, sizeof(marked)));
+	talloc_free(mem);
+	assert_false(contains(pool, POOL_SIZE / 2, marked, sizeof(marked)));
+	talloc_free(pool);
+	talloc_free(keep);
+}
+
 /* The same after a failed decode: the damage is after the password. */
 static void failed_decode_wipes_too(void **state)
 {
@@ -133,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_copy_is_wiped),
 		cmocka_unit_test(failed_decode_wipes_too),
+		cmocka_unit_test(opaque_pfx_bytes_are_wiped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,56 @@ static void dotdot_symlink_clamped(void **state)
 	}
 }
 
+/* Opens path below the root with how; true if it is the directory expect (below the root). */
+static bool resolves_to(struct fixture *f, const char *path, enum commit_resolve how,
+			const char *expect)
+{
+	int rootfd = open(f->root, O_RDONLY | O_DIRECTORY);
+	int want = open(at(f, expect), O_RDONLY | O_DIRECTORY);
+	int fd = odj_commit_open_dir(rootfd, path, how);
+	struct stat a, b;
+	bool same = fd >= 0 && want >= 0 && fstat(fd, &a) == 0 && fstat(want, &b) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	if (fd >= 0)
+		close(fd);
+	if (want >= 0)
+		close(want);
+	close(rootfd);
+	return same;
+}
+
+/*
+ * One ".." more than the depth: the root's parent holds a directory of the
+ * same name as the one inside the root; only the one inside may be reached.
+ */
+static void dotdot_above_root_clamped(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(at(f, "/outside"), 0755), 0);
+	assert_int_equal(symlink("../../outside", at(f, "/etc/up")), 0);
+	size_t checked = 0;
+	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++, checked++)
+		if (!resolves_to(f, "/etc/up", (enum commit_resolve)how, "/outside"))
+			fail_msg("/etc/up -> ../../outside left the root (resolution %d)", how);
+	assert_int_equal(checked, 2);
+}
+
+/* An absolute symlink below the top level restarts at the root, not where it was found. */
+static void deep_absolute_symlink_restarts_at_root(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(at(f, "/var"), 0755), 0);
+	assert_int_equal(mkdir(at(f, "/var/target"), 0755), 0);
+	assert_int_equal(mkdir(at(f, "/etc/var"), 0755), 0); /* the wrong place, if relative */
+	assert_int_equal(mkdir(at(f, "/etc/var/target"), 0755), 0);
+	assert_int_equal(symlink("/var/target", at(f, "/etc/sssd")), 0);
+	size_t checked = 0;
+	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++, checked++)
+		if (!resolves_to(f, "/etc/sssd", (enum commit_resolve)how, "/var/target"))
+			fail_msg("/etc/sssd -> /var/target resolved elsewhere (resolution %d)", how);
+	assert_int_equal(checked, 2);
+}
+
 /* The file itself being a symlink (to outside) is refused, and nothing changes. */
 static void leaf_symlink_refused(void **state)
 {
@@ -233,7 +283,10 @@ static void leaf_symlink_refused(void **state)
 					getgid()),
 			 ODJ_OK);
 	assert_int_equal(odj_commit_run(tx), ODJ_E_CONFIG);
-	assert_non_null(strstr(odj_error_get(f->ctx)->message, "/etc/krb5.conf"));
+	/* Refused up front, by what it is, before anything is staged or copied. */
+	const struct odj_error *e = odj_error_get(f->ctx);
+	assert_int_equal(e->status, ODJ_ERROR_INVALID_NAME);
+	assert_non_null(strstr(e->message, "/etc/krb5.conf is not a regular file"));
 	assert_string_equal(read_path(f->mem, outside_file), "outside\n");
 	assert_string_equal(read_path(f->mem, at(f, "/etc/hostname")), "oldhost\n");
 	no_leftovers(f);
@@ -462,6 +515,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(absolute_symlink_openat2, setup, teardown),
 		cmocka_unit_test_setup_teardown(absolute_symlink_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(dotdot_symlink_clamped, setup, teardown),
+		cmocka_unit_test_setup_teardown(dotdot_above_root_clamped, setup, teardown),
+		cmocka_unit_test_setup_teardown(deep_absolute_symlink_restarts_at_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(leaf_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(dangling_parent_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_refuses_a_second_transaction, setup, teardown),

@@ -58,9 +58,9 @@ static void explain_0x40_like_the_article(void **state)
 
 static char *run(TALLOC_CTX *mem, const char *args, int *status)
 {
-	const char *bin = getenv("ODJ_BINARY_DIR");
-	assert_non_null(bin);
-	char *cmd = talloc_asprintf(mem, "%s/odj-inspect %s 2>&1", bin, args);
+	const char *inspect = getenv("ODJ_INSPECT"); /* the build's own path of the tool */
+	assert_non_null(inspect);
+	char *cmd = talloc_asprintf(mem, "%s %s 2>&1", inspect, args);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char *out = talloc_strdup(mem, "");
@@ -185,6 +185,133 @@ static void ldap_codes_map_to_win32(void **state)
 	assert_null(odj_ldap_result_name(4242));
 }
 
+/* Occurrences of needle in libjoin/core/catalogue_map.c: the rows of its maps. */
+static size_t rows_in_map_source(const char *needle)
+{
+	const char *src = getenv("ODJ_SOURCE_DIR");
+	assert_non_null(src);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/libjoin/core/catalogue_map.c", src);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	char line[512];
+	size_t n = 0;
+	while (fgets(line, sizeof(line), f))
+		for (const char *p = line; (p = strstr(p, needle)) != NULL; p++)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Every row of the krb5 map, with the Win32 row written as a number and a
+ * symbol (not through the ODJ_ constants the map itself uses), so a row
+ * pointing at the wrong constant shows.
+ */
+static void every_krb5_row_maps_to_its_win32_row(void **state)
+{
+	(void)state;
+	static const struct {
+		long krb5;
+		odj_status want;
+		const char *symbol;
+	} rows[] = {
+		{KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, 0x525, "ERROR_NO_SUCH_USER"},
+		{KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, 0x525, "ERROR_NO_SUCH_USER"},
+		{KRB5KDC_ERR_PREAUTH_FAILED, 0x52E, "ERROR_LOGON_FAILURE"},
+		{KRB5KRB_AP_ERR_BAD_INTEGRITY, 0x52E, "ERROR_LOGON_FAILURE"},
+		{KRB5_PREAUTH_FAILED, 0x52E, "ERROR_LOGON_FAILURE"},
+		{KRB5KDC_ERR_CLIENT_REVOKED, 0x533, "ERROR_ACCOUNT_DISABLED"},
+		{KRB5KDC_ERR_KEY_EXP, 0x532, "ERROR_PASSWORD_EXPIRED"},
+		{KRB5KDC_ERR_POLICY, 0x52F, "ERROR_ACCOUNT_RESTRICTION"},
+		{KRB5KDC_ERR_ETYPE_NOSUPP, 0x32, "ERROR_NOT_SUPPORTED"},
+		{KRB5KRB_AP_ERR_SKEW, 0x576, "ERROR_TIME_SKEW"},
+		{KRB5KRB_AP_ERR_TKT_NYV, 0x576, "ERROR_TIME_SKEW"},
+		{KRB5_KDCREP_SKEW, 0x576, "ERROR_TIME_SKEW"},
+		{KRB5_KDC_UNREACH, 0x51F, "ERROR_NO_LOGON_SERVERS"},
+		{KRB5_REALM_UNKNOWN, 0x54B, "ERROR_NO_SUCH_DOMAIN"},
+		{KRB5_REALM_CANT_RESOLVE, 0x54B, "ERROR_NO_SUCH_DOMAIN"},
+		{KRB5KDC_ERR_WRONG_REALM, 0x54B, "ERROR_NO_SUCH_DOMAIN"},
+		{KRB5KRB_ERR_RESPONSE_TOO_BIG, 0x40, "ERROR_NETNAME_DELETED"},
+		{KRB5_KT_NOTFOUND, 0x6FB, "ERROR_NO_TRUST_SAM_ACCOUNT"},
+		{KRB5KRB_AP_ERR_MODIFIED, 0x6FD, "ERROR_TRUSTED_RELATIONSHIP_FAILURE"},
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]), checked = 0;
+	assert_int_equal(n, rows_in_map_source("{KRB5"));
+	for (size_t i = 0; i < n; i++) {
+		odj_status got = odj_status_from_krb5(rows[i].krb5);
+		if (got != rows[i].want)
+			fail_msg("krb5 %ld: got 0x%X %s, want 0x%X %s", rows[i].krb5, got,
+				 odj_status_symbol(got), rows[i].want, rows[i].symbol);
+		assert_string_equal(odj_status_symbol(got), rows[i].symbol);
+		checked++;
+	}
+	assert_int_equal(checked, 19);
+}
+
+/* Every row of the LDAP map: libldap's number, the RFC 4511 name, the Win32 row. */
+static void every_ldap_row_maps_to_its_name_and_win32_row(void **state)
+{
+	(void)state;
+	static const struct {
+		int rc;
+		const char *name;
+		odj_status want;
+		const char *symbol;
+	} rows[] = {
+		{0, "success", 0x0, "ERROR_SUCCESS"},
+		{1, "operationsError", 0x3EB, "ERROR_CAN_NOT_COMPLETE"},
+		{2, "protocolError", 0xD, "ERROR_INVALID_DATA"},
+		{3, "timeLimitExceeded", 0x5B4, "ERROR_TIMEOUT"},
+		{4, "sizeLimitExceeded", 0x3EB, "ERROR_CAN_NOT_COMPLETE"},
+		{7, "authMethodNotSupported", 0x2029, "ERROR_DS_INAPPROPRIATE_AUTH"},
+		{8, "strongerAuthRequired", 0x2028, "ERROR_DS_STRONG_AUTH_REQUIRED"},
+		{10, "referral", 0x54A, "ERROR_INVALID_DOMAIN_ROLE"},
+		{11, "adminLimitExceeded", 0x3EB, "ERROR_CAN_NOT_COMPLETE"},
+		{12, "unavailableCriticalExtension", 0x32, "ERROR_NOT_SUPPORTED"},
+		{13, "confidentialityRequired", 0x202D, "ERROR_DS_CONFIDENTIALITY_REQUIRED"},
+		{16, "noSuchAttribute", 0x200A, "ERROR_DS_NO_ATTRIBUTE_OR_VALUE"},
+		{17, "undefinedAttributeType", 0x200A, "ERROR_DS_NO_ATTRIBUTE_OR_VALUE"},
+		{19, "constraintViolation", 0x202F, "ERROR_DS_CONSTRAINT_VIOLATION"},
+		{20, "attributeOrValueExists", 0x200D, "ERROR_DS_ATTRIBUTE_OR_VALUE_EXISTS"},
+		{21, "invalidAttributeSyntax", 0x57, "ERROR_INVALID_PARAMETER"},
+		{32, "noSuchObject", 0x2030, "ERROR_DS_NO_SUCH_OBJECT"},
+		{34, "invalidDNSyntax", 0x2032, "ERROR_DS_INVALID_DN_SYNTAX"},
+		{48, "inappropriateAuthentication", 0x2029, "ERROR_DS_INAPPROPRIATE_AUTH"},
+		{49, "invalidCredentials", 0x52E, "ERROR_LOGON_FAILURE"},
+		{50, "insufficientAccessRights", 0x2098, "ERROR_DS_INSUFF_ACCESS_RIGHTS"},
+		{51, "busy", 0x5B4, "ERROR_TIMEOUT"},
+		{52, "unavailable", 0x203A, "ERROR_DS_SERVER_DOWN"},
+		{53, "unwillingToPerform", 0x2035, "ERROR_DS_UNWILLING_TO_PERFORM"},
+		{64, "namingViolation", 0x2032, "ERROR_DS_INVALID_DN_SYNTAX"},
+		{65, "objectClassViolation", 0x202F, "ERROR_DS_CONSTRAINT_VIOLATION"},
+		{68, "entryAlreadyExists", 0x2071, "ERROR_DS_OBJ_STRING_NAME_EXISTS"},
+		{80, "other", 0x3EB, "ERROR_CAN_NOT_COMPLETE"},
+		{-1, "server down", 0x203A, "ERROR_DS_SERVER_DOWN"},
+		{-2, "local error", 0x3EB, "ERROR_CAN_NOT_COMPLETE"},
+		{-5, "timeout", 0x5B4, "ERROR_TIMEOUT"},
+		{-6, "unknown authentication method", 0x2029, "ERROR_DS_INAPPROPRIATE_AUTH"},
+		{-11, "connect error", 0x4C9, "ERROR_CONNECTION_REFUSED"},
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]), checked = 0;
+	assert_int_equal(n, rows_in_map_source("{ODJ_LDAP_"));
+	for (size_t i = 0; i < n; i++) {
+		const char *name = odj_ldap_result_name(rows[i].rc);
+		if (name == NULL || strcmp(name, rows[i].name) != 0)
+			fail_msg("LDAP %d: named '%s', want '%s'", rows[i].rc, name ? name : "(none)",
+				 rows[i].name);
+		/* No diagnostic text: the map alone decides. */
+		odj_status got = odj_status_from_ldap(rows[i].rc, NULL);
+		if (got != rows[i].want)
+			fail_msg("LDAP %d: got 0x%X %s, want 0x%X %s", rows[i].rc, got,
+				 odj_status_symbol(got), rows[i].want, rows[i].symbol);
+		assert_string_equal(odj_status_symbol(got), rows[i].symbol);
+		checked++;
+	}
+	assert_int_equal(checked, 33);
+}
+
 static void ad_diagnostic_is_decoded(void **state)
 {
 	(void)state;
@@ -229,14 +356,45 @@ static void ad_diagnostic_is_decoded(void **state)
 	assert_false(d.has_att);
 
 	/* Hostile or foreign text: no crash, nothing invented. */
-	const char *junk[] = {"", "hello", "Att ", "problem (", "DSID-", "Att zz (x",
-			      "problem 99999999999 (X)", "Att 123456789abc (y)", "0000202F",
-			      "data ", "Att 90303 (unterminated"};
+	static const struct {
+		const char *text;
+		bool parsed;
+		uint32_t att; /* 0: no attribute */
+		const char *attribute;
+	} junk[] = {
+		{"", false, 0, NULL},
+		{"hello", false, 0, NULL},
+		{"Att ", false, 0, NULL},
+		{"problem (", false, 0, NULL},
+		{"DSID-", false, 0, NULL},
+		{"Att zz (x", false, 0, NULL},
+		{"problem 99999999999 (X)", false, 0, NULL},
+		/* An over-long number is cut at 8 digits, not refused; no name is made up. */
+		{"Att 123456789abc (y)", true, 0x12345678, NULL},
+		{"0000202F", false, 0, NULL},
+		{"data ", false, 0, NULL},
+		{"Att 90303 (unterminated", true, 0x90303, "servicePrincipalName"},
+	};
+	size_t checked = 0;
 	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
-		odj_ad_diag_parse(mem, junk[i], &d);
-		if (d.has_att && strcmp(junk[i], "Att 90303 (unterminated") == 0)
-			assert_string_equal(d.attribute, "servicePrincipalName");
+		bool parsed = odj_ad_diag_parse(mem, junk[i].text, &d);
+		if (parsed != junk[i].parsed)
+			fail_msg("'%s': parsed %d, want %d", junk[i].text, parsed, junk[i].parsed);
+		assert_false(d.has_code);
+		assert_false(d.has_problem);
+		assert_false(d.has_data);
+		assert_null(d.kind);
+		assert_null(d.dsid);
+		assert_int_equal(d.has_att, junk[i].att != 0);
+		if (junk[i].att != 0)
+			assert_int_equal(d.att, junk[i].att);
+		if (junk[i].attribute)
+			assert_string_equal(d.attribute, junk[i].attribute);
+		else
+			assert_null(d.attribute);
+		checked++;
 	}
+	assert_int_equal(checked, 11);
 	assert_false(odj_ad_diag_parse(mem, NULL, &d));
 	assert_false(odj_ad_diag_parse(mem, "hello", &d));
 	talloc_free(mem);
@@ -278,6 +436,8 @@ int main(void)
 		cmocka_unit_test(krb5_codes_map_to_win32),
 		cmocka_unit_test(ldap_codes_are_libldap_values),
 		cmocka_unit_test(ldap_codes_map_to_win32),
+		cmocka_unit_test(every_krb5_row_maps_to_its_win32_row),
+		cmocka_unit_test(every_ldap_row_maps_to_its_name_and_win32_row),
 		cmocka_unit_test(ad_diagnostic_is_decoded),
 		cmocka_unit_test(fail_ldap_records_everything),
 	};

@@ -120,6 +120,11 @@ static const struct name_case cases[] = {
 	{H, "12345.odj.test", ODJ_DNS_ERROR_NUMERIC_NAME},
 	{H, "12345", ODJ_DNS_ERROR_NUMERIC_NAME},
 	{H, "host1.123", OK}, /* only the host label must not be numeric */
+	/* Workgroup names have no LDH rule: their own character rules must hold. */
+	{ODJ_NETSETUP_WORKGROUP, "WORK,GROUP", ODJ_NERR_InvalidWorkgroupName},
+	{ODJ_NETSETUP_WORKGROUP, "WORK\x1fGRP", ODJ_NERR_InvalidWorkgroupName},
+	{ODJ_NETSETUP_WORKGROUP, "WORK\x0eGRP", ODJ_NERR_InvalidWorkgroupName},
+	{H, "ctl\x1f.example", ODJ_ERROR_INVALID_NAME},
 	/* Unknown type. */
 	{ODJ_NETSETUP_UNKNOWN, "ODJ", ODJ_ERROR_INVALID_PARAMETER},
 	{(enum odj_name_type)9, "ODJ", ODJ_ERROR_INVALID_PARAMETER},
