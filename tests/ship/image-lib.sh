@@ -14,6 +14,9 @@ image_enter() {
 	if [ -z "${ODJ_IMAGE_NS:-}" ]; then
 		ODJ_IMAGE_NS=1 exec unshare -m --propagation private "$@"
 	fi
+	# Shared with other tests; `image prepare` (exclusive) waits while the
+	# image is a lower layer here.
+	exec 8<"$(dirname "$image")/.lock" && flock -s 8
 }
 
 # image_overlay IMAGE_DIR WORK: mounts an overlay of IMAGE_DIR/root at WORK/root
