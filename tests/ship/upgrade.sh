@@ -28,6 +28,7 @@ changelog=$build_tree/debian/changelog
 cp "$changelog" "$tmp/changelog.orig"
 cleanup() {
 	cp "$tmp/changelog.orig" "$changelog"
+	rm -f "$(dirname "$build_tree")"/*_"${new_version:-none}"_*
 	for w in "$tmp"/w*; do [ -d "$w/root" ] && umount -R "$w/root" 2>/dev/null; done
 	rm -rf "$tmp"
 }
@@ -43,7 +44,7 @@ step "building $new_version over the build tree of $old_version"
 	printf ' -- %s  %s\n\n' "$(dpkg-parsechangelog -l "$tmp/changelog.orig" -S Maintainer)" "$(date -R)"
 	cat "$tmp/changelog.orig"
 } >"$changelog"
-(cd "$build_tree" && DEB_BUILD_OPTIONS=noautodbgsym dpkg-buildpackage -us -uc -b -nc) >"$tmp/build.log" 2>&1 ||
+(cd "$build_tree" && dpkg-buildpackage -us -uc -b -nc) >"$tmp/build.log" 2>&1 ||
 	{ tail -30 "$tmp/build.log"; fail "dpkg-buildpackage of $new_version"; }
 mkdir "$tmp/new"
 mv "$(dirname "$build_tree")"/*_"$new_version"_* "$tmp/new/"
