@@ -120,8 +120,15 @@ in_image "$root" apt-get purge -y -q --autoremove odj-apply >"$tmp/purge.out" 2>
 grep -E '^(Removing|Purging)' "$tmp/purge.out"
 image_files "$root" >"$tmp/after.files"
 # What may differ from the image before the install: the join state, as
-# debian/odj-apply.README.Debian documents it.
-join_state='^(etc/krb5\.keytab|etc/krb5\.conf|etc/sssd/sssd\.conf|etc/hostname|etc/hosts|var/lib/odj|var/lib/odj/join\.json|var/lib/odj/backup(/.*)?)$'
+# debian/odj-apply.README.Debian lists it (the indented paths after "It leaves
+# the join state"; a path ending in / with what is below it), and /var/lib/odj.
+documented=$(sed -n '/It leaves the join state/,/^and so/p' "$src/debian/odj-apply.README.Debian" |
+	grep '^  ' | grep -o '/[A-Za-z0-9/._-]*' | sed 's|^/||')
+[ -n "$documented" ] || fail "debian/odj-apply.README.Debian lists no join state"
+join_state="^(var/lib/odj$(for p in $documented; do
+	case $p in */) printf '|%s(/.*)?' "$(sed 's/[.]/\\./g; s|/$||' <<<"$p")" ;;
+	*) printf '|%s' "$(sed 's/[.]/\\./g' <<<"$p")" ;; esac
+done))\$"
 diff "$tmp/before.files" "$tmp/after.files" | grep '^[<>]' >"$tmp/changed" || true
 cut -c3- "$tmp/changed" | cut -f1 | sort -u >"$tmp/changed.paths"
 echo "after the purge, changed or new in the image:"
