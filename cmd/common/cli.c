@@ -6,6 +6,7 @@
 #include <odj/trace.h>
 
 #include "cli.h"
+#include "odj_build_version.h"
 
 void cli_print_error(const char *tool, const struct odj_ctx *ctx)
 {
@@ -44,7 +45,7 @@ int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const
 
 void cli_print_version(FILE *out, const char *tool)
 {
-	fprintf(out, "%s (odj) %s\n", tool, ODJ_VERSION);
+	fprintf(out, "%s (odj) %s\n", tool, ODJ_BUILD_VERSION);
 }
 
 struct verbose_sink {
