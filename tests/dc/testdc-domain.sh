@@ -190,36 +190,14 @@ cmd_dc() {
 
 # -------------------------------------------------------------- DNS order ---
 
-# SRV records for the DCs' services, as (name, zone, port).
-readonly SRV_RECORDS=(
-	"_kerberos._tcp $DNSDOMAIN 88" "_kerberos._udp $DNSDOMAIN 88" "_ldap._tcp $DNSDOMAIN 389"
-	"_kpasswd._tcp $DNSDOMAIN 464" "_kpasswd._udp $DNSDOMAIN 464"
-	"_kerberos._tcp.Default-First-Site-Name._sites $DNSDOMAIN 88"
-	"_ldap._tcp.Default-First-Site-Name._sites $DNSDOMAIN 389"
-	"_ldap._tcp.dc _msdcs.$DNSDOMAIN 389" "_kerberos._tcp.dc _msdcs.$DNSDOMAIN 88"
-	"_ldap._tcp.Default-First-Site-Name._sites.dc _msdcs.$DNSDOMAIN 389"
-	"_kerberos._tcp.Default-First-Site-Name._sites.dc _msdcs.$DNSDOMAIN 88")
-
 # Gives DC K's SRV records priority 0 and the others' priority 10, on every
 # running DC's DNS (replication may be paused), so that discovery by SRV
 # tries DC K first.
 cmd_dns_first() {
-	local first=${1:-} srv name zone port k server prio old
+	local first=${1:-}
 	[[ $first =~ ^[1-3]$ ]] && [ "$first" -le "$NDCS" ] || die "dns first K (K = 1..$NDCS)"
-	for server in $(running_dcs); do
-		for srv in "${SRV_RECORDS[@]}"; do
-			read -r name zone port <<<"$srv"
-			for k in $(seq 1 "$NDCS"); do
-				prio=10
-				[ "$k" != "$first" ] || prio=0
-				for old in 0 10; do
-					[ "$old" != "$prio" ] || continue
-					in_dc_ns samba-tool dns update "$(dc_ip "$server")" "$zone" "$name" SRV "${ADMIN[@]}" \
-						"dc$k.$DNSDOMAIN $port $old 100" "dc$k.$DNSDOMAIN $port $prio 100" \
-						>/dev/null 2>&1 || true
-				done
-			done
-		done
-	done
+	in_dc_ns env TESTDC_ADMINPASS="$ADMINPASS" "$(dirname "$SELF")/testdc-dns.py" "$D/client/smb.conf" \
+		"$BASEDN" "$DNSDOMAIN" "dc$first.$DNSDOMAIN" $(for k in $(running_dcs); do dc_ip "$k"; done) >/dev/null ||
+		die "dns first $first failed"
 	say "SRV records on $(running_dcs | sed 's/^/dc/' | tr '\n' ' ')list dc$first first"
 }
