@@ -177,7 +177,7 @@ cmd_dc() {
 	kill) stop_processes "$k" KILL && say "dc$k killed (SIGKILL)" ;;
 	start)
 		if samba_pid "$k" >/dev/null; then say "dc$k already runs"; return 0; fi
-		[ -f "$(dc_conf "$k")" ] || die "dc$k has no directory (testdc start first)"
+		[ -f "$(dc_conf "$k")" ] || die "dc$k has no smb.conf in $(dc_dir "$k") ($(ls -A "$(dc_dir "$k")" 2>&1 | tr "\n" " ")); testdc start first"
 		check_ports_free "$k"
 		rm -f "$(dc_run "$k")/samba.pid"
 		launch_dc "$k"

@@ -62,6 +62,8 @@ clients() {
 		dir=$1 n=$2 realm=$3 user=$4 round=$5 count=$6
 		mount --bind "$dir/etc" /etc && mount --bind "$dir/sss" /var/lib/sss &&
 			mount --bind "$dir/log" /var/log/sssd || exit 9
+		# sssd's pid file is /run/sssd.pid: one of its own, not another test's
+		mkdir -p "$dir/run" && mount --bind "$dir/run" /run || exit 9
 		unset KRB5_CONFIG KRB5_KTNAME KRB5_CLIENT_KTNAME KRB5CCNAME
 		fresh_sss() {
 			rm -rf /var/lib/sss/* /var/log/sssd/*
@@ -82,7 +84,7 @@ clients() {
 		done
 		for i in $(seq "$count"); do
 			fresh_sss
-			sssd -i --logger=files -d 6 &
+			sssd -i --logger=files -d 6 2>/var/log/sssd/stderr &
 			pid=$!
 			for t in $(seq 100); do [ -S /var/lib/sss/pipes/nss ] && break; sleep 0.1; done
 			ok=1
@@ -93,7 +95,7 @@ clients() {
 				sok=$((sok + 1))
 				echo "$round sssd $i: ok, $(getent passwd "$user" 2>/dev/null | cut -d: -f1,3 || echo "$user") via ${server:-?}"
 			else
-				echo "$round sssd $i: FAILED ($(grep -h 'Client .* not found\|offline' /var/log/sssd/*.log | tail -1))"
+				echo "$round sssd $i: FAILED ($(grep -h 'Client .* not found\|Going offline' /var/log/sssd/*.log | tail -1); $(tail -2 /var/log/sssd/stderr))"
 			fi
 		done
 		echo "$round: kinit $kok/$count sssd $sok/$count"
