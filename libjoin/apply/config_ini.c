@@ -243,6 +243,17 @@ static ssize_t section_end(const struct odj_ini *ini, const char *section)
 	return in ? last + 1 : -1;
 }
 
+/* A new "[section]" at the end, after one blank line: where its first relation goes; -1: no memory. */
+static ssize_t new_section(struct odj_ini *ini, const char *section)
+{
+	if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
+	    !insert_line(ini, ini->n, talloc_strdup(NULL, "")))
+		return -1;
+	if (!insert_line(ini, ini->n, talloc_asprintf(NULL, "[%s]", section)))
+		return -1;
+	return (ssize_t)ini->n;
+}
+
 bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, const char *value,
 		 const char *indent, bool only_if_missing)
 {
@@ -271,15 +282,8 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 		own_indent = talloc_strndup(NULL, l, (size_t)(skip_ws(l) - l));
 		indent = own_indent ? own_indent : indent;
 	}
-	if (at < 0) {
-		/* A new section, separated from what is above by one blank line. */
-		if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
-		    !insert_line(ini, ini->n, talloc_strdup(NULL, "")))
-			return false;
-		if (!insert_line(ini, ini->n, talloc_asprintf(NULL, "[%s]", section)))
-			return false;
-		at = (ssize_t)ini->n;
-	}
+	if (at < 0 && (at = new_section(ini, section)) < 0)
+		return false;
 	bool ok = insert_line(ini, (size_t)at, talloc_asprintf(NULL, "%s%s = %s", indent, key, value));
 	talloc_free(own_indent);
 	return ok;
@@ -421,14 +425,8 @@ bool odj_ini_set_block(struct odj_ini *ini, const char *section, const char *nam
 		at = open;
 	} else {
 		at = section_end(ini, section);
-		if (at < 0) {
-			if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
-			    !insert_line(ini, ini->n, talloc_strdup(NULL, "")))
-				return false;
-			if (!insert_line(ini, ini->n, talloc_asprintf(NULL, "[%s]", section)))
-				return false;
-			at = (ssize_t)ini->n;
-		}
+		if (at < 0 && (at = new_section(ini, section)) < 0)
+			return false;
 	}
 	size_t i = (size_t)at;
 	bool ok = insert_line(ini, i++, talloc_asprintf(NULL, "    %s = {", name)) &&

@@ -143,8 +143,8 @@ repl_sync() {
 	dcs=$(running_dcs)
 	[ "$(wc -w <<<"$dcs")" -ge 2 ] || die "repl sync: fewer than two DCs run"
 	for round in 1 2 3 4 5; do
-		in_dc_ns env TESTDC_ADMINPASS="$ADMINPASS" "$(dirname "$SELF")/testdc-sync.py" "$D/client/smb.conf" \
-			"$BASEDN" $(for dst in $dcs; do echo "dc$dst.$DNSDOMAIN"; done) ||
+		in_dc_ns env TESTDC_ADMINPASS="$ADMINPASS" "$(dirname "$SELF")/testdc-drs.py" "$D/client/smb.conf" \
+			"$BASEDN" sync $(for dst in $dcs; do echo "dc$dst.$DNSDOMAIN"; done) ||
 			die "repl sync: a replication failed (is replication paused?)"
 		sums=$(for dst in $dcs; do dc_objects "$dst" | sha256sum; done | sort -u | wc -l)
 		if [ "$sums" = 1 ]; then
@@ -196,8 +196,8 @@ cmd_dc() {
 cmd_dns_first() {
 	local first=${1:-}
 	[[ $first =~ ^[1-3]$ ]] && [ "$first" -le "$NDCS" ] || die "dns first K (K = 1..$NDCS)"
-	in_dc_ns env TESTDC_ADMINPASS="$ADMINPASS" "$(dirname "$SELF")/testdc-dns.py" "$D/client/smb.conf" \
-		"$BASEDN" "$DNSDOMAIN" "dc$first.$DNSDOMAIN" $(for k in $(running_dcs); do dc_ip "$k"; done) >/dev/null ||
+	in_dc_ns env TESTDC_ADMINPASS="$ADMINPASS" "$(dirname "$SELF")/testdc-drs.py" "$D/client/smb.conf" \
+		"$BASEDN" dns-first "$DNSDOMAIN" "dc$first.$DNSDOMAIN" $(for k in $(running_dcs); do dc_ip "$k"; done) >/dev/null ||
 		die "dns first $first failed"
 	say "SRV records on $(running_dcs | sed 's/^/dc/' | tr '\n' ' ')list dc$first first"
 }

@@ -63,5 +63,9 @@ k=$n
 timeout 2 bash -c "exec 3<>/dev/tcp/${ips[$k - 1]}/389" 2>/dev/null && fail "dc$k still answers on 389"
 echo "ok: dc$k killed: no process, port 389 closed"
 "$testdc" dc "$k" start || fail "dc $k start"
-ldbsearch -H "ldap://${ips[$k - 1]}" "${admin[@]}" -b "$TESTDC_BASEDN" -s base dn >/dev/null 2>&1 || fail "dc$k does not answer after start"
-echo "ok: dc$k started again and answers"
+for t in $(seq 30); do
+	out=$(ldbsearch -H "ldap://${ips[$k - 1]}" "${admin[@]}" -b "$TESTDC_BASEDN" -s base dn 2>&1) && break
+	sleep 1
+done
+grep -q "^dn: $TESTDC_BASEDN" <<<"$out" || fail "dc$k does not answer a bind and search 30 s after start: $out"
+echo "ok: dc$k started again and answers a bind and search (after $t attempt(s))"
