@@ -11,8 +11,7 @@
 #include "target_config.h"
 
 /* Marks the krb5.conf realm block as odj's (so a rejoin rewrites it, and an admin's is kept). */
-#define PREFERRED_MARKER                                                                           \
-	"# odj: the DC that created this machine's account first (replication), then every DC"
+#define PREFERRED_MARKER "# odj: the account's creating DC first, then every DC"
 
 /* The creating DC's DNS name (a NetBIOS-style name gets the domain), or NULL. */
 static char *creating_dc(TALLOC_CTX *mem, const struct apply_facts *f)

@@ -344,7 +344,7 @@ static void hostname_reads(void **state)
 	talloc_free(mem);
 }
 
-#define MARK "        # odj: the DC that created this machine's account first (replication), then every DC\n"
+#define MARK "        # odj: the account's creating DC first, then every DC\n"
 
 /* krb5.conf (or with sssd, sssd.conf) merged from old for a blob whose creating DC is dc. */
 static char *merged(TALLOC_CTX *mem, bool sssd, char *dc, const char *old)
