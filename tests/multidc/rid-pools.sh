@@ -23,7 +23,8 @@ rid_set() {
 	ldbsearch -H "ldap://${ips[1]}" "${admin[@]}" -b "CN=RID Set,CN=DC2,OU=Domain Controllers,$TESTDC_BASEDN" \
 		-s base rIDAllocationPool rIDPreviousAllocationPool rIDNextRID rIDUsedPool 2>/dev/null | awk '
 		/^rIDPreviousAllocationPool:/ { cur = $2 } /^rIDAllocationPool:/ { nxt = $2 }
-		/^rIDNextRID:/ { last = $2 } /^rIDUsedPool:/ { used = $2 } END { print cur, nxt, last, used }'
+		/^rIDNextRID:/ { last = $2 } /^rIDUsedPool:/ { used = $2 }
+		END { print cur ? cur : "-", nxt ? nxt : "-", last ? last : "none", used + 0 }'
 }
 # The RIDs of dc2's accounts named PREFIX*, sorted; runs prints them as ranges.
 rids() {
