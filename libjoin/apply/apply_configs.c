@@ -43,6 +43,7 @@ odj_result odj_apply_krb5_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struc
 	char *dot = talloc_asprintf(mem, ".%s", f->domain);
 	ok = ok && dot && odj_ini_set(ini, "domain_realm", dot, f->realm, ind, false) &&
 	     odj_ini_set(ini, "domain_realm", f->domain, f->realm, ind, false);
+	ok = ok && odj_apply_prefer_dc_krb5(mem, ini, f);
 	*out = ok ? odj_ini_text(mem, ini) : NULL;
 	talloc_free(ini);
 	return *out ? ODJ_OK : oom(ctx);
@@ -97,6 +98,7 @@ odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struc
 	/* The default keytab needs no line; another one must be named (a target path). */
 	if (ok && strcmp(keytab, ODJ_APPLY_DEFAULT_KEYTAB) != 0)
 		ok = odj_ini_set(ini, section, "krb5_keytab", keytab, "", false);
+	ok = ok && odj_apply_prefer_dc_sssd(mem, ini, section, f);
 	*out = ok ? odj_ini_text(mem, ini) : NULL;
 	talloc_free(ini);
 	return *out ? ODJ_OK : oom(ctx);

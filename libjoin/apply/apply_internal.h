@@ -90,6 +90,15 @@ void odj_apply_push(TALLOC_CTX *mem, char ***list, size_t *n, const char *fmt, .
 	ODJ_PRINTF(4, 5);
 
 /* New contents of the configuration files. */
+/*
+ * The DC that created the account first, then every DC (apply_preferred_dc.c):
+ * krb5.conf's realm block and sssd's ad_server.  false: out of memory.
+ */
+struct odj_ini;
+bool odj_apply_prefer_dc_krb5(TALLOC_CTX *mem, struct odj_ini *ini, const struct apply_facts *f);
+bool odj_apply_prefer_dc_sssd(TALLOC_CTX *mem, struct odj_ini *ini, const char *section,
+			      const struct apply_facts *f);
+
 odj_result odj_apply_krb5_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,
 			       const struct apply_file *old, bool sssd_includedir, char **out);
 odj_result odj_apply_sssd_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,

@@ -244,6 +244,17 @@ static ssize_t section_end(const struct odj_ini *ini, const char *section)
 	return in ? last + 1 : -1;
 }
 
+/* A new "[section]" at the end, after one blank line: where its first relation goes; -1: no memory. */
+static ssize_t new_section(struct odj_ini *ini, const char *section)
+{
+	if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
+	    !insert_line(ini, ini->n, talloc_strdup(NULL, "")))
+		return -1;
+	if (!insert_line(ini, ini->n, talloc_asprintf(NULL, "[%s]", section)))
+		return -1;
+	return (ssize_t)ini->n;
+}
+
 bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, const char *value,
 		 const char *indent, bool only_if_missing)
 {
@@ -272,15 +283,8 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 		own_indent = talloc_strndup(NULL, l, (size_t)(skip_ws(l) - l));
 		indent = own_indent ? own_indent : indent;
 	}
-	if (at < 0) {
-		/* A new section, separated from what is above by one blank line. */
-		if (ini->n > 0 && !is_comment_or_blank(ini->lines[ini->n - 1]) &&
-		    !insert_line(ini, ini->n, talloc_strdup(NULL, "")))
-			return false;
-		if (!insert_line(ini, ini->n, talloc_asprintf(NULL, "[%s]", section)))
-			return false;
-		at = (ssize_t)ini->n;
-	}
+	if (at < 0 && (at = new_section(ini, section)) < 0)
+		return false;
 	bool ok = insert_line(ini, (size_t)at, talloc_asprintf(NULL, "%s%s = %s", indent, key, value));
 	talloc_free(own_indent);
 	return ok;
@@ -407,4 +411,55 @@ void odj_ini_remove_directive(struct odj_ini *ini, const char *directive)
 		else
 			i++;
 	}
+}
+
+/* The line after the "}" that closes the block opened at open (or the end of the file). */
+static size_t block_end(const struct odj_ini *ini, size_t open)
+{
+	int depth = 0;
+	for (size_t i = open; i < ini->n; i++) {
+		const char *name;
+		size_t len;
+		if (i > open && section_name(ini->lines[i], &name, &len))
+			return i; /* an unclosed block ends at the next header */
+		depth += depth_change(ini->lines[i]);
+		if (depth <= 0)
+			return i + 1;
+	}
+	return ini->n;
+}
+
+bool odj_ini_set_block(struct odj_ini *ini, const char *section, const char *name,
+		       const char *marker, const char *const *body, size_t n_body, bool *kept)
+{
+	*kept = false;
+	ssize_t open = find_key(ini, section, name, 0);
+	ssize_t at;
+	if (open >= 0) {
+		if (depth_change(ini->lines[open]) != 1) {
+			*kept = true; /* "name = value", not a block: not ours to rewrite */
+			return true;
+		}
+		size_t end = block_end(ini, (size_t)open);
+		bool ours = false;
+		for (size_t i = (size_t)open + 1; i < end && !ours; i++)
+			ours = strcmp(skip_ws(ini->lines[i]), marker) == 0;
+		if (!ours) {
+			*kept = true;
+			return true;
+		}
+		for (size_t i = end; i > (size_t)open; i--)
+			remove_line(ini, (size_t)open);
+		at = open;
+	} else {
+		at = section_end(ini, section);
+		if (at < 0 && (at = new_section(ini, section)) < 0)
+			return false;
+	}
+	size_t i = (size_t)at;
+	bool ok = insert_line(ini, i++, talloc_asprintf(NULL, "    %s = {", name)) &&
+		  insert_line(ini, i++, talloc_asprintf(NULL, "        %s", marker));
+	for (size_t b = 0; ok && b < n_body; b++)
+		ok = insert_line(ini, i++, talloc_asprintf(NULL, "        %s", body[b]));
+	return ok && insert_line(ini, i, talloc_strdup(NULL, "    }"));
 }

@@ -64,6 +64,15 @@ bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *k
  */
 size_t odj_ini_remove_section(struct odj_ini *ini, const char *section);
 
+/*
+ * krb5.conf's "name = {" block in section, written as marker (a comment
+ * line) and body: a block that carries marker is replaced; another block
+ * or relation of that name is the admin's and stays (*kept = true); a
+ * missing one is added at the end of the section.  false: out of memory.
+ */
+bool odj_ini_set_block(struct odj_ini *ini, const char *section, const char *name,
+		       const char *marker, const char *const *body, size_t n_body, bool *kept);
+
 /* Whether a line outside any section equals directive (after trimming). */
 bool odj_ini_has_directive(const struct odj_ini *ini, const char *directive);
 /* Puts directive as the first line of the file (if it is not already there). */

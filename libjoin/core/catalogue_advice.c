@@ -285,6 +285,13 @@ A(ERROR_DS_NO_ATTRIBUTE_OR_VALUE, "An attribute or value to change or remove doe
   "The attribute name and value; the schema version of the forest."),
 A(ERROR_DS_ATTRIBUTE_OR_VALUE_EXISTS, "A value being added is already present.",
   "Whether a previous run already wrote it; rerun is safe with --reuse."),
+A(ERROR_DS_NO_RIDS_ALLOCATED,
+  "The DC has used up its pool of relative identifiers (RIDs, 500 per pool) and could not get "
+  "a new pool from the RID master: the RID master is down, unreachable, or not replicating "
+  "with this DC. No account can be created on this DC until it gets a pool.",
+  "Bring the RID master back (samba-tool fsmo show; netdom query fsmo) and check replication "
+  "to it (samba-tool drs showrepl), or create on a DC that has RIDs left (--dc); then rerun "
+  "with --skip-existing."),
 A(ERROR_DS_STRONG_AUTH_REQUIRED,
   "The DC requires signed LDAP (LDAP strongerAuthRequired, LDAPServerIntegrity=2, the default "
   "since the 2020 LDAP signing hardening) and the bind was simple or unsigned.",

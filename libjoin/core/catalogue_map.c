@@ -216,8 +216,17 @@ bool odj_ad_diag_parse(TALLOC_CTX *mem, const char *text, struct odj_ad_diag *ou
 	return out->has_code || out->dsid != NULL || out->has_problem || out->has_att;
 }
 
+/* Samba words an exhausted RID pool (its code is the generic 0x2035, unwilling to perform). */
+static bool samba_out_of_rids(const char *diagnostic)
+{
+	return diagnostic != NULL && (strstr(diagnostic, "NO RID values available") != NULL ||
+				      strstr(diagnostic, "RID Set refresh needed") != NULL);
+}
+
 odj_status odj_status_from_ldap(int rc, const char *diagnostic)
 {
+	if (samba_out_of_rids(diagnostic))
+		return ODJ_ERROR_DS_NO_RIDS_ALLOCATED;
 	struct odj_ad_diag d;
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	bool parsed = odj_ad_diag_parse(tmp, diagnostic, &d);

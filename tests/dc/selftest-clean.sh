@@ -17,6 +17,17 @@ dir=${TMPDIR:-/tmp}/odj-testdc-lifecycle
 "${inst[@]}" "$testdc" mem
 printf '%s\n' "$TESTDC_ADMINPASS" | "${inst[@]}" "$testdc" run kinit administrator >/dev/null || fail "kinit"
 "${inst[@]}" "$testdc" run klist | grep -q krbtgt/ || fail "no TGT"
+if [ "${TESTDC_DCS:-1}" -ge 2 ]; then
+	# the controls of a multi-DC domain, all of them before the stop
+	"${inst[@]}" "$testdc" status || fail "status"
+	"${inst[@]}" "$testdc" repl pause || fail "repl pause"
+	"${inst[@]}" "$testdc" repl resume || fail "repl resume"
+	"${inst[@]}" "$testdc" repl sync || fail "repl sync"
+	"${inst[@]}" "$testdc" dc 2 kill || fail "dc 2 kill"
+	"${inst[@]}" "$testdc" dc 2 start || fail "dc 2 start"
+	"${inst[@]}" "$testdc" dc "$TESTDC_DCS" stop || fail "dc $TESTDC_DCS stop"
+	"${inst[@]}" "$testdc" status
+fi
 "${inst[@]}" "$testdc" stop || fail "stop"
 
 # no process holds or names the instance directory
@@ -29,7 +40,10 @@ echo "ok: no process left"
 # no mount of it, here or in the host's namespace
 grep -F "$dir" /proc/self/mountinfo && fail "a mount of $dir is left"
 nsenter -t 1 -m -- grep -F "$dir" /proc/self/mountinfo && fail "a host mount of $dir is left"
-echo "ok: no mount left"
+# no mount namespace of it (a namespace lives as long as a process in it)
+ns=$(grep -lsF "$dir" /proc/[0-9]*/mountinfo | cut -d/ -f3 | tr '\n' ' ')
+[ -z "$ns" ] || fail "processes still see mounts of $dir: $ns"
+echo "ok: no mount or namespace left"
 [ ! -e "$dir" ] || fail "$dir is left"
 echo "ok: no directory left"
 if nft list tables 2>/dev/null | grep -q odj; then fail "an odj nftables table is left"; fi

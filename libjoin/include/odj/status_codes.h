@@ -99,6 +99,7 @@ ODJ_STATUS_X(ERROR_PASSWORD_MUST_CHANGE,           0x00000773, "The user's passw
 ODJ_STATUS_X(ERROR_ACCOUNT_LOCKED_OUT,             0x00000775, "The referenced account is currently locked out and may not be logged on to.")
 ODJ_STATUS_X(ERROR_DS_NO_ATTRIBUTE_OR_VALUE,       0x0000200A, "The specified directory service attribute or value does not exist.")
 ODJ_STATUS_X(ERROR_DS_ATTRIBUTE_OR_VALUE_EXISTS,   0x0000200D, "The specified directory service attribute or value already exists.")
+ODJ_STATUS_X(ERROR_DS_NO_RIDS_ALLOCATED,            0x00002010, "The directory service was unable to allocate a relative identifier.")
 ODJ_STATUS_X(ERROR_DS_STRONG_AUTH_REQUIRED,        0x00002028, "A more secure authentication method is required for this server.")
 ODJ_STATUS_X(ERROR_DS_INAPPROPRIATE_AUTH,          0x00002029, "Inappropriate authentication.")
 ODJ_STATUS_X(ERROR_DS_CONFIDENTIALITY_REQUIRED,    0x0000202D, "This request requires a secure connection.")
