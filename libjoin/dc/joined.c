@@ -103,6 +103,7 @@ static odj_result parse_record(struct odj_ctx *ctx, struct odj_joined *j)
 	j->fqdn = str(j, o, "dns_host_name");
 	j->dc = str(j, o, "dc");
 	j->site = str(j, o, "site");
+	j->netbios_domain = str(j, o, "netbios_domain");
 	j->keytab = str(j, o, "keytab");
 	j->kvno = num(o, "kvno");
 	j->enctypes = num(o, "enctypes");

@@ -22,7 +22,7 @@ struct odj_joined {
 	char *record_text;
 	char *keytab;         /* the target path the record names */
 	char *keytab_file;    /* below the root */
-	char *domain, *realm, *sam, *fqdn, *dc, *site;
+	char *domain, *realm, *sam, *fqdn, *dc, *site, *netbios_domain;
 	char *principal;      /* NAME$@REALM */
 	uint32_t kvno;        /* the record's */
 	uint32_t enctypes;    /* msDS-SupportedEncryptionTypes bits of the keys written */
