@@ -327,12 +327,13 @@ void odj_joined_clone_diagnosis(struct odj_ctx *ctx, const struct odj_joined *j,
 			 "password was changed after this keytab was written: another machine uses "
 			 "this identity (a clone), or this system was restored from a snapshot",
 			 j->kt_kvno, j->sam);
+	size_t n = strlen(j->sam);
 	odj_error_advice(ctx,
-			 "Give this machine its own identity again: provision it anew (odj-prepare "
-			 "--reuse %s) and apply that blob with odj-apply --rejoin. If this machine is "
-			 "the one that should keep the account, the other one must stop using it; "
-			 "then provision again the same way (odj-rotate needs keys the KDC still "
-			 "takes).%s",
-			 j->sam, account_kvno ? "" : " --ccache with any domain user's credentials "
-						     "lets odj-verify read the account's kvno.");
+			 "Give this machine its own identity again: provision it anew next to a DC "
+			 "(odj-prepare --reuse %.*s) and apply that blob here with odj-apply --rejoin. "
+			 "On the machine that keeps the account (the one whose keys the KDC takes), "
+			 "odj-rotate makes every other copy of its keys worthless.%s",
+			 (int)(n > 0 && j->sam[n - 1] == '$' ? n - 1 : n), j->sam,
+			 account_kvno ? "" : " odj-verify --ccache with any domain user's credentials "
+					     "names the account's kvno.");
 }

@@ -200,6 +200,8 @@ static odj_result rotate(struct rotate_run *r)
 			odj_rotate_commit(r, next, 0, current, true);
 			r->req->out.kvno_after = current;
 		}
+		odj_doing(r->ctx, "changing the password of %s with kpasswd at %s:464", j->sam,
+			  r->req->out.dc_address);
 		odj_fail(r->ctx, failed, ODJ_ERROR_CAN_NOT_COMPLETE,
 			 "the DC did not take the new password: %s", why);
 		odj_error_advice(r->ctx, which == current
