@@ -6,6 +6,8 @@
 #   rotate       odj-rotate twice: kvno on the DC and in the keytab, odj-verify after each
 #   unreachable  no DC answers: odj-rotate changes nothing (files byte-identical)
 #   samba        a secrets.tdb holding the machine password: refused, nothing changed
+#   interop      after odj-rotate: adcli testjoin, kinit -k, stock sssd; after
+#                adcli update: odj-verify (and odj-rotate again)
 #   staged|during|changed   odj-rotate killed before / during / after the kpasswd
 #                exchange; odj-verify says what is pending, a rerun finishes or
 #                undoes, then odj-verify passes
@@ -174,6 +176,34 @@ staged | during | changed)
 	[ "$(jget "$root/var/lib/odj/join.json" 'd["kvno"]')" = "$(dc_kvno)" ] || fail "record kvno is not the DC's"
 	verify_ok "the rerun"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k after the rerun"
+	;;
+interop)
+	fqdn=$(tr 'A-Z' 'a-z' <<<"$n").$TESTDC_DOMAIN
+	kt=$root/etc/krb5.keytab
+	step "odj-rotate, then what users already run"
+	"$rotate" --root "$root" || fail "odj-rotate"
+	kvnos
+	step "adcli testjoin with the rotated keytab"
+	KRB5_KTNAME="FILE:$kt" adcli testjoin --domain="$TESTDC_DOMAIN" -S "$TESTDC_DC" --host-keytab="$kt" -v >"$dir/tj.out" 2>&1 ||
+		{ cat "$dir/tj.out"; fail "adcli testjoin after odj-rotate"; }
+	grep -i 'testjoin\|success\|Found' "$dir/tj.out" | tail -3
+	echo "ok: adcli testjoin exit 0"
+	step "kinit -k"
+	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$kt" "$n\$@$TESTDC_REALM" || fail "kinit -k after odj-rotate"
+	echo "ok: kinit -k $n\$@$TESTDC_REALM"
+	step "stock sssd resolves administrator@$TESTDC_DOMAIN"
+	. "$ODJ_SOURCE_DIR/tests/e2e/sssd-check.sh"
+	run_sssd_check "$root" "$dir" "$TESTDC_DOMAIN" "$TESTDC_DC" "administrator@$TESTDC_DOMAIN" || fail "sssd after odj-rotate"
+	step "sssd's own rotation (adcli update --computer-password-lifetime=0), then odj-verify"
+	KRB5_KTNAME="FILE:$kt" adcli update --domain="$TESTDC_DOMAIN" -S "$TESTDC_DC" --host-keytab="$kt" \
+		--computer-name="$n" --host-fqdn="$fqdn" --computer-password-lifetime=0 -v >"$dir/adcli.out" 2>&1 ||
+		{ tail -20 "$dir/adcli.out"; fail "adcli update"; }
+	kvnos
+	verify_ok "adcli update"
+	step "and odj-rotate after adcli's rotation"
+	"$rotate" --root "$root" || fail "odj-rotate after adcli update"
+	kvnos
+	verify_ok "odj-rotate after adcli update"
 	;;
 *) fail "unknown case $case" ;;
 esac
