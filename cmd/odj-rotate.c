@@ -18,8 +18,8 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: odj-rotate [--dc HOST] [--root DIR] [--recover-only] [--verbose] [--json]\n"
-		     "                  [--trace FILE]\n"
+	fprintf(out, "usage: odj-rotate [--dc HOST] [--root DIR] [--recover-only] [--wait-for-dc SECONDS]\n"
+		     "                  [--verbose] [--json] [--trace FILE]\n"
 		     "       odj-rotate --explain CODE\n"
 		     "       odj-rotate --version\n");
 }
@@ -77,7 +77,8 @@ int main(int argc, char **argv)
 		{"recover-only", no_argument, NULL, 'R'}, {"trace", required_argument, NULL, 't'},
 		{"verbose", no_argument, NULL, 'v'},	   {"json", no_argument, NULL, 'j'},
 		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},	   {"wait-for-dc", required_argument, NULL, 'w'},
+		{NULL, 0, NULL, 0},
 	};
 	struct odj_rotate_req req = ODJ_ROTATE_REQ_INIT;
 	const char *trace = NULL;
@@ -94,6 +95,17 @@ int main(int argc, char **argv)
 		case 'R':
 			req.in.recover_only = true;
 			break;
+		case 'w': {
+			char *end = NULL;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || v < 0 || v > 7 * 86400) {
+				fprintf(stderr, "%s: --wait-for-dc needs seconds from 0 to 604800\n",
+					TOOL);
+				return ODJ_E_INPUT;
+			}
+			req.in.wait_for_dc_s = (int)v;
+			break;
+		}
 		case 't':
 			trace = optarg;
 			break;

@@ -221,11 +221,8 @@ static odj_result rotate(struct rotate_run *r)
 	return rc;
 }
 
-odj_result odj_rotate(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req)
+static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req)
 {
-	if (req == NULL || req->in.version != ODJ_ROTATE_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"odj_rotate: unknown request version");
 	struct rotate_run r = {.ctx = ctx, .mem = mem, .req = req, .d = req->in.deadlines};
 	odj_deadlines_default(&r.d);
 	const char *root = req->in.root ? req->in.root : "/";
@@ -263,4 +260,47 @@ out:
 	odj_rotate_keytab_kvnos(&r);
 	talloc_free(r.krb);
 	return rc;
+}
+
+static void default_sleep(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static double monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+odj_result odj_rotate(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req)
+{
+	if (req == NULL || req->in.version != ODJ_ROTATE_VERSION)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"odj_rotate: unknown request version");
+	odj_sleep_fn pause = req->in.sleep ? req->in.sleep : default_sleep;
+	double until = monotonic_s() + (req->in.wait_for_dc_s > 0 ? req->in.wait_for_dc_s : 0);
+	int backoff_ms = 5000;
+	for (req->out.tries = 1;; req->out.tries++) {
+		odj_error_clear(ctx);
+		odj_result r = attempt(ctx, mem, req);
+		double left = until - monotonic_s();
+		if (r != ODJ_E_NETWORK || left <= 0)
+			return r;
+		int wait_ms = backoff_ms < left * 1000 ? backoff_ms : (int)(left * 1000) + 1;
+		odj_trace(ctx, "NetpRotate: no DC answered (try %u): %s; next try in %d s", req->out.tries,
+			  odj_error_get(ctx)->message, wait_ms / 1000);
+		if (req->in.on_phase != NULL) {
+			char *line = talloc_asprintf(mem, "no DC answered (try %u): %s; trying again in %d s",
+						     req->out.tries, odj_error_get(ctx)->message,
+						     wait_ms / 1000);
+			req->in.on_phase(req->in.on_phase_priv, ODJ_ROTATE_WAITING, line);
+			talloc_free(line);
+		}
+		pause(wait_ms);
+		backoff_ms = backoff_ms >= 150000 ? 300000 : backoff_ms * 2;
+	}
 }

@@ -33,10 +33,14 @@ enum odj_rotate_phase {
 	ODJ_ROTATE_KEYS_STAGED,    /* step 1 committed: new keys in the keytab, DC not told */
 	ODJ_ROTATE_DC_CHANGED,     /* step 2 done: the DC has the new password */
 	ODJ_ROTATE_COMMITTED,      /* step 3 committed */
+	ODJ_ROTATE_WAITING,        /* no DC answered; waiting before the next try */
 };
 
 /* Called at each phase (for --verbose lines); may be NULL. */
 typedef void (*odj_rotate_phase_fn)(void *priv, enum odj_rotate_phase phase, const char *line);
+
+/* Sleeps ms milliseconds between tries. */
+typedef void (*odj_sleep_fn)(int ms);
 
 #define ODJ_ROTATE_VERSION 1
 
@@ -48,6 +52,9 @@ struct odj_rotate_req {
 		bool recover_only;   /* finish or undo an interrupted rotation, start none */
 		struct odj_deadlines deadlines;
 		int kpasswd_ms;      /* the kpasswd exchange; 0: 15000 */
+		int wait_for_dc_s;   /* while no DC answers (ODJ_E_NETWORK), try again with
+					backoff (5 s doubling to 5 min) for this long; 0: once */
+		odj_sleep_fn sleep;  /* NULL: nanosleep (tests pass their own) */
 		odj_rotate_phase_fn on_phase;
 		void *on_phase_priv;
 	} in;
@@ -59,6 +66,7 @@ struct odj_rotate_req {
 		uint32_t kvno_after;    /* the account's kvno now */
 		bool rotated;           /* this run changed the password */
 		const char *recovered;  /* NULL, "finished" or "undone": an earlier run's rotation */
+		unsigned tries;         /* attempts made (more than 1 with wait_for_dc_s) */
 		uint32_t *keytab_kvnos; /* kvnos of NAME$ in the keytab afterwards */
 		size_t n_keytab_kvnos;
 	} out;
