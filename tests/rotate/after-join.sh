@@ -6,6 +6,7 @@
 #   rotate       odj-rotate twice: kvno on the DC and in the keytab, odj-verify after each
 #   unreachable  no DC answers: odj-rotate changes nothing (files byte-identical)
 #   samba        a secrets.tdb holding the machine password: refused, nothing changed
+#   mislabeled   the right keys at a wrong kvno: step 5 fails (adcli testjoin would pass)
 #   interop      after odj-rotate: adcli testjoin, kinit -k, stock sssd; after
 #                adcli update: odj-verify (and odj-rotate again)
 #   staged|during|changed   odj-rotate killed before / during / after the kpasswd
@@ -176,6 +177,18 @@ staged | during | changed)
 	[ "$(jget "$root/var/lib/odj/join.json" 'd["kvno"]')" = "$(dc_kvno)" ] || fail "record kvno is not the DC's"
 	verify_ok "the rerun"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k after the rerun"
+	;;
+mislabeled)
+	step "the blob applied again with a wrong kvno (--kvno 9): right keys, wrong kvno"
+	unshare -n "$apply" --blob "$dir/$n.odj" --root "$root" --kvno 9 >"$dir/apply2.out" 2>&1 || { cat "$dir/apply2.out"; fail "apply --kvno 9"; }
+	kvnos
+	KRB5_KTNAME="FILE:$root/etc/krb5.keytab" adcli testjoin --domain="$TESTDC_DOMAIN" -S "$TESTDC_DC" \
+		--host-keytab="$root/etc/krb5.keytab" >"$dir/tj.out" 2>&1; echo "adcli testjoin: exit $? (its AS exchange ignores the kvno)"
+	"$verify" --root "$root" --verbose >"$dir/v.out" 2>&1; rc=$?
+	cat "$dir/v.out"
+	[ $rc -eq 6 ] || fail "odj-verify exited $rc with a mislabeled keytab, expected 6"
+	grep -qE '^odj-verify: 5/7 ticket +FAILED' "$dir/v.out" || fail "not step 5 (ticket)"
+	grep -q "at kvno $(dc_kvno) (its newest is 9)" "$dir/v.out" || fail "no kvno in the reason"
 	;;
 interop)
 	fqdn=$(tr 'A-Z' 'a-z' <<<"$n").$TESTDC_DOMAIN
