@@ -4,9 +4,16 @@
  * record's "rotation" mark) before the DC is told; a later run asks the KDC
  * which keys it takes and finishes or undoes the rotation.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -221,6 +228,36 @@ static odj_result rotate(struct rotate_run *r)
 	return rc;
 }
 
+/*
+ * One rotation at a time per root: a second run (the unit and a person) would
+ * stage a second set of keys under the same kvno.  The lock is an abstract
+ * socket named after the root's inode: no file to leave behind, and the
+ * kernel drops it when the process dies.
+ */
+static int lock_rotation(struct odj_ctx *ctx, const char *root)
+{
+	struct stat st;
+	if (stat(root, &st) != 0) {
+		odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_FILE_NOT_FOUND, "cannot use the root %s: %s",
+			 root, strerror(errno));
+		return -1;
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "odj-rotate:%llx:%llx",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa,
+			    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) == 0)
+		return fd;
+	int err = errno;
+	if (fd >= 0)
+		close(fd);
+	odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_SHARING_VIOLATION,
+		 "another odj-rotate is running on %s (%s)", root, strerror(err));
+	odj_error_advice(ctx, "Wait for it (systemctl status odj-rotate), then run odj-verify.");
+	return -1;
+}
+
 static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req)
 {
 	struct rotate_run r = {.ctx = ctx, .mem = mem, .req = req, .d = req->in.deadlines};
@@ -228,12 +265,18 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 	const char *root = req->in.root ? req->in.root : "/";
 	/* a commit this tool (or odj-apply) left half done comes first */
 	odj_result rc = odj_commit_recover(ctx, root, NULL);
+	int lock = rc == ODJ_OK ? lock_rotation(ctx, root) : -1;
+	if (rc == ODJ_OK && lock < 0)
+		return odj_error_get(ctx)->result;
 	if (rc == ODJ_OK)
 		rc = odj_joined_load(ctx, mem, root, &r.j);
 	if (rc == ODJ_OK)
 		rc = odj_rotate_samba_check(&r);
-	if (rc != ODJ_OK)
+	if (rc != ODJ_OK) {
+		if (lock >= 0)
+			close(lock);
 		return rc;
+	}
 	req->out.sam_account_name = talloc_strdup(mem, r.j->sam); /* r.j is reloaded */
 	req->out.kvno_before = r.j->pending_kvno ? r.j->kvno : r.j->kt_kvno;
 	req->out.kvno_after = req->out.kvno_before;
@@ -243,7 +286,7 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 			       &req->out.dc_address, &site, &how);
 	if (rc != ODJ_OK) {
 		odj_error_detail(ctx, "nothing was changed");
-		return rc;
+		goto out;
 	}
 	if (r.j->pending_kvno != 0) {
 		rc = recover(&r);
@@ -259,6 +302,7 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 out:
 	odj_rotate_keytab_kvnos(&r);
 	talloc_free(r.krb);
+	close(lock); /* after the last commit */
 	return rc;
 }
 

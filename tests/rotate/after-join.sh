@@ -100,6 +100,14 @@ rotate)
 	kvnos
 	[ "$(kt_kvnos)" = "$((before + 1)) $((before + 2)) " ] || fail "keytab kvnos $(kt_kvnos) after the second rotation"
 	verify_ok "the second rotation"
+	step "two odj-rotate at once: one runs, the other is refused"
+	"$rotate" --root "$root" >"$dir/c1.out" 2>&1 &
+	"$rotate" --root "$root" >"$dir/c2.out" 2>&1
+	wait
+	cat "$dir/c1.out" "$dir/c2.out"
+	[ "$(cat "$dir/c1.out" "$dir/c2.out" | grep -c 'another odj-rotate is running')" = 1 ] || fail "not exactly one run refused"
+	kvnos
+	verify_ok "two runs at once"
 	step "kinit -k with the rotated keytab"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k"
 	echo "ok: kinit -k"
