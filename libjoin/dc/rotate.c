@@ -164,13 +164,13 @@ static odj_result recover(struct rotate_run *r)
 /* Steps 1-3 for a machine with no rotation pending. */
 static odj_result rotate(struct rotate_run *r)
 {
-	struct odj_joined *j = r->j;
-	uint32_t current = j->kt_kvno, next = current + 1;
+	/* r->j is reloaded by every commit: never keep a pointer to it */
+	uint32_t current = r->j->kt_kvno, next = current + 1;
 	/* The initial kadmin/changepw ticket proves the current keys before anything changes. */
 	odj_result rc = login(r, current, "kadmin/changepw");
 	if (rc != ODJ_OK) {
 		if (keys_refused(r->ctx))
-			odj_joined_clone_diagnosis(r->ctx, j, 0);
+			odj_joined_clone_diagnosis(r->ctx, r->j, 0);
 		odj_error_detail(r->ctx, "nothing was changed");
 		return rc;
 	}
@@ -191,7 +191,7 @@ static odj_result rotate(struct rotate_run *r)
 	phase(r, ODJ_ROTATE_KEYS_STAGED,
 	      "keytab: new keys staged as kvno %u next to kvno %u; join record marks the rotation",
 	      next, current);
-	rc = odj_kpasswd_change(r->ctx, r->krb, j->realm, r->req->out.dc_address, pw,
+	rc = odj_kpasswd_change(r->ctx, r->krb, r->j->realm, r->req->out.dc_address, pw,
 				r->req->in.kpasswd_ms > 0 ? r->req->in.kpasswd_ms : 15000);
 	talloc_free(pw);
 	if (rc != ODJ_OK) {
@@ -207,7 +207,7 @@ static odj_result rotate(struct rotate_run *r)
 			odj_rotate_commit(r, next, 0, current, true);
 			r->req->out.kvno_after = current;
 		}
-		odj_doing(r->ctx, "changing the password of %s with kpasswd at %s:464", j->sam,
+		odj_doing(r->ctx, "changing the password of %s with kpasswd at %s:464", r->j->sam,
 			  r->req->out.dc_address);
 		odj_fail(r->ctx, failed, ODJ_ERROR_CAN_NOT_COMPLETE,
 			 "the DC did not take the new password: %s", why);
