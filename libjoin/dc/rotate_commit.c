@@ -36,8 +36,11 @@ static char *iso_now(TALLOC_CTX *mem)
 	return talloc_strdup(mem, buf);
 }
 
-/* Writes the keytab and the record (edited by edit) in one transaction, then reloads. */
-static odj_result commit(struct rotate_run *r, json_object *record)
+/*
+ * Writes the keytab and the record in one transaction, with the pending mark
+ * for the unit created (pending) or removed, then reloads the join.
+ */
+static odj_result commit(struct rotate_run *r, json_object *record, bool pending)
 {
 	struct odj_joined *j = r->j;
 	struct odj_secret *kt = NULL;
@@ -54,6 +57,11 @@ static odj_result commit(struct rotate_run *r, json_object *record)
 	if (rc == ODJ_OK)
 		rc = odj_commit_put(tx, ODJ_APPLY_JOIN_RECORD, record_text, strlen(record_text),
 				    j->record_st.st_mode & 0644, 0, 0);
+	static const char mark[] = "odj-rotate has staged new keys; the next run finishes or "
+				   "undoes the rotation\n";
+	if (rc == ODJ_OK)
+		rc = pending ? odj_commit_put(tx, ODJ_ROTATE_PENDING, mark, sizeof(mark) - 1, 0644, 0, 0)
+			     : odj_commit_remove(tx, ODJ_ROTATE_PENDING);
 	if (rc == ODJ_OK)
 		rc = odj_commit_run(tx);
 	talloc_free(tx);
@@ -108,7 +116,7 @@ odj_result odj_rotate_stage(struct rotate_run *r, const struct odj_secret *passw
 	json_object_object_add(rot, "from_kvno", json_object_new_int64(j->kt_kvno));
 	json_object_object_add(rot, "started_at", json_object_new_string(iso_now(r->mem)));
 	json_object_object_add(o, "rotation", rot);
-	rc = commit(r, o);
+	rc = commit(r, o, true);
 	json_object_put(o);
 	return rc;
 }
@@ -140,7 +148,7 @@ odj_result odj_rotate_commit(struct rotate_run *r, uint32_t pending, uint32_t kv
 		json_object_object_add(o, "kvno_source", json_object_new_string("odj-rotate"));
 		json_object_object_add(o, "rotated_at", json_object_new_string(iso_now(r->mem)));
 	}
-	odj_result rc = commit(r, o);
+	odj_result rc = commit(r, o, false);
 	json_object_put(o);
 	return rc;
 }

@@ -173,6 +173,7 @@ staged | during | changed)
 	[ $rc -eq 137 ] || fail "the run was not killed (exit $rc)"
 	kvnos
 	[ "$(jget "$root/var/lib/odj/join.json" 'd.get("rotation", {}).get("pending_kvno")')" = $((before + 1)) ] || fail "no pending mark in the join record"
+	[ -f "$root/var/lib/odj/rotation-pending" ] || fail "no /var/lib/odj/rotation-pending for the unit"
 	step "odj-verify right after the kill"
 	"$verify" --root "$root" >"$dir/v0.out" 2>&1; echo "exit $?"; cat "$dir/v0.out"
 	step "the rerun of odj-rotate"
@@ -187,6 +188,7 @@ staged | during | changed)
 	fi
 	kvnos
 	[ "$(jget "$root/var/lib/odj/join.json" '"rotation" in d')" = False ] || fail "the pending mark stayed"
+	[ -e "$root/var/lib/odj/rotation-pending" ] && fail "rotation-pending stayed"
 	[ "$(jget "$root/var/lib/odj/join.json" 'd["kvno"]')" = "$(dc_kvno)" ] || fail "record kvno is not the DC's"
 	verify_ok "the rerun"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k after the rerun"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# first-contact.sh SOURCE_DIR PREPARE APPLY VERIFY ROTATE: examples/odj-rotate.service
+# first-contact.sh SOURCE_DIR PREPARE APPLY VERIFY ROTATE ROTATE_PROBE: examples/odj-rotate.service
 # checked by `systemd-analyze verify` (and three broken copies caught), its
 # promised properties, then its boots played against a joined root with the
 # unit's own command lines (plus --root, paths moved below the root):
@@ -7,9 +7,11 @@
 #   first boot, no DC answers              -> exit 5 after backoff tries, marker and root unchanged
 #   systemd's restart, the DC answers      -> rotated, ExecStartPost removes the marker
 #   next boot                              -> no marker: skipped
+#   a later odj-rotate killed after the DC took the password -> the pending mark
+#   makes the next boot run the unit, which finishes it; the boot after skips
 # and the blob's password is worthless: the blob applied to a second root fails odj-verify.
 set -uo pipefail
-src=$1 prep=$2 apply=$3 verify=$4 rotate=$5
+src=$1 prep=$2 apply=$3 verify=$4 rotate=$5 probe=$6
 unit=$src/examples/odj-rotate.service
 dir=$(mktemp -d); root=$dir/root
 table=odjfault_${TESTDC_INSTANCE:-default}_firstcontact
@@ -39,9 +41,13 @@ echo "ok: verify clean; 3 broken copies caught"
 
 step "the unit's promises"
 has() { grep -E "^$1=" "$unit" | sed "s/^$1=//" | tr ' ' '\n' | grep -qxF -- "$2" || fail "unit lacks $1=...$2"; }
-marker=$(sed -n 's/^ConditionPathExists=//p' "$unit")
-[ "$marker" = /var/lib/odj/first-contact ] || fail "ConditionPathExists=$marker is not odj-apply's marker"
+# Two triggering conditions: odj-apply's marker, or a rotation left pending by a crash.
+mapfile -t conds < <(sed -n 's/^ConditionPathExists=|//p' "$unit")
+marker=${conds[0]:-} pending=${conds[1]:-}
+[ "$marker" = /var/lib/odj/first-contact ] || fail "ConditionPathExists=|$marker is not odj-apply's marker"
 grep -q "\"$marker\"" "$src/libjoin/include/odj/apply.h" || fail "odj-apply does not leave $marker"
+[ "$pending" = /var/lib/odj/rotation-pending ] || fail "ConditionPathExists=|$pending is not odj-rotate's pending mark"
+grep -q "\"$pending\"" "$src/libjoin/include/odj/rotate.h" || fail "odj-rotate does not leave $pending"
 has Wants network-online.target
 has After network-online.target
 has Type oneshot
@@ -64,11 +70,11 @@ for ((i = 1; i < ${#post[@]}; i++)); do
 	case ${post[i]} in /*) post_args+=("$root${post[i]}") ;; *) post_args+=("${post[i]}") ;; esac
 done
 boot() { # boot skipped|EXIT: one start of the unit
-	if [ ! -e "$root$marker" ]; then
-		[ "$1" = skipped ] || fail "the unit would not run (no $marker)"
+	if [ ! -e "$root$marker" ] && [ ! -e "$root$pending" ]; then
+		[ "$1" = skipped ] || fail "the unit would not run (no $marker, no $pending)"
 		return
 	fi
-	[ "$1" != skipped ] || fail "the unit would run although $marker is gone"
+	[ "$1" != skipped ] || fail "the unit would run although $marker and $pending are gone"
 	"$rotate" "${args[@]}" >"$dir/out" 2>&1
 	local rc=$?
 	cat "$dir/out"
@@ -108,6 +114,17 @@ echo "DC kvno $before -> $(dc_kvno)"
 "$verify" --root "$root" || fail "odj-verify after the first-contact rotation"
 
 step "next boot"
+boot skipped
+
+step "a later rotation killed after the DC took the new password"
+"$probe" "$root" changed >/dev/null 2>&1
+[ -e "$root$pending" ] || fail "no $pending after the kill"
+k=$(dc_kvno)
+boot 0
+[ -e "$root$pending" ] && fail "$pending is still there after the unit ran"
+echo "DC kvno $k; keytab finished by the unit: $(klist -k "$root/etc/krb5.keytab" | awk 'NR > 3 {print $1}' | sort -un | tr '\n' ' ')"
+grep -q 'was finished' "$dir/out" || fail "the unit did not finish the interrupted rotation"
+"$verify" --root "$root" || fail "odj-verify after the unit finished the rotation"
 boot skipped
 
 step "the blob's password is worthless now"

@@ -28,6 +28,13 @@
 extern "C" {
 #endif
 
+/*
+ * Exists from step 1 to step 3 (in the same commits as the keys): the
+ * first-contact unit also runs while it exists, so a boot after a crash
+ * finishes or undoes the rotation by itself.
+ */
+#define ODJ_ROTATE_PENDING "/var/lib/odj/rotation-pending"
+
 enum odj_rotate_phase {
 	ODJ_ROTATE_LOCATED,        /* a DC answered, the keytab's keys work */
 	ODJ_ROTATE_KEYS_STAGED,    /* step 1 committed: new keys in the keytab, DC not told */
