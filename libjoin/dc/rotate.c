@@ -197,6 +197,7 @@ static odj_result rotate(struct rotate_run *r)
 	if (rc != ODJ_OK) {
 		/* The DC may have taken it before the failure: ask, then finish or undo. */
 		odj_result failed = rc;
+		odj_status status = odj_error_get(r->ctx)->status;
 		char *why = talloc_strdup(r->mem, odj_error_get(r->ctx)->message);
 		uint32_t which = 0;
 		if (kdc_takes(r, next, current, &which) == ODJ_OK && which == next) {
@@ -209,8 +210,7 @@ static odj_result rotate(struct rotate_run *r)
 		}
 		odj_doing(r->ctx, "changing the password of %s with kpasswd at %s:464", r->j->sam,
 			  r->req->out.dc_address);
-		odj_fail(r->ctx, failed, ODJ_ERROR_CAN_NOT_COMPLETE,
-			 "the DC did not take the new password: %s", why);
+		odj_fail(r->ctx, failed, status, "the DC did not take the new password: %s", why);
 		odj_error_advice(r->ctx, which == current
 			? "The rotation was undone; the machine keeps its kvno %u keys. Run odj-rotate "
 			  "again."

@@ -5,6 +5,7 @@
 #   clone        odj-prepare --reuse of the same name elsewhere: the diagnosis
 #   rotate       odj-rotate twice: kvno on the DC and in the keytab, odj-verify after each
 #   unreachable  no DC answers: odj-rotate changes nothing (files byte-identical)
+#   kpasswd-blocked  the kpasswd exchange times out: the staged keys are undone (files as before)
 #   samba        a secrets.tdb holding the machine password: refused, nothing changed
 #   mislabeled   the right keys at a wrong kvno: step 5 fails (adcli testjoin would pass)
 #   interop      after odj-rotate: adcli testjoin, kinit -k, stock sssd; after
@@ -131,6 +132,24 @@ unreachable)
 	nft delete table inet "$table"
 	[ "$(dc_kvno)" = "$before" ] || fail "the DC's kvno changed"
 	echo "ok: no file and no kvno changed"
+	;;
+kpasswd-blocked)
+	snapshot "$dir/before.sum"
+	before=$(dc_kvno)
+	step "odj-rotate with only the DC's kpasswd port 464 black-holed: staged, refused, undone"
+	nft add table inet "$table"
+	nft add chain inet "$table" out '{ type filter hook output priority -10; policy accept; }'
+	nft add rule inet "$table" out ip daddr "$TESTDC_IP" th dport 464 counter drop
+	"$rotate" --root "$root" --verbose >"$dir/r.out" 2>&1; rc=$?
+	nft delete table inet "$table"
+	cat "$dir/r.out"
+	[ $rc -eq 5 ] || fail "odj-rotate exited $rc with kpasswd black-holed, expected 5"
+	grep -q 'new keys staged as kvno' "$dir/r.out" || fail "the keys were never staged"
+	grep -q 'The rotation was undone' "$dir/r.out" || fail "not undone"
+	snapshot "$dir/after.sum"
+	cmp -s "$dir/before.sum" "$dir/after.sum" || fail "the undo left files changed: $(diff "$dir/before.sum" "$dir/after.sum")"
+	[ "$(dc_kvno)" = "$before" ] || fail "the DC's kvno changed"
+	verify_ok "the undone rotation"
 	;;
 samba)
 	nb=$(jget "$root/var/lib/odj/join.json" 'd["netbios_domain"]')
