@@ -312,8 +312,17 @@ odj_result odj_joined_krb(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj
 	return odj_krb_open(ctx, mem, &ko, out);
 }
 
+char *odj_joined_error_line(TALLOC_CTX *mem, const struct odj_ctx *ctx)
+{
+	const struct odj_error *e = odj_error_get(ctx);
+	if (e->result == ODJ_OK)
+		return NULL;
+	return talloc_asprintf(mem, "%s%s%s", e->message ? e->message : "", e->detail ? ": " : "",
+			       e->detail ? e->detail : "");
+}
+
 void odj_joined_clone_diagnosis(struct odj_ctx *ctx, const struct odj_joined *j,
-				uint32_t account_kvno)
+				uint32_t account_kvno, const char *kdc_said)
 {
 	if (account_kvno > 0)
 		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_TRUSTED_RELATIONSHIP_FAILURE,
@@ -336,4 +345,6 @@ void odj_joined_clone_diagnosis(struct odj_ctx *ctx, const struct odj_joined *j,
 			 (int)(n > 0 && j->sam[n - 1] == '$' ? n - 1 : n), j->sam,
 			 account_kvno ? "" : " odj-verify --ccache with any domain user's credentials "
 					     "names the account's kvno.");
+	if (kdc_said != NULL)
+		odj_error_detail(ctx, "with the keytab's kvno %u keys: %s", j->kt_kvno, kdc_said);
 }

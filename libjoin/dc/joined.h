@@ -66,9 +66,13 @@ odj_result odj_joined_krb(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj
 
 /*
  * The clone/snapshot diagnosis on the recorded error: the KDC's kvno
- * (account_kvno; 0 if unknown) is above the keytab's.
+ * (account_kvno; 0 if unknown) is above the keytab's.  kdc_said (may be NULL)
+ * is what the KDC answered, kept as the detail.
  */
 void odj_joined_clone_diagnosis(struct odj_ctx *ctx, const struct odj_joined *j,
-				uint32_t account_kvno);
+				uint32_t account_kvno, const char *kdc_said);
+
+/* The recorded error as one line ("message: detail") on mem, for a later detail. */
+char *odj_joined_error_line(TALLOC_CTX *mem, const struct odj_ctx *ctx);
 
 #endif

@@ -90,7 +90,7 @@ static odj_result kdc_takes(struct rotate_run *r, uint32_t new_kvno, uint32_t ol
 		return ODJ_OK;
 	}
 	if (keys_refused(r->ctx))
-		odj_joined_clone_diagnosis(r->ctx, r->j, 0);
+		odj_joined_clone_diagnosis(r->ctx, r->j, 0, odj_joined_error_line(r->mem, r->ctx));
 	return rc;
 }
 
@@ -170,7 +170,8 @@ static odj_result rotate(struct rotate_run *r)
 	odj_result rc = login(r, current, "kadmin/changepw");
 	if (rc != ODJ_OK) {
 		if (keys_refused(r->ctx))
-			odj_joined_clone_diagnosis(r->ctx, r->j, 0);
+			odj_joined_clone_diagnosis(r->ctx, r->j, 0,
+						   odj_joined_error_line(r->mem, r->ctx));
 		odj_error_detail(r->ctx, "nothing was changed");
 		return rc;
 	}

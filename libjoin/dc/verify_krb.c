@@ -115,6 +115,7 @@ odj_result odj_verify_tgt(struct verify_run *v)
 	}
 	if (!refused_keys(odj_error_get(v->ctx)))
 		return r;
+	char *kdc_said = odj_joined_error_line(v->mem, v->ctx);
 	/* Older keys the KDC still takes: an interrupted rotation (or one not yet replicated). */
 	uint32_t older = 0;
 	for (size_t i = 0; i < j->kt->n; i++)
@@ -136,7 +137,7 @@ odj_result odj_verify_tgt(struct verify_run *v)
 	v->req->out.account_kvno = account;
 	odj_doing(v->ctx, "getting a ticket-granting ticket for %s with the keytab %s", j->principal,
 		  j->keytab_file);
-	odj_joined_clone_diagnosis(v->ctx, j, account);
+	odj_joined_clone_diagnosis(v->ctx, j, account, kdc_said);
 	return ODJ_E_CREDENTIALS;
 }
 
@@ -177,7 +178,7 @@ odj_result odj_verify_ticket(struct verify_run *v)
 	const struct odj_keytab_entry *e = find_key(j, principal, kvno, enctype, v->mem);
 	if (e == NULL) {
 		if (kvno > j->kt_kvno) {
-			odj_joined_clone_diagnosis(v->ctx, j, kvno);
+			odj_joined_clone_diagnosis(v->ctx, j, kvno, NULL);
 			r = ODJ_E_CREDENTIALS;
 		} else {
 			r = odj_fail(v->ctx, ODJ_E_CONFIG, ODJ_ERROR_LOGON_FAILURE,
