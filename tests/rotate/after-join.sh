@@ -58,6 +58,12 @@ verify)
 	[ "$(jget "$dir/v.json" 'len([s for s in d["steps"] if s["state"] == "passed"])')" = 7 ] || fail "--json: not 7 passed steps"
 	[ "$(jget "$dir/v.json" 'd["account_kvno"]')" = "$(dc_kvno)" ] || fail "--json account_kvno is not the DC's"
 	echo "ok: 7 steps passed; --json agrees"
+	step "the recorded DC is gone: DNS SRV and CLDAP find another"
+	sed -i 's/"dc":"[^"]*"/"dc":"gone-dc.'"$TESTDC_DOMAIN"'"/' "$root/var/lib/odj/join.json"
+	grep -q '"dc":"gone-dc' "$root/var/lib/odj/join.json" || fail "could not edit the recorded DC"
+	"$verify" --root "$root" --verbose 2>&1 | tee "$dir/v3.out" | grep -E '^odj-verify: 2/7'
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "odj-verify failed with the recorded DC gone"
+	grep -qE '^odj-verify: 2/7 locate +ok .*DNS SRV and CLDAP' "$dir/v3.out" || fail "locate did not fall back to DNS SRV"
 	step "a broken sssd.conf fails step 7 only, with the usual error"
 	sed -i 's/^krb5_realm.*/&\nkrb5_keytab = \/etc\/other.keytab/' "$root/etc/sssd/sssd.conf"
 	"$verify" --root "$root" --json >"$dir/v2.json" 2>"$dir/v2.err"; rc=$?
