@@ -434,9 +434,17 @@ static odj_result record_change(struct apply_run *a)
 		if (text && (strlen(text) != old.len || memcmp(text, old.data, old.len) != 0))
 			text = NULL;
 	}
-	if (text == NULL)
+	if (text == NULL) {
+		/* A new join: its first contact with a DC rotates the password the blob carried. */
+		static const char marker[] = "odj-rotate.service changes the machine password at the "
+					     "first contact with a DC and removes this file\n";
 		text = odj_apply_record_text(a->tmp, &a->f, a->req, a->principals, a->n_principals,
 					     a->keytab, iso_time(a->tmp, a->req->in.now));
+		r = odj_commit_put(a->tx, ODJ_APPLY_FIRST_CONTACT, marker, sizeof(marker) - 1, 0644,
+				   0, 0);
+		if (r != ODJ_OK)
+			return r;
+	}
 	return put_text(a, ODJ_APPLY_JOIN_RECORD, &(struct apply_file){0}, text, 0644);
 }
 

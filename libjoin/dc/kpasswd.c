@@ -38,11 +38,28 @@ static void child(int fd, const char *conf, const char *ccache, const char *prin
 	a.ret = krb5_init_context(&k);
 	if (a.ret == 0)
 		a.ret = krb5_cc_resolve(k, ccache, &cc);
-	if (a.ret == 0)
+	if (a.ret == 0 && principal != NULL) {
 		a.ret = krb5_parse_name(k, principal, &target);
-	if (a.ret == 0)
-		a.ret = krb5_set_password_using_ccache(k, cc, password, target, &result_code,
-						       &code_string, &result_string);
+		if (a.ret == 0)
+			a.ret = krb5_set_password_using_ccache(k, cc, password, target, &result_code,
+							       &code_string, &result_string);
+	} else if (a.ret == 0) {
+		/* RFC 3244 change-password of the ccache's own principal, with the
+		 * initial kadmin/changepw ticket already in the ccache */
+		krb5_creds match, creds;
+		memset(&match, 0, sizeof(match));
+		memset(&creds, 0, sizeof(creds));
+		a.ret = krb5_cc_get_principal(k, cc, &match.client);
+		if (a.ret == 0)
+			a.ret = krb5_build_principal(k, &match.server, match.client->realm.length,
+						     match.client->realm.data, "kadmin", "changepw",
+						     NULL);
+		if (a.ret == 0)
+			a.ret = krb5_cc_retrieve_cred(k, cc, 0, &match, &creds);
+		if (a.ret == 0)
+			a.ret = krb5_change_password(k, &creds, password, &result_code, &code_string,
+						     &result_string);
+	}
 	a.result_code = result_code;
 	if (a.ret != 0 && k != NULL) {
 		const char *msg = krb5_get_error_message(k, a.ret);
@@ -71,6 +88,13 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
+odj_result odj_kpasswd_change(struct odj_ctx *ctx, struct odj_krb *krb, const char *realm,
+			      const char *dc_address, const struct odj_secret *password_utf8,
+			      int deadline_ms)
+{
+	return odj_kpasswd_set(ctx, krb, realm, dc_address, NULL, password_utf8, deadline_ms);
+}
+
 odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char *realm,
 			   const char *dc_address, const char *principal,
 			   const struct odj_secret *password_utf8, int deadline_ms)
@@ -78,7 +102,11 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 	TALLOC_CTX *tmp = talloc_new(ctx);
 	const char *base = getenv("TMPDIR");
 	char *dir = talloc_asprintf(tmp, "%s/odj-kpasswd-XXXXXX", base && *base ? base : "/tmp");
-	odj_doing(ctx, "setting the password of %s with kpasswd at %s:464", principal, dc_address);
+	const char *who = principal ? principal : odj_krb_client(krb);
+	if (who == NULL)
+		who = "the session's principal";
+	odj_doing(ctx, "%s the password of %s with kpasswd at %s:464",
+		  principal ? "setting" : "changing", who, dc_address);
 	if (mkdtemp(dir) == NULL) {
 		talloc_free(tmp);
 		return odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_ACCESS_DENIED,
@@ -137,7 +165,7 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 			a.text[sizeof(a.text) - 1] = '\0';
 			/* the Kerberos code decides the row: an unreachable kpasswd
 			 * server, a refused ticket, a skewed clock are not the same */
-			r = odj_fail_krb5(ctx, a.ret, a.text, "kpasswd for %s failed", principal);
+			r = odj_fail_krb5(ctx, a.ret, a.text, "kpasswd for %s failed", who);
 		} else if (a.result_code != 0) {
 			a.text[sizeof(a.text) - 1] = '\0';
 			/* RFC 3244: 5 access denied (AD: no such user), 4 soft error (policy) */
@@ -146,7 +174,7 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 							     : ODJ_ERROR_CAN_NOT_COMPLETE;
 			r = odj_fail(ctx, ODJ_E_DIRECTORY, st,
 				     "kpasswd refused the new password of %s (result code %d: %s)",
-				     principal, a.result_code, a.text);
+				     who, a.result_code, a.text);
 		}
 		if (pid > 0)
 			waitpid(pid, NULL, 0);

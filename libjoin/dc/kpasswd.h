@@ -16,4 +16,13 @@ odj_result odj_kpasswd_set(struct odj_ctx *ctx, struct odj_krb *krb, const char 
 			   const char *dc_address, const char *principal,
 			   const struct odj_secret *password_utf8, int deadline_ms);
 
+/*
+ * Change-password (RFC 3244 version 1) of the session's own principal: the
+ * session's ccache must hold an initial kadmin/changepw ticket
+ * (odj_krb_login_keytab with that service).  Same child and deadline.
+ */
+odj_result odj_kpasswd_change(struct odj_ctx *ctx, struct odj_krb *krb, const char *realm,
+			      const char *dc_address, const struct odj_secret *password_utf8,
+			      int deadline_ms);
+
 #endif

@@ -242,8 +242,9 @@ static odj_result store_initial_creds(struct odj_krb *k, krb5_init_creds_context
 	return ODJ_OK;
 }
 
-odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
-				  const struct odj_secret *password)
+/* One AS exchange with a password or a keytab's keys; service: an initial ticket for it. */
+static odj_result as_login(struct odj_krb *k, const char *principal,
+			   const struct odj_secret *password, krb5_keytab kt, const char *service)
 {
 	krb5_principal client = NULL;
 	krb5_get_init_creds_opt *opt = NULL;
@@ -257,17 +258,23 @@ odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
 		 * forwarded one, since the DC's tickets are ok-as-delegate. */
 		krb5_get_init_creds_opt_set_forwardable(opt, 0);
 		krb5_get_init_creds_opt_set_proxiable(opt, 0);
-		krb5_get_init_creds_opt_set_canonicalize(opt, 1);
+		if (password != NULL)
+			krb5_get_init_creds_opt_set_canonicalize(opt, 1);
 		ret = krb5_init_creds_init(k->kctx, client, NULL, NULL, 0, opt, &icc);
 	}
+	if (ret == 0 && service != NULL)
+		ret = krb5_init_creds_set_service(k->kctx, icc, service);
 	if (ret == 0)
-		ret = krb5_init_creds_set_password(k->kctx, icc, (const char *)odj_secret_data(password));
+		ret = password ? krb5_init_creds_set_password(k->kctx, icc,
+							      (const char *)odj_secret_data(password))
+			       : krb5_init_creds_set_keytab(k->kctx, icc, kt);
 	if (ret != 0) {
 		r = fail_krb5(k, ret, "cannot prepare the AS request for %s", principal);
 	} else {
 		char *what = talloc_asprintf(k, "AS request for %s", principal);
-		odj_doing(k->ctx, "getting a ticket-granting ticket for %s from the KDC at %s:%u",
-			  principal, k->target.address, k->target.port);
+		odj_doing(k->ctx, "getting %s for %s%s from the KDC at %s:%u",
+			  service ? service : "a ticket-granting ticket", principal,
+			  password ? "" : " with its keytab", k->target.address, k->target.port);
 		r = run_exchange(k, as_step, icc, what, ODJ_ERROR_NO_LOGON_SERVERS);
 		talloc_free(what);
 		if (r == ODJ_OK)
@@ -279,6 +286,29 @@ odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
 		krb5_get_init_creds_opt_free(k->kctx, opt);
 	krb5_free_principal(k->kctx, client);
 	return r;
+}
+
+odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
+				  const struct odj_secret *password)
+{
+	return as_login(k, principal, password, NULL, NULL);
+}
+
+odj_result odj_krb_login_keytab(struct odj_krb *k, const char *principal, const char *keytab_name,
+				const char *service)
+{
+	krb5_keytab kt = NULL;
+	krb5_error_code ret = krb5_kt_resolve(k->kctx, keytab_name, &kt);
+	if (ret != 0)
+		return fail_krb5(k, ret, "cannot open the keytab %s", keytab_name);
+	odj_result r = as_login(k, principal, NULL, kt, service);
+	krb5_kt_close(k->kctx, kt);
+	return r;
+}
+
+const struct odj_kdc_target *odj_krb_target(const struct odj_krb *k)
+{
+	return &k->target;
 }
 
 odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name)

@@ -37,6 +37,17 @@ odj_result odj_krb_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_k
 odj_result odj_krb_login_password(struct odj_krb *k, const char *principal,
 				  const struct odj_secret *password);
 
+/*
+ * AS exchange with the keys of a keytab ("FILE:/etc/krb5.keytab",
+ * "MEMORY:..."): a TGT, or with service ("kadmin/changepw") an initial
+ * ticket for that service, as kpasswd's change-password needs.
+ */
+odj_result odj_krb_login_keytab(struct odj_krb *k, const char *principal, const char *keytab_name,
+				const char *service);
+
+/* Where the session's KDC exchanges go (address, port, deadlines). */
+const struct odj_kdc_target *odj_krb_target(const struct odj_krb *k);
+
 /* Takes the credentials (the TGT) of an existing ccache, e.g. from kinit. */
 odj_result odj_krb_login_ccache(struct odj_krb *k, const char *ccache_name);
 

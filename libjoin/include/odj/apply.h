@@ -29,6 +29,8 @@ extern "C" {
 #define ODJ_APPLY_DEFAULT_KEYTAB "/etc/krb5.keytab"
 #define ODJ_APPLY_JOIN_RECORD "/var/lib/odj/join.json"
 #define ODJ_APPLY_BACKUP_DIR "/var/lib/odj/backup"
+/* Left by every new join; odj-rotate.service rotates the password and removes it. */
+#define ODJ_APPLY_FIRST_CONTACT "/var/lib/odj/first-contact"
 
 /* One keytab line of the plan (never key bytes). */
 struct odj_apply_key {
