@@ -23,7 +23,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
-		"                 [--dry-run] [--consume] [--trace FILE] [--verbose] [--json]\n"
+		"                 [--dry-run] [--consume] [--samba|--no-samba] [--trace FILE]\n"
+		"                 [--verbose] [--json]\n"
 		"       odj-apply --bundle FILE --name NAME [options]   (a machine of a bundle)\n"
 		"       odj-apply --explain CODE\n"
 		"       odj-apply --version\n");
@@ -72,6 +73,11 @@ static void print_text(const struct odj_apply_req *req)
 			printf("%s: would be wiped and removed after success\n", req->in.blob_path);
 	} else {
 		print_list("files:", req->out.files, req->out.n_files);
+	}
+	if (req->out.samba) {
+		print_list("samba files:", req->out.samba_files, req->out.n_samba_files);
+		print_list("secrets.tdb keys (values never shown):", req->out.samba_secrets,
+			   req->out.n_samba_secrets);
 	}
 	print_list("clone state removed (must not survive into a new join):", req->out.removed,
 		   req->out.n_removed);
@@ -131,6 +137,10 @@ static void print_json(const struct odj_apply_req *req)
 	json_object_object_add(o, "keytab", keys);
 	json_object_object_add(o, "files", jstrs(req->out.files, req->out.n_files));
 	json_object_object_add(o, "removed", jstrs(req->out.removed, req->out.n_removed));
+	json_object_object_add(o, "samba", json_object_new_boolean(req->out.samba));
+	json_object_object_add(o, "samba_files", jstrs(req->out.samba_files, req->out.n_samba_files));
+	json_object_object_add(o, "samba_secrets",
+			       jstrs(req->out.samba_secrets, req->out.n_samba_secrets));
 	json_object_object_add(o, "notes", jstrs(req->out.notes, req->out.n_notes));
 	json_object_object_add(o, "warnings", jstrs(req->out.warnings, req->out.n_warnings));
 	if (req->in.dry_run)
@@ -162,7 +172,8 @@ int main(int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},		{"json", no_argument, NULL, 'j'},
 		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},		{"bundle", required_argument, NULL, 'B'},
-		{"name", required_argument, NULL, 'N'},	{NULL, 0, NULL, 0},
+		{"name", required_argument, NULL, 'N'},	{"samba", no_argument, NULL, 'S'},
+		{"no-samba", no_argument, NULL, 'X'},		{NULL, 0, NULL, 0},
 	};
 	struct odj_apply_req req = {.in = {.version = ODJ_APPLY_VERSION}};
 	const char *trace = NULL;
@@ -201,6 +212,12 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			req.in.consume = true;
+			break;
+		case 'S':
+			req.in.samba = ODJ_APPLY_SAMBA_ON;
+			break;
+		case 'X':
+			req.in.samba = ODJ_APPLY_SAMBA_OFF;
 			break;
 		case 't':
 			trace = optarg;

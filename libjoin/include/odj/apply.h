@@ -30,6 +30,13 @@ extern "C" {
 #define ODJ_APPLY_JOIN_RECORD "/var/lib/odj/join.json"
 #define ODJ_APPLY_BACKUP_DIR "/var/lib/odj/backup"
 
+/* Whether apply makes the target a Samba domain member (smb.conf, secrets.tdb). */
+enum odj_apply_samba {
+	ODJ_APPLY_SAMBA_AUTO = 0, /* when smbd or winbindd is installed in the root */
+	ODJ_APPLY_SAMBA_ON,       /* --samba */
+	ODJ_APPLY_SAMBA_OFF,      /* --no-samba */
+};
+
 /* One keytab line of the plan (never key bytes). */
 struct odj_apply_key {
 	char *principal; /* "host/odjcli01.odj.test@ODJ.TEST" */
@@ -51,6 +58,7 @@ struct odj_apply_req {
 		bool dry_run;          /* describe, change nothing */
 		bool consume;          /* wipe and remove the blob file after success */
 		int64_t now;           /* the join time (Unix seconds); 0: the clock */
+		enum odj_apply_samba samba;
 	} in;
 	struct {
 		char *domain;          /* odj.test */
@@ -82,6 +90,11 @@ struct odj_apply_req {
 		char **warnings;
 		size_t n_warnings;
 		char *plan;            /* the full description of the transaction (diffs) */
+		bool samba;            /* smb.conf and secrets.tdb are part of the join */
+		char **samba_files;    /* the Samba files the join writes (target paths) */
+		size_t n_samba_files;
+		char **samba_secrets;  /* "set KEY" / "delete KEY" for secrets.tdb (never a value) */
+		size_t n_samba_secrets;
 	} out;
 };
 
