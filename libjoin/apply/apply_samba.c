@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,6 +84,38 @@ static odj_result old_identity(struct odj_ctx *ctx, TALLOC_CTX *mem,
 			       files[i]);
 	}
 	return ODJ_OK;
+}
+
+/* A rejoin keeps the replaced smb.conf and secrets.tdb beside apply's backup of the keytab. */
+static odj_result backup(const struct apply_samba_in *in, TALLOC_CTX *mem, int64_t now,
+			 const struct apply_file *smbconf, const struct apply_file *secrets,
+			 struct odj_apply_req *req)
+{
+	if (!in->rejoined)
+		return ODJ_OK;
+	time_t t = (time_t)now;
+	struct tm tm;
+	char stamp[32];
+	if (gmtime_r(&t, &tm) == NULL || strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return odj_fail(in->target->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"the join time cannot be written as a date");
+	odj_result r = ODJ_OK;
+	if (smbconf->exists) {
+		char *p = talloc_asprintf(mem, ODJ_APPLY_BACKUP_DIR "/%s/smb.conf", stamp);
+		r = odj_commit_put(in->tx, p, smbconf->data, smbconf->len, 0600, 0, 0);
+		if (r == ODJ_OK)
+			note(in, req, "backup: the old smb.conf goes to %s", p);
+	}
+	if (r == ODJ_OK && secrets->exists) {
+		char *p = talloc_asprintf(mem, ODJ_APPLY_BACKUP_DIR "/%s/secrets.tdb", stamp);
+		struct odj_secret *copy = odj_secret_dup(mem, secrets->data, secrets->len);
+		r = copy ? odj_commit_put_secret(in->tx, p, copy, 0600, 0, 0)
+			 : odj_fail(in->target->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				    "out of memory");
+		if (r == ODJ_OK)
+			note(in, req, "backup: the old secrets.tdb goes to %s", p);
+	}
+	return r;
 }
 
 static odj_result sssd_dropin(const struct apply_samba_in *in, TALLOC_CTX *mem,
@@ -169,7 +202,8 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 		       ODJ_SAMBA_CONF);
 	odj_apply_push(in->report_mem, &req->out.samba_files, &req->out.n_samba_files, "%s",
 		       secrets_path);
-	if ((r = sssd_dropin(in, mem, req)) != ODJ_OK)
+	if ((r = sssd_dropin(in, mem, req)) != ODJ_OK ||
+	    (r = backup(in, mem, req->in.now, &smbconf, &secrets, req)) != ODJ_OK)
 		return r;
 	return old_identity(ctx, mem, in, &c, req);
 }
