@@ -33,6 +33,10 @@ ours=$dir/root/var/lib/samba/private/secrets.tdb
 keys() { tdbdump "$1" | sed -n 's/^key([0-9]*) = "\(.*\)"$/\1/p' | sort; }
 echo "odj-apply's keys:"; keys "$ours" | sed 's/^/  /'
 echo "requestodj's keys:"; keys "$sd/private/secrets.tdb" | sed 's/^/  /'
+# Exactly Samba's legacy join keys: what requestodj writes but Samba's own
+# record (MACHINE_DOMAIN_INFO, PROTECT/IDS) and the local SID, made on first use.
+want=$(keys "$sd/private/secrets.tdb" | grep -v -e MACHINE_DOMAIN_INFO -e PROTECT/IDS -e SECRETS/SID/ODJCLI01)
+[ "$(keys "$ours")" = "$want" ] || fail "odj-apply's keys are not requestodj's legacy keys"
 for k in $(keys "$ours"); do
 	a=$(tdbdump -k "$k" "$sd/private/secrets.tdb") || fail "requestodj wrote no $k"
 	b=$(tdbdump -k "$k" "$ours")
