@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <odj/status.h>
+#include <odj/trace.h>
 
 #include "apply_samba.h"
 #include "commit_internal.h"
@@ -167,6 +168,11 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	for (size_t i = 0; i < c.n_replaced; i++)
 		note(in, req, "smb.conf [global]: %s (contradicted the join: replaced)",
 		     c.replaced[i]);
+	if (strcmp(in->keytab, ODJ_APPLY_DEFAULT_KEYTAB) != 0)
+		odj_apply_push(in->report_mem, &req->out.warnings, &req->out.n_warnings,
+			       "samba: kerberos method = secrets and keytab reads the system keytab "
+			       "(%s), not %s: smbd accepts tickets with secrets.tdb's keys alone",
+			       ODJ_APPLY_DEFAULT_KEYTAB, in->keytab);
 	note(in, req, "smb.conf idmap: %s -> rid %u-%u (sssd's ID-mapping slice of %s: "
 		      "nss_winbind and nss_sss give a user the same UNIX id)",
 	     in->f->netbios_domain, (unsigned)c.range_low, (unsigned)c.range_high,
@@ -203,7 +209,12 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	odj_apply_push(in->report_mem, &req->out.samba_files, &req->out.n_samba_files, "%s",
 		       secrets_path);
 	if ((r = sssd_dropin(in, mem, req)) != ODJ_OK ||
-	    (r = backup(in, mem, req->in.now, &smbconf, &secrets, req)) != ODJ_OK)
+	    (r = backup(in, mem, req->in.now, &smbconf, &secrets, req)) != ODJ_OK ||
+	    (r = old_identity(ctx, mem, in, &c, req)) != ODJ_OK)
 		return r;
-	return old_identity(ctx, mem, in, &c, req);
+	odj_trace_status(ctx, "NetpProcessOfflineJoin", 0,
+			 "samba member: %s, %s (%zu key(s) set or deleted), idmap rid %u-%u",
+			 ODJ_SAMBA_CONF, secrets_path, sout.n_keys, (unsigned)c.range_low,
+			 (unsigned)c.range_high);
+	return ODJ_OK;
 }
