@@ -8,7 +8,8 @@
 #
 # Usage: member-ns.sh WORK ROOT NAME PHASE [BLOB]
 #   PHASE: check (the member works), requestodj (net offlinejoin requestodj
-#   BLOB first, then check), rotate-net-first, rotate-adcli-first.
+#   BLOB first, then check), rotate-net-first, rotate-adcli-first, coexist
+#   (sssd runs too, on the root's sssd.conf: both map a SID to one UNIX id).
 set -uo pipefail
 work=$1 root=$2 name=$3 phase=$4 blob=${5:-}
 lc=$(tr 'A-Z' 'a-z' <<<"$name")
@@ -38,6 +39,20 @@ for d in var/lib/samba/private var/cache/samba run/samba var/log/samba; do
 	mkdir -p "$root/$d"
 done
 chmod 700 "$root/var/lib/samba/private"
+if [ "$phase" = coexist ]; then
+	rm -rf "$work/etc/sssd"
+	cp -a "$root/etc/sssd" "$work/etc/sssd"
+	# As tests/e2e/sssd-check.sh: a test-only drop-in pins the test DC.
+	printf '[domain/%s]\nad_server = %s\nkrb5_use_kdcinfo = false\ndyndns_update = false\n' \
+		"$TESTDC_DOMAIN" "$TESTDC_DC" >"$work/etc/sssd/conf.d/99-testdc.conf"
+	chmod 600 "$work/etc/sssd/conf.d/99-testdc.conf"
+	printf 'passwd: files sss winbind\ngroup: files sss winbind\nshadow: files\nhosts: files dns\n' \
+		>"$work/etc/nsswitch.conf"
+	mkdir -p "$work/sss/db" "$work/sss/pipes/private" "$work/sss/mc" "$work/sss/pubconf" \
+		"$work/sss/gpo_cache" "$work/sss/keytabs" "$work/log/sssd"
+	chmod 700 "$work/sss/pipes/private"
+	mount --bind "$work/sss" /var/lib/sss && mount --bind "$work/log/sssd" /var/log/sssd || exit 9
+fi
 mount --bind "$work/etc" /etc || exit 9
 mount --bind "$root/etc/samba" /etc/samba || exit 9
 for d in var/lib/samba var/cache/samba run/samba var/log/samba; do
@@ -142,6 +157,31 @@ in_step() {
 	EOF
 }
 
+# sssd and winbind side by side: the same SID is the same UNIX id in both.
+coexist() {
+	step "sssd next to winbind (sssd.conf and its conf.d as odj-apply wrote them)"
+	sssd -i --logger=files -d 2 &
+	local sssd_pid=$! i uid_sss= gid_sss=
+	pids+=($sssd_pid)
+	for i in $(seq 60); do
+		uid_sss=$(getent -s sss passwd "administrator@$TESTDC_DOMAIN" | cut -d: -f3) && [ -n "$uid_sss" ] && break
+		sleep 0.5
+	done
+	[ -n "$uid_sss" ] || { tail -20 /var/log/sssd/sssd_*.log; fail "sssd does not resolve administrator@$TESTDC_DOMAIN"; }
+	echo "nss_sss:     $(getent -s sss passwd "administrator@$TESTDC_DOMAIN")"
+	echo "nss_winbind: $(getent -s winbind passwd "$TESTDC_NETBIOS\\administrator")"
+	gid_sss=$(getent -s sss group "domain users@$TESTDC_DOMAIN" | cut -d: -f3)
+	grep -q 'ad_update_samba_machine_account_password = true' /etc/sssd/conf.d/odj-samba.conf ||
+		fail "no sssd drop-in for Samba"
+	local sid uid_wb gid_wb
+	sid=$(wbinfo --name-to-sid "$TESTDC_NETBIOS\\administrator" | cut -d' ' -f1)
+	uid_wb=$(wbinfo --sid-to-uid "$sid")
+	gid_wb=$(wbinfo --sid-to-gid "${sid%-*}-513")
+	echo "administrator $sid: sssd uid $uid_sss, winbind uid $uid_wb; domain users: sssd gid $gid_sss, winbind gid $gid_wb"
+	[ "$uid_sss" = "$uid_wb" ] && [ "$gid_sss" = "$gid_wb" ] || fail "sssd and winbind map the SIDs differently"
+	wbinfo -t >/dev/null || fail "wbinfo -t with sssd running"
+}
+
 rotate_net() {
 	step "net ads changetrustpw (Samba's rotation; kerberos method = secrets and keytab)"
 	net ads changetrustpw 2>&1 | tail -3 || fail "net ads changetrustpw"
@@ -166,6 +206,7 @@ case $phase in
 check | requestodj) check_member ;;
 rotate-net-first) rotate_net; rotate_adcli ;;
 rotate-adcli-first) rotate_adcli; rotate_net ;;
+coexist) coexist ;;
 *) fail "unknown phase $phase" ;;
 esac
 stop_daemons

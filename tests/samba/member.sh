@@ -11,6 +11,7 @@
 #                       into an empty /etc/samba (with the smb.conf it needs)
 #   rotate-net-first    net ads changetrustpw, then sssd's adcli update
 #   rotate-adcli-first  the other order
+#   coexist             sssd runs next to winbind: one SID, one UNIX id
 set -uo pipefail
 prep=$1 apply=$2 mode=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,7 +69,7 @@ requestodj)
 	unshare -m --propagation private "$here/member-ns.sh" "$dir" "$root" "$n" requestodj "$dir/$n.odj"
 	exit $?
 	;;
-odj | rotate-net-first | rotate-adcli-first) ;;
+odj | rotate-net-first | rotate-adcli-first | coexist) ;;
 *) fail "unknown mode $mode" ;;
 esac
 
