@@ -5,6 +5,8 @@
  * identity's Samba caches, all in apply's one commit transaction.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -119,6 +121,35 @@ static odj_result backup(const struct apply_samba_in *in, TALLOC_CTX *mem, int64
 	return r;
 }
 
+/*
+ * On the running system, Samba daemons that run now keep the old secrets.tdb
+ * open (the new one is renamed over it): they must be restarted.
+ */
+static void running_daemons(const struct apply_samba_in *in, TALLOC_CTX *mem,
+			    struct odj_apply_req *req)
+{
+	struct stat root_st, slash_st;
+	if (fstat(in->target->rootfd, &root_st) != 0 || stat("/", &slash_st) != 0 ||
+	    root_st.st_dev != slash_st.st_dev || root_st.st_ino != slash_st.st_ino)
+		return;
+	static const char *const daemons[] = {"smbd", "winbindd", "nmbd"};
+	for (size_t i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		struct apply_file pidf;
+		char *path = talloc_asprintf(mem, "/run/samba/%s.pid", daemons[i]);
+		if (path == NULL || odj_apply_read(in->target, mem, path, 64, &pidf) != ODJ_OK) {
+			odj_error_clear(in->target->ctx);
+			continue;
+		}
+		char *text = pidf.exists ? talloc_strndup(mem, (const char *)pidf.data, pidf.len) : NULL;
+		long pid = text ? strtol(text, NULL, 10) : 0;
+		if (pid > 1 && kill((pid_t)pid, 0) == 0)
+			odj_apply_push(in->report_mem, &req->out.warnings, &req->out.n_warnings,
+				       "samba: %s runs (pid %ld) with the old secrets.tdb open: restart "
+				       "smbd and winbindd after the join",
+				       daemons[i], pid);
+	}
+}
+
 static odj_result sssd_dropin(const struct apply_samba_in *in, TALLOC_CTX *mem,
 			      struct odj_apply_req *req)
 {
@@ -212,6 +243,7 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	    (r = backup(in, mem, req->in.now, &smbconf, &secrets, req)) != ODJ_OK ||
 	    (r = old_identity(ctx, mem, in, &c, req)) != ODJ_OK)
 		return r;
+	running_daemons(in, mem, req);
 	odj_trace_status(ctx, "NetpProcessOfflineJoin", 0,
 			 "samba member: %s, %s (%zu key(s) set or deleted), idmap rid %u-%u",
 			 ODJ_SAMBA_CONF, secrets_path, sout.n_keys, (unsigned)c.range_low,

@@ -148,5 +148,29 @@ hostile)
 	out=$(run --blob "$BLOB" --root "$R" 2>&1) && fail "a private dir with .. was taken"
 	grep -q "private dir" <<<"$out" || fail "$out"
 	echo "ok: damaged Samba state is refused and left alone" ;;
+live)
+	# On the running system (no --root), in a private namespace: a copy of /etc,
+	# empty /var/lib, /var/cache and /run/samba.  A winbindd that runs keeps the
+	# old secrets.tdb open: odj-apply says to restart it.
+	cp -a /etc "$work/etc" || fail "copy /etc"
+	sleep 60 &
+	fake=$!
+	out=$(unshare -m -n sh -ec '
+		mount --make-rprivate /
+		mount --bind "$1/etc" /etc
+		mount -t tmpfs -o mode=0755 tmpfs /var/lib
+		mount -t tmpfs -o mode=0755 tmpfs /var/cache
+		mkdir -p /run/samba && mount -t tmpfs -o mode=0755 tmpfs /run/samba
+		echo "$4" >/run/samba/winbindd.pid
+		"$2" --blob "$3" 2>&1 || echo "odj-apply failed: $?"
+		ls -l /var/lib/samba/private/secrets.tdb
+		grep "netbios name" /etc/samba/smb.conf' sh "$work" "$apply" "$BLOB" "$fake")
+	kill $fake
+	echo "$out" | grep -E 'samba|secrets|netbios|failed'
+	! grep -q 'odj-apply failed' <<<"$out" || fail "odj-apply on the live root failed"
+	grep -q "^warning: samba: winbindd runs (pid $fake) with the old secrets.tdb open" <<<"$out" ||
+		fail "the running winbindd is not said"
+	grep -q 'netbios name = ODJCLI02' <<<"$out" || fail "smb.conf not merged"
+	echo "ok: on the running system the join says to restart the Samba daemons" ;;
 *) fail "unknown case $case_" ;;
 esac
