@@ -3,7 +3,7 @@
 # root's Samba state is mounted over /etc/samba, /var/lib/samba,
 # /var/cache/samba, /run/samba and /var/log/samba, a private copy of /etc
 # carries the root's krb5.conf, keytab and an nsswitch.conf with winbind;
-# then real winbindd and smbd run on 127.0.0.27 (the test DC is another
+# then real winbindd and smbd run on $MEMBER_IP (the test DC is another
 # address) and the checks of PHASE run.
 #
 # Usage: member-ns.sh WORK ROOT NAME PHASE [BLOB]
@@ -14,7 +14,7 @@ set -uo pipefail
 work=$1 root=$2 name=$3 phase=$4 blob=${5:-}
 lc=$(tr 'A-Z' 'a-z' <<<"$name")
 fqdn=$lc.$TESTDC_DOMAIN
-MEMBER_IP=127.0.0.27
+MEMBER_IP=${MEMBER_IP:?member.sh sets it}
 fail() { echo "FAIL: $*"; stop_daemons; exit 1; }
 step() { echo "== $*"; }
 pids=()

@@ -3,7 +3,8 @@
 # the test DC.  odj-prepare provisions a machine; its blob is applied into a
 # root that has Samba (smbd/winbindd) and a smb.conf of its own (a share,
 # settings of the test, and "security = user", which the join replaces);
-# then winbindd and smbd run on the applied state (member-ns.sh).
+# then winbindd and smbd run on the applied state (member-ns.sh), smbd on an
+# address of its own ($MEMBER_IP), since the test DC is a Samba too.
 #
 # Usage: member.sh ODJ-PREPARE ODJ-APPLY MODE
 #   odj                 odj-apply, then the member's checks
@@ -22,6 +23,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 step() { echo "== $*"; }
 n=SM$(printf '%04X' $(( (RANDOM << 3 ^ $$) & 0xFFFF )))
 export KRB5CCNAME="FILE:$dir/admin.cc"
+# The member's own address: beside its DC's (127.0.0.N -> 127.0.2.N), so
+# that members of DCs side by side do not take each other's port 445.
+ip=${TESTDC_IP:-127.0.0.2}
+export MEMBER_IP=${TESTDC_MEMBER_IP:-127.0.2.${ip##*.}}
 
 step "odj-prepare $n"
 printf '%s\n' "$TESTDC_ADMINPASS" |
@@ -32,7 +37,7 @@ printf '%s\n' "$TESTDC_ADMINPASS" |
 mkdir -p "$dir/share" "$root/etc/samba" "$root/usr/sbin"
 echo hello >"$dir/share/hello.txt"
 chmod 755 "$dir" "$dir/share"
-test_settings="	interfaces = 127.0.0.27/8
+test_settings="	interfaces = $MEMBER_IP/8
 	bind interfaces only = yes
 	smb ports = 445
 	disable netbios = yes
@@ -96,7 +101,7 @@ unshare -n "$apply" --blob "$dir/$n.odj" --root "$root" >"$dir/apply.out" 2>&1 |
 	{ cat "$dir/apply.out"; fail "apply"; }
 echo "odj-apply took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}') s"
 grep -q "\[odjshare\]" "$root/etc/samba/smb.conf" || fail "the share was lost"
-grep -q "interfaces = 127.0.0.27" "$root/etc/samba/smb.conf" || fail "an unrelated setting was lost"
+grep -q "interfaces = $MEMBER_IP" "$root/etc/samba/smb.conf" || fail "an unrelated setting was lost"
 grep -q '"/var/lib/samba/private/secrets.tdb"' "$root/var/lib/odj/join.json" || fail "the join record lacks secrets.tdb"
 [ "$(stat -c %a "$root/var/lib/samba/private/secrets.tdb")" = 600 ] || fail "secrets.tdb is not 0600"
 phase=check
