@@ -78,11 +78,21 @@ printf '%s\n' "$TESTDC_ADMINPASS" | KRB5CCNAME=FILE:$work/admin.cc kinit "admini
 	fail "kinit administrator"
 
 if [ "$phase" = requestodj ]; then
+	step "net offlinejoin requestodj loadfile=<blob> into an empty /etc/samba"
+	mv /etc/samba/smb.conf "$work/smb.conf.by-hand"
+	if unshare -n sh -c 'ip link set lo up && exec net offlinejoin requestodj loadfile="$1"' sh "$blob" \
+		>"$work/rq0.out" 2>&1; then
+		fail "requestodj joined without a smb.conf"
+	fi
+	echo "refused, as expected: $(grep -v '^\s*$' "$work/rq0.out" | tail -2 | tr '\n' ' ')"
+	[ ! -e /var/lib/samba/private/secrets.tdb ] || fail "the refused requestodj wrote secrets.tdb"
+	mv "$work/smb.conf.by-hand" /etc/samba/smb.conf
 	step "net offlinejoin requestodj loadfile=<blob> (the hand-written smb.conf above)"
 	t0=$(date +%s.%N)
-	unshare -n net offlinejoin requestodj loadfile="$blob" || fail "requestodj"
+	unshare -n sh -c 'ip link set lo up && exec net offlinejoin requestodj loadfile="$1"' sh "$blob" ||
+		fail "requestodj"
 	echo "requestodj took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}') s"
-	echo "files it wrote:"; (cd "$root" && find etc/samba var/lib/samba var/cache/samba -type f | sort)
+	echo "files (smb.conf by hand, before):"; (cd "$root" && find etc/samba var/lib/samba var/cache/samba -type f | sort)
 	echo "secrets.tdb keys:"
 	tdbdump /var/lib/samba/private/secrets.tdb | sed -n 's/^key([0-9]*) = "\(.*\)"$/  \1/p'
 fi
