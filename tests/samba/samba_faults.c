@@ -292,5 +292,6 @@ int main(int argc, char **argv)
 	printf("samba fault injection: %ld steps x 3 modes = %ld runs: %ld old, %ld new, %ld mixed\n",
 	       steps, runs, olds, news, mixed);
 	run_cmd((const char *[]){"rm", "-rf", work, NULL});
+	free(old_tree), free(new_tree), free(tmpl), free(run), free(ref), free(lines);
 	return mixed == 0 && steps > 0 ? 0 : 1;
 }
