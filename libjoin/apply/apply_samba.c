@@ -199,6 +199,11 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	for (size_t i = 0; i < c.n_replaced; i++)
 		note(in, req, "smb.conf [global]: %s (contradicted the join: replaced)",
 		     c.replaced[i]);
+	if (c.registry)
+		odj_apply_push(in->report_mem, &req->out.warnings, &req->out.n_warnings,
+			       "samba: smb.conf says config backend = registry, so Samba reads its "
+			       "[global] settings from the registry, not from the lines written here: "
+			       "set them with net conf setparm too");
 	if (strcmp(in->keytab, ODJ_APPLY_DEFAULT_KEYTAB) != 0)
 		odj_apply_push(in->report_mem, &req->out.warnings, &req->out.n_warnings,
 			       "samba: kerberos method = secrets and keytab reads the system keytab "

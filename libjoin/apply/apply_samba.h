@@ -52,6 +52,7 @@ struct samba_conf_result {
 	char *state_dir;
 	char *cache_dir;
 	uint32_t range_low, range_high; /* the domain's idmap range */
+	bool registry;   /* "config backend = registry": Samba reads its registry, not the file */
 	char **replaced; /* "realm = OLD.TEST -> ODJ.TEST" lines (contradictions) */
 	size_t n_replaced;
 };

@@ -226,6 +226,7 @@ odj_result odj_samba_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct app
 		"security", "realm", "workgroup", "netbios name", "kerberos method", "server role",
 		"idmap config * : backend", "idmap config * : range", dom_backend, dom_range,
 		"template shell", "private dir", "state directory", "cache directory",
+		"config backend",
 	};
 	if (!canonical_names(ini, names, sizeof(names) / sizeof(names[0])))
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
@@ -277,6 +278,8 @@ odj_result odj_samba_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct app
 				       set[i].key, was, value);
 		ok = odj_ini_set(ini, "global", set[i].key, value, "\t", false);
 	}
+	const char *backend = odj_ini_get(mem, ini, "global", "config backend");
+	out->registry = backend != NULL && strcasecmp(backend, "registry") == 0;
 	out->private_dir = dir_setting(mem, ini, "private dir", ODJ_SAMBA_PRIVATE_DIR);
 	out->state_dir = dir_setting(mem, ini, "state directory", ODJ_SAMBA_STATE_DIR);
 	out->cache_dir = dir_setting(mem, ini, "cache directory", ODJ_SAMBA_CACHE_DIR);

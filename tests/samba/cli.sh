@@ -74,6 +74,9 @@ merge)
 		grep -qF -- "$l" "$c" || fail "missing: $l"
 	done
 	! grep -qi 'OLDNAME\|OTHER.EXAMPLE\|security = user' "$c" || fail "a contradiction survived"
+	printf '[global]\n\tconfig backend = registry\n' >"$c"
+	out=$(run --blob "$BLOB" --root "$R" --rejoin 2>&1) || fail "$out"
+	grep -q '^warning: samba: smb.conf says config backend = registry' <<<"$out" || fail "registry not said"
 	echo "ok: merged, kept, and every replaced setting said" ;;
 idmap)
 	# sssd's own range settings move the slice with it; a range below local ids is refused.
