@@ -147,7 +147,7 @@ in_step() {
 	local what=$1
 	local d; d=$(secret_digest)
 	[ -n "$last_digest" ] && [ "$d" != "$last_digest" ] || fail "secrets.tdb still holds the old password after $what"
-	echo "secrets.tdb's machine password changed (sha256 prefix $last_digest -> $d)"
+	echo "secrets.tdb's machine password changed (compared by digest, not shown)"
 	last_digest=$d
 	local k; k=$(dc_kvno)
 	echo "after $what: DC msDS-KeyVersionNumber $k; keytab kvnos for $name\$: $(keytab_kvnos)"
