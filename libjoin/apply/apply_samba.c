@@ -64,11 +64,9 @@ static odj_result put_keeping(struct odj_commit *tx, const char *path, const str
 }
 
 /* The caches of the identity the join replaces (Samba recreates them). */
-static odj_result old_identity(struct odj_ctx *ctx, TALLOC_CTX *mem,
-			       const struct apply_samba_in *in, const struct samba_conf_result *c,
-			       struct odj_apply_req *req)
+static odj_result old_identity(TALLOC_CTX *mem, const struct apply_samba_in *in,
+			       const struct samba_conf_result *c, struct odj_apply_req *req)
 {
-	(void)ctx;
 	if (in->same_account && !in->rejoined)
 		return ODJ_OK;
 	const char *files[] = {
@@ -246,7 +244,7 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 		       secrets_path);
 	if ((r = sssd_dropin(in, mem, req)) != ODJ_OK ||
 	    (r = backup(in, mem, req->in.now, &smbconf, &secrets, req)) != ODJ_OK ||
-	    (r = old_identity(ctx, mem, in, &c, req)) != ODJ_OK)
+	    (r = old_identity(mem, in, &c, req)) != ODJ_OK)
 		return r;
 	running_daemons(in, mem, req);
 	odj_trace_status(ctx, "NetpProcessOfflineJoin", 0,
