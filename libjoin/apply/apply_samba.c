@@ -221,8 +221,11 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	struct apply_file secrets;
 	if ((r = odj_apply_read(in->target, mem, secrets_path, SECRETS_MAX_BYTES, &secrets)) != ODJ_OK)
 		return r;
-	struct samba_secrets_in sin = {
-		.f = in->f, .old = &secrets, .now = req->in.now, .same_account = in->same_account};
+	struct samba_secrets_in sin = {.f = in->f,
+				       .old = &secrets,
+				       .now = req->in.now,
+				       .same_account = in->same_account,
+				       .old_domain = c.old_workgroup};
 	struct samba_secrets_out sout;
 	if ((r = odj_samba_secrets(ctx, mem, &sin, &sout)) != ODJ_OK)
 		return r;
@@ -233,7 +236,8 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 	if ((r = odj_commit_mkdir(in->tx, "/etc/samba", 0755)) != ODJ_OK ||
 	    (r = put_keeping(in->tx, ODJ_SAMBA_CONF, &smbconf, c.text, strlen(c.text), NULL,
 			     0644)) != ODJ_OK ||
-	    (r = odj_commit_mkdir(in->tx, c.private_dir, 0700)) != ODJ_OK)
+	    (strcmp(c.private_dir, "/etc/samba") != 0 &&
+	     (r = odj_commit_mkdir(in->tx, c.private_dir, 0700)) != ODJ_OK))
 		return r;
 	if (sout.tdb != NULL &&
 	    (r = put_keeping(in->tx, secrets_path, &secrets, NULL, 0, sout.tdb, 0600)) != ODJ_OK)

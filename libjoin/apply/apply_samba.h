@@ -53,6 +53,7 @@ struct samba_conf_result {
 	char *cache_dir;
 	uint32_t range_low, range_high; /* the domain's idmap range */
 	bool registry;   /* "config backend = registry": Samba reads its registry, not the file */
+	char *old_workgroup; /* the workgroup before the merge (upper case), NULL if none */
 	char **replaced; /* "realm = OLD.TEST -> ODJ.TEST" lines (contradictions) */
 	size_t n_replaced;
 };
@@ -73,6 +74,7 @@ struct samba_secrets_in {
 	const struct apply_file *old; /* the root's secrets.tdb, if any */
 	int64_t now;                  /* MACHINE_LAST_CHANGE_TIME */
 	bool same_account;            /* re-applying this join: keep its change time */
+	const char *old_domain;       /* another NetBIOS domain joined before: its keys go */
 };
 
 struct samba_secrets_out {

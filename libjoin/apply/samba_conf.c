@@ -231,6 +231,12 @@ odj_result odj_samba_conf(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct app
 	if (!canonical_names(ini, names, sizeof(names) / sizeof(names[0])))
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 
+	const char *wg = odj_ini_get(mem, ini, "global", "workgroup");
+	if (wg != NULL && wg[0] != '\0') {
+		out->old_workgroup = talloc_strdup(mem, wg);
+		for (char *p = out->old_workgroup; p && *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+	}
 	/* What makes the machine this domain's member: always the join's. */
 	struct {
 		const char *key, *value;

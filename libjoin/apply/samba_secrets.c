@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -142,7 +143,7 @@ static TDB_DATA tdb_key(const char *key)
 
 /* The keys and values of the join. */
 static odj_result plan_join(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct apply_facts *f,
-			    uint32_t change_time, struct plan *p)
+			    uint32_t change_time, const char *old_domain, struct plan *p)
 {
 	struct odj_sid sid;
 	struct odj_guid guid;
@@ -180,6 +181,17 @@ static odj_result plan_join(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct a
 		  add(mem, p, talloc_asprintf(mem, "SECRETS/PROTECT/IDS/%s", dom), NULL, 0, true) &&
 		  add(mem, p, talloc_asprintf(mem, "SECRETS/MACHINE_PASSWORD.PREV/%s", dom), NULL, 0,
 		      true);
+	/* A domain left behind: none of its machine secret stays in the file. */
+	static const char *const old_keys[] = {
+		"SECRETS/MACHINE_PASSWORD/",	     "SECRETS/MACHINE_PASSWORD.PREV/",
+		"SECRETS/MACHINE_LAST_CHANGE_TIME/", "SECRETS/MACHINE_SEC_CHANNEL_TYPE/",
+		"SECRETS/MACHINE_DOMAIN_INFO/",	     "SECRETS/PROTECT/IDS/",
+		"SECRETS/SID/",			     "SECRETS/DOMGUID/",
+		"SECRETS/$MACHINE.ACC/",
+	};
+	for (size_t i = 0; ok && old_domain != NULL && i < sizeof(old_keys) / sizeof(old_keys[0]);
+	     i++)
+		ok = add(mem, p, talloc_asprintf(mem, "%s%s", old_keys[i], old_domain), NULL, 0, true);
 	talloc_free(pw);
 	return ok ? ODJ_OK
 		  : odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
@@ -292,12 +304,15 @@ odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
 		}
 	}
 	uint32_t now = (uint32_t)in->now;
-	if ((r = plan_join(ctx, tmp, in->f, now, &p)) != ODJ_OK)
+	const char *gone = in->old_domain && strcasecmp(in->old_domain, in->f->netbios_domain) != 0
+				   ? in->old_domain
+				   : NULL;
+	if ((r = plan_join(ctx, tmp, in->f, now, gone, &p)) != ODJ_OK)
 		goto done;
 	uint32_t when = in->same_account ? change_time(old, in->f, &p, now) : now;
 	if (when != now) {
 		p.n = 0;
-		if ((r = plan_join(ctx, tmp, in->f, when, &p)) != ODJ_OK)
+		if ((r = plan_join(ctx, tmp, in->f, when, gone, &p)) != ODJ_OK)
 			goto done;
 	}
 	for (size_t i = 0; i < p.n; i++) {

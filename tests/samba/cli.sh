@@ -133,7 +133,18 @@ rejoin)
 	cmp "$work/old.tdb" "$R"/var/lib/odj/backup/*/secrets.tdb || fail "the old secrets.tdb is not backed up"
 	[ "$(stat -c %a "$R"/var/lib/odj/backup/*/secrets.tdb)" = 600 ] || fail "the backup is not 0600"
 	ls "$R"/var/lib/odj/backup/*/smb.conf >/dev/null || fail "the old smb.conf is not backed up"
-	echo "ok: the rejoin replaced the secret, dropped Samba's stale record, kept the rest" ;;
+	# A member of another NetBIOS domain before: that domain's machine secret goes too.
+	new_root; with_smbd
+	run --blob "$OTHER" --root "$R" >/dev/null 2>&1 || fail "first join"
+	sed -i 's/workgroup = ODJ/workgroup = OLDDOM/' "$R/etc/samba/smb.conf"
+	for k in MACHINE_PASSWORD MACHINE_LAST_CHANGE_TIME SID; do
+		tdbtool "$SECRETS" store "SECRETS/$k/OLDDOM" old >/dev/null
+	done
+	out=$(run --blob "$BLOB" --root "$R" --rejoin 2>&1) || fail "$out"
+	! grep -q OLDDOM <<<"$(keys "$SECRETS")" || fail "the old domain's keys survived: $(keys "$SECRETS")"
+	grep -q '^  delete SECRETS/MACHINE_PASSWORD/OLDDOM' <<<"$out" || fail "the old domain's password deletion not said"
+	grep -q '^note: smb.conf \[global\]: workgroup = OLDDOM -> ODJ' <<<"$out" || fail "workgroup change not said"
+	echo "ok: the rejoin replaced the secret, dropped Samba's stale record and the old domain's keys, kept the rest" ;;
 hostile)
 	# A damaged secrets.tdb or a binary smb.conf: a clear error, nothing changed.
 	new_root; with_smbd; mkdir -p "$R/var/lib/samba/private" "$R/etc/samba"
