@@ -78,7 +78,7 @@ odj | rotate-net-first | rotate-adcli-first | coexist) ;;
 *) fail "unknown mode $mode" ;;
 esac
 
-cat >"$root/etc/samba/smb.conf" <<-EOF
+cat >"$root/etc/samba/smb.conf" <<EOF
 [global]
 	security = user
 	workgroup = WORKGROUP
