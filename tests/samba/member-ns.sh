@@ -18,11 +18,32 @@ MEMBER_IP=${MEMBER_IP:?member.sh sets it}
 fail() { echo "FAIL: $*"; stop_daemons; exit 1; }
 step() { echo "== $*"; }
 pids=()
-# Each daemon runs in a session of its own: on exit smbd signals its whole process group.
+# Each daemon runs in a session of its own (on exit smbd signals its whole
+# process group).  samba-dcerpcd (smbd starts it on demand) and the daemons'
+# children detach from this script: at the end every process of this private
+# mount namespace that is not this script's own is stopped.
+ns_strays() {
+	local me p
+	me=$(readlink /proc/$$/ns/mnt)
+	ps -eo pid=,ppid= | awk -v top=$$ '{ pp[$1] = $2 }
+		END { for (p in pp) { q = p + 0; while (q > 1 && q != top) q = pp[q] + 0; if (q != top) print p } }' |
+		while read -r p; do
+			[ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$me" ] && echo "$p"
+		done
+}
 stop_daemons() {
+	local p i left
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	pids=()
+	for i in $(seq 50); do
+		left=$(ns_strays)
+		[ -z "$left" ] && return 0
+		# shellcheck disable=SC2086
+		kill $left 2>/dev/null
+		sleep 0.1
+	done
+	echo "left running: $left"
 }
 
 # ---- the namespace: private /etc and Samba directories ----
@@ -170,14 +191,14 @@ in_step() {
 # sssd and winbind side by side: the same SID is the same UNIX id in both.
 coexist() {
 	step "sssd next to winbind (sssd.conf and its conf.d as odj-apply wrote them)"
-	sssd -i --logger=files -d 2 &
+	setsid sssd -i --logger=files -d 2 &
 	local sssd_pid=$! i uid_sss= gid_sss=
 	pids+=($sssd_pid)
-	for i in $(seq 60); do
+	for i in $(seq 120); do
 		uid_sss=$(getent -s sss passwd "administrator@$TESTDC_DOMAIN" | cut -d: -f3) && [ -n "$uid_sss" ] && break
 		sleep 0.5
 	done
-	[ -n "$uid_sss" ] || { tail -20 /var/log/sssd/sssd_*.log; fail "sssd does not resolve administrator@$TESTDC_DOMAIN"; }
+	[ -n "$uid_sss" ] || { tail -n 20 /var/log/sssd/sssd_*.log; fail "sssd does not resolve administrator@$TESTDC_DOMAIN"; }
 	echo "nss_sss:     $(getent -s sss passwd "administrator@$TESTDC_DOMAIN")"
 	echo "nss_winbind: $(getent -s winbind passwd "$TESTDC_NETBIOS\\administrator")"
 	gid_sss=$(getent -s sss group "domain users@$TESTDC_DOMAIN" | cut -d: -f3)
