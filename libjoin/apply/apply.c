@@ -315,6 +315,7 @@ static odj_result samba_changes(struct apply_run *a)
 	struct apply_samba_in in = {.target = a->target, .tx = a->tx, .f = &a->f,
 				    .same_account = a->same_account,
 				    .rejoined = a->req->out.rejoined, .keytab = a->keytab,
+				    .joined_at = a->record.joined_at,
 				    .report_mem = a->mem};
 	return odj_apply_samba(a->ctx, a->tmp, &in, a->req);
 }

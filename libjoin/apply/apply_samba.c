@@ -24,6 +24,14 @@
 #define note(in, req, ...)                                                                     \
 	odj_apply_push((in)->report_mem, &(req)->out.notes, &(req)->out.n_notes, __VA_ARGS__)
 
+/* "2026-12-02T13:10:08Z" (the join record's time) as Unix time; 0 if absent. */
+static int64_t unix_time(const char *iso)
+{
+	struct tm tm = {0};
+	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	return end != NULL && *end == '\0' ? (int64_t)timegm(&tm) : 0;
+}
+
 /* A regular file or a symbolic link at path in the root (links are not followed). */
 static bool present(struct apply_root *r, TALLOC_CTX *mem, const char *path)
 {
@@ -225,13 +233,18 @@ odj_result odj_apply_samba(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct ap
 				       .old = &secrets,
 				       .now = req->in.now,
 				       .same_account = in->same_account,
-				       .old_domain = c.old_workgroup};
+				       .old_domain = c.old_workgroup,
+				       .joined_at = unix_time(in->joined_at)};
 	struct samba_secrets_out sout;
 	if ((r = odj_samba_secrets(ctx, mem, &sin, &sout)) != ODJ_OK)
 		return r;
 	for (size_t i = 0; i < sout.n_keys; i++)
 		odj_apply_push(in->report_mem, &req->out.samba_secrets, &req->out.n_samba_secrets,
 			       "%s", sout.keys[i]);
+	if (sout.rotated)
+		odj_apply_push(in->report_mem, &req->out.warnings, &req->out.n_warnings,
+			       "samba: secrets.tdb holds a machine password changed after this join "
+			       "(Samba or adcli rotated it): kept; this blob's password is out of date");
 
 	if ((r = odj_commit_mkdir(in->tx, "/etc/samba", 0755)) != ODJ_OK ||
 	    (r = put_keeping(in->tx, ODJ_SAMBA_CONF, &smbconf, c.text, strlen(c.text), NULL,

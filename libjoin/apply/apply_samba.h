@@ -75,10 +75,12 @@ struct samba_secrets_in {
 	int64_t now;                  /* MACHINE_LAST_CHANGE_TIME */
 	bool same_account;            /* re-applying this join: keep its change time */
 	const char *old_domain;       /* another NetBIOS domain joined before: its keys go */
+	int64_t joined_at;            /* when this join was applied before (Unix time), 0 */
 };
 
 struct samba_secrets_out {
 	struct odj_secret *tdb; /* the new file; NULL: the old one is already right */
+	bool rotated;           /* the password changed after the join: the old file stays */
 	char **keys;            /* "set KEY" / "delete KEY" */
 	size_t n_keys;
 };
@@ -99,6 +101,7 @@ struct apply_samba_in {
 	const struct apply_facts *f;
 	bool same_account; /* the target holds this very join already */
 	bool rejoined;
+	const char *joined_at; /* the join record's time of this join, or NULL */
 	const char *keytab;
 	TALLOC_CTX *report_mem; /* where req->out's lists live */
 };

@@ -256,6 +256,36 @@ static odj_result tdb_failed(struct odj_ctx *ctx, struct tdb_context *t, const c
 	return ODJ_E_UNEXPECTED;
 }
 
+/*
+ * Whether Samba or adcli changed the machine password after this join was
+ * applied: the file holds another password, changed later than the join.
+ * The blob's password is then out of date and must not replace it.
+ */
+static bool rotated_since(struct tdb_context *old, const struct apply_facts *f,
+			  const struct plan *fresh, int64_t joined_at)
+{
+	if (old == NULL || joined_at <= 0)
+		return false;
+	char key[96];
+	snprintf(key, sizeof(key), "SECRETS/MACHINE_PASSWORD/%s", f->netbios_domain);
+	const struct record *want = NULL;
+	for (size_t i = 0; i < fresh->n; i++)
+		if (strcmp(fresh->v[i].key, key) == 0)
+			want = &fresh->v[i];
+	TDB_DATA pw = tdb_fetch(old, tdb_key(key));
+	bool other = want != NULL && pw.dptr != NULL &&
+		     (pw.dsize != want->len || memcmp(pw.dptr, want->value, pw.dsize) != 0);
+	free_wiped(&pw);
+	snprintf(key, sizeof(key), "SECRETS/MACHINE_LAST_CHANGE_TIME/%s", f->netbios_domain);
+	TDB_DATA t = tdb_fetch(old, tdb_key(key));
+	int64_t changed = t.dptr != NULL && t.dsize == 4
+				  ? (int64_t)((uint32_t)t.dptr[0] | (uint32_t)t.dptr[1] << 8 |
+					      (uint32_t)t.dptr[2] << 16 | (uint32_t)t.dptr[3] << 24)
+				  : 0;
+	free(t.dptr);
+	return other && changed > joined_at;
+}
+
 /* Keeps the old file's change time when the password is the same (a re-apply). */
 static uint32_t change_time(struct tdb_context *old, const struct apply_facts *f,
 			    const struct plan *fresh, uint32_t now)
@@ -309,6 +339,10 @@ odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
 				   : NULL;
 	if ((r = plan_join(ctx, tmp, in->f, now, gone, &p)) != ODJ_OK)
 		goto done;
+	if (in->same_account && rotated_since(old, in->f, &p, in->joined_at)) {
+		out->rotated = true; /* out->tdb stays NULL: the file is kept as it is */
+		goto done;
+	}
 	uint32_t when = in->same_account ? change_time(old, in->f, &p, now) : now;
 	if (when != now) {
 		p.n = 0;

@@ -162,6 +162,23 @@ hostile)
 	out=$(run --blob "$BLOB" --root "$R" 2>&1) && fail "a private dir with .. was taken"
 	grep -q "private dir" <<<"$out" || fail "$out"
 	echo "ok: damaged Samba state is refused and left alone" ;;
+rotated)
+	# Samba or adcli changed the password after the join: re-applying the old
+	# blob keeps secrets.tdb (the blob's password is out of date) and says so.
+	new_root; with_smbd
+	run --blob "$BLOB" --root "$R" >/dev/null 2>&1 || fail "first apply"
+	/usr/bin/python3 - "$SECRETS" <<-'EOF' || fail "rotating by hand"
+	import os, struct, sys, time, tdb
+	t = tdb.Tdb(sys.argv[1], flags=os.O_RDWR)
+	t.store(b"SECRETS/MACHINE_PASSWORD/ODJ", b"a newer password\0", tdb.REPLACE)
+	t.store(b"SECRETS/MACHINE_LAST_CHANGE_TIME/ODJ", struct.pack("<I", int(time.time()) + 3600), tdb.REPLACE)
+	EOF
+	cp "$SECRETS" "$work/rotated.tdb"
+	out=$(run --blob "$BLOB" --root "$R" 2>&1) || fail "$out"
+	grep -q '^warning: samba: secrets.tdb holds a machine password changed after this join' <<<"$out" ||
+		fail "not said: $out"
+	cmp "$work/rotated.tdb" "$SECRETS" || fail "the rotated secret was replaced by the blob's"
+	echo "ok: a password rotated after the join is kept, and the stale blob said" ;;
 live)
 	# On the running system (no --root), in a private namespace: a copy of /etc,
 	# empty /var/lib, /var/cache and /run/samba.  A winbindd that runs keeps the
