@@ -256,42 +256,20 @@ static odj_result tdb_failed(struct odj_ctx *ctx, struct tdb_context *t, const c
 	return ODJ_E_UNEXPECTED;
 }
 
-/*
- * Whether Samba or adcli changed the machine password after this join was
- * applied: the file holds another password, changed later than the join.
- * The blob's password is then out of date and must not replace it.
- */
-static bool rotated_since(struct tdb_context *old, const struct apply_facts *f,
-			  const struct plan *fresh, int64_t joined_at)
-{
-	if (old == NULL || joined_at <= 0)
-		return false;
-	char key[96];
-	snprintf(key, sizeof(key), "SECRETS/MACHINE_PASSWORD/%s", f->netbios_domain);
-	const struct record *want = NULL;
-	for (size_t i = 0; i < fresh->n; i++)
-		if (strcmp(fresh->v[i].key, key) == 0)
-			want = &fresh->v[i];
-	TDB_DATA pw = tdb_fetch(old, tdb_key(key));
-	bool other = want != NULL && pw.dptr != NULL &&
-		     (pw.dsize != want->len || memcmp(pw.dptr, want->value, pw.dsize) != 0);
-	free_wiped(&pw);
-	snprintf(key, sizeof(key), "SECRETS/MACHINE_LAST_CHANGE_TIME/%s", f->netbios_domain);
-	TDB_DATA t = tdb_fetch(old, tdb_key(key));
-	int64_t changed = t.dptr != NULL && t.dsize == 4
-				  ? (int64_t)((uint32_t)t.dptr[0] | (uint32_t)t.dptr[1] << 8 |
-					      (uint32_t)t.dptr[2] << 16 | (uint32_t)t.dptr[3] << 24)
-				  : 0;
-	free(t.dptr);
-	return other && changed > joined_at;
-}
+/* The machine secret the old file holds for the domain, beside the planned one. */
+struct old_secret {
+	bool present;   /* a MACHINE_PASSWORD is there */
+	bool same;      /* and it is the planned password */
+	bool has_time;
+	uint32_t changed; /* its MACHINE_LAST_CHANGE_TIME */
+};
 
-/* Keeps the old file's change time when the password is the same (a re-apply). */
-static uint32_t change_time(struct tdb_context *old, const struct apply_facts *f,
-			    const struct plan *fresh, uint32_t now)
+static struct old_secret old_secret(struct tdb_context *old, const struct apply_facts *f,
+				    const struct plan *fresh)
 {
+	struct old_secret o = {0};
 	if (old == NULL)
-		return now;
+		return o;
 	char key[96];
 	snprintf(key, sizeof(key), "SECRETS/MACHINE_PASSWORD/%s", f->netbios_domain);
 	const struct record *want = NULL;
@@ -299,17 +277,18 @@ static uint32_t change_time(struct tdb_context *old, const struct apply_facts *f
 		if (strcmp(fresh->v[i].key, key) == 0)
 			want = &fresh->v[i];
 	TDB_DATA pw = tdb_fetch(old, tdb_key(key));
-	bool same = want != NULL && pw.dptr != NULL && pw.dsize == want->len &&
-		    memcmp(pw.dptr, want->value, pw.dsize) == 0;
+	o.present = pw.dptr != NULL;
+	o.same = want != NULL && o.present && pw.dsize == want->len &&
+		 memcmp(pw.dptr, want->value, pw.dsize) == 0;
 	free_wiped(&pw);
 	snprintf(key, sizeof(key), "SECRETS/MACHINE_LAST_CHANGE_TIME/%s", f->netbios_domain);
 	TDB_DATA t = tdb_fetch(old, tdb_key(key));
-	uint32_t kept = now;
-	if (same && t.dptr != NULL && t.dsize == 4)
-		kept = (uint32_t)t.dptr[0] | (uint32_t)t.dptr[1] << 8 | (uint32_t)t.dptr[2] << 16 |
-		       (uint32_t)t.dptr[3] << 24;
+	o.has_time = t.dptr != NULL && t.dsize == 4;
+	if (o.has_time)
+		o.changed = (uint32_t)t.dptr[0] | (uint32_t)t.dptr[1] << 8 |
+			    (uint32_t)t.dptr[2] << 16 | (uint32_t)t.dptr[3] << 24;
 	free(t.dptr);
-	return kept;
+	return o;
 }
 
 odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
@@ -339,11 +318,18 @@ odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
 				   : NULL;
 	if ((r = plan_join(ctx, tmp, in->f, now, gone, &p)) != ODJ_OK)
 		goto done;
-	if (in->same_account && rotated_since(old, in->f, &p, in->joined_at)) {
+	struct old_secret o = old_secret(old, in->f, &p);
+	/*
+	 * Samba or adcli changed the password after this join was applied: the
+	 * blob's is out of date and must not replace it.
+	 */
+	if (in->same_account && o.present && !o.same && o.has_time && in->joined_at > 0 &&
+	    (int64_t)o.changed > in->joined_at) {
 		out->rotated = true; /* out->tdb stays NULL: the file is kept as it is */
 		goto done;
 	}
-	uint32_t when = in->same_account ? change_time(old, in->f, &p, now) : now;
+	/* A re-apply of the same password keeps its change time. */
+	uint32_t when = in->same_account && o.same && o.has_time ? o.changed : now;
 	if (when != now) {
 		p.n = 0;
 		if ((r = plan_join(ctx, tmp, in->f, when, gone, &p)) != ODJ_OK)
