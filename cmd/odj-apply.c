@@ -24,7 +24,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
 		"                 [--dry-run] [--consume] [--ignore-unknown-essential]\n"
-		"                 [--trace FILE] [--verbose] [--json]\n"
+		"                 [--samba|--no-samba] [--trace FILE] [--verbose] [--json]\n"
 		"       odj-apply --bundle FILE --name NAME [options]   (a machine of a bundle)\n"
 		"       odj-apply --explain CODE\n"
 		"       odj-apply --version\n");
@@ -73,6 +73,11 @@ static void print_text(const struct odj_apply_req *req)
 			printf("%s: would be wiped and removed after success\n", req->in.blob_path);
 	} else {
 		print_list("files:", req->out.files, req->out.n_files);
+	}
+	if (req->out.samba) {
+		print_list("samba files:", req->out.samba_files, req->out.n_samba_files);
+		print_list("secrets.tdb keys (values never shown):", req->out.samba_secrets,
+			   req->out.n_samba_secrets);
 	}
 	print_list("clone state removed (must not survive into a new join):", req->out.removed,
 		   req->out.n_removed);
@@ -132,6 +137,10 @@ static void print_json(const struct odj_apply_req *req)
 	json_object_object_add(o, "keytab", keys);
 	json_object_object_add(o, "files", jstrs(req->out.files, req->out.n_files));
 	json_object_object_add(o, "removed", jstrs(req->out.removed, req->out.n_removed));
+	json_object_object_add(o, "samba", json_object_new_boolean(req->out.samba));
+	json_object_object_add(o, "samba_files", jstrs(req->out.samba_files, req->out.n_samba_files));
+	json_object_object_add(o, "samba_secrets",
+			       jstrs(req->out.samba_secrets, req->out.n_samba_secrets));
 	json_object_object_add(o, "notes", jstrs(req->out.notes, req->out.n_notes));
 	json_object_object_add(o, "warnings", jstrs(req->out.warnings, req->out.n_warnings));
 	if (req->in.dry_run)
@@ -165,6 +174,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},		{"bundle", required_argument, NULL, 'B'},
 		{"name", required_argument, NULL, 'N'},
 		{"ignore-unknown-essential", no_argument, NULL, 'I'},
+		{"samba", no_argument, NULL, 'S'},	{"no-samba", no_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0},
 	};
 	struct odj_apply_req req = {.in = {.version = ODJ_APPLY_VERSION}};
@@ -207,6 +217,12 @@ int main(int argc, char **argv)
 			break;
 		case 'I':
 			req.in.ignore_unknown_essential = true;
+			break;
+		case 'S':
+			req.in.samba = ODJ_APPLY_SAMBA_ON;
+			break;
+		case 'X':
+			req.in.samba = ODJ_APPLY_SAMBA_OFF;
 			break;
 		case 't':
 			trace = optarg;

@@ -19,6 +19,7 @@
 
 #include "apply_internal.h"
 #include "apply_keytab.h"
+#include "apply_samba.h"
 #include "commit_internal.h"
 #include "target_config.h"
 
@@ -410,6 +411,17 @@ static odj_result config_changes(struct apply_run *a)
 	return ODJ_OK;
 }
 
+/* smb.conf and secrets.tdb when the root is (or is to be) a Samba member. */
+static odj_result samba_changes(struct apply_run *a)
+{
+	struct apply_samba_in in = {.target = a->target, .tx = a->tx, .f = &a->f,
+				    .same_account = a->same_account,
+				    .rejoined = a->req->out.rejoined, .keytab = a->keytab,
+				    .joined_at = a->record.joined_at,
+				    .report_mem = a->mem};
+	return odj_apply_samba(a->ctx, a->tmp, &in, a->req);
+}
+
 static char *iso_time(TALLOC_CTX *mem, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -636,7 +648,8 @@ static odj_result plan_and_commit(struct apply_run *a, double t_start, double t_
 	if (a->tx == NULL)
 		return odj_error_get(a->ctx)->result;
 	if ((r = backup_old(a)) != ODJ_OK || (r = keytab_change(a)) != ODJ_OK ||
-	    (r = config_changes(a)) != ODJ_OK || (r = record_change(a)) != ODJ_OK ||
+	    (r = config_changes(a)) != ODJ_OK || (r = samba_changes(a)) != ODJ_OK ||
+	    (r = record_change(a)) != ODJ_OK ||
 	    (r = clone_state(a)) != ODJ_OK || (r = describe(a)) != ODJ_OK)
 		return r;
 	double t_plan = now_ms();

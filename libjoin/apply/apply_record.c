@@ -85,6 +85,12 @@ char *odj_apply_record_text(TALLOC_CTX *mem, const struct apply_facts *f,
 	for (size_t i = 0; i < n_principals; i++)
 		json_object_array_add(pr, json_object_new_string(principals[i]));
 	json_object_object_add(o, "principals", pr);
+	if (req->out.samba) {
+		json_object *sf = json_object_new_array();
+		for (size_t i = 0; i < req->out.n_samba_files; i++)
+			json_object_array_add(sf, json_object_new_string(req->out.samba_files[i]));
+		json_object_object_add(o, "samba_files", sf);
+	}
 	add_str(o, "dc", f->dc_name);
 	add_str(o, "site", f->site);
 	add_str(o, "blob_source", req->out.source);

@@ -32,6 +32,13 @@ extern "C" {
 /* Left by every new join; odj-rotate.service rotates the password and removes it. */
 #define ODJ_APPLY_FIRST_CONTACT "/var/lib/odj/first-contact"
 
+/* Whether apply makes the target a Samba domain member (smb.conf, secrets.tdb). */
+enum odj_apply_samba {
+	ODJ_APPLY_SAMBA_AUTO = 0, /* when smbd or winbindd is installed in the root */
+	ODJ_APPLY_SAMBA_ON,       /* --samba */
+	ODJ_APPLY_SAMBA_OFF,      /* --no-samba */
+};
+
 /* One keytab line of the plan (never key bytes). */
 struct odj_apply_key {
 	char *principal; /* "host/odjcli01.odj.test@ODJ.TEST" */
@@ -55,6 +62,7 @@ struct odj_apply_req {
 		bool ignore_unknown_essential; /* apply although a part marked essential
 						  has a type odj does not know (a warning) */
 		int64_t now;           /* the join time (Unix seconds); 0: the clock */
+		enum odj_apply_samba samba;
 	} in;
 	struct {
 		char *domain;          /* odj.test */
@@ -86,6 +94,11 @@ struct odj_apply_req {
 		char **warnings;
 		size_t n_warnings;
 		char *plan;            /* the full description of the transaction (diffs) */
+		bool samba;            /* smb.conf and secrets.tdb are part of the join */
+		char **samba_files;    /* the Samba files the join writes (target paths) */
+		size_t n_samba_files;
+		char **samba_secrets;  /* "set KEY" / "delete KEY" for secrets.tdb (never a value) */
+		size_t n_samba_secrets;
 	} out;
 };
 

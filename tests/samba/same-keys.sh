@@ -1,0 +1,51 @@
+#!/bin/bash
+# secrets.tdb from odj-apply holds the same bytes, key by key, as the one
+# Samba's own `net offlinejoin requestodj` writes for the same blob (a Samba
+# blob whose password is 120 random UTF-16 code units).  No DC is needed.
+# Usage: same-keys.sh ODJ-APPLY VECTORS-DIR
+set -uo pipefail
+apply=$1 vec=$2
+blob=$vec/samba-4.17-net-offlinejoin-ODJCLI01.odj
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+sd=$dir/samba
+mkdir -p "$sd/private" "$dir/root"
+cat >"$sd/smb.conf" <<CONF
+[global]
+	netbios name = ODJCLI01
+	workgroup = ODJ
+	realm = ODJ.TEST
+	security = ads
+	kerberos method = secrets only
+	interfaces = lo
+	private dir = $sd/private
+	state directory = $sd/private
+	lock directory = $sd/private
+	cache directory = $sd/private
+	ncalrpc dir = $sd/private/ncalrpc
+	log file = $sd/log
+CONF
+# No route anywhere: only a loopback that is up (Samba wants an interface).
+unshare -n sh -c 'ip link set lo up && exec net offlinejoin requestodj --configfile="$1" loadfile="$2"' \
+	sh "$sd/smb.conf" "$blob" || fail "requestodj"
+unshare -n "$apply" --samba --blob "$blob" --root "$dir/root" >/dev/null || fail "odj-apply"
+ours=$dir/root/var/lib/samba/private/secrets.tdb
+keys() { tdbdump "$1" | sed -n 's/^key([0-9]*) = "\(.*\)"$/\1/p' | sort; }
+echo "odj-apply's keys:"; keys "$ours" | sed 's/^/  /'
+echo "requestodj's keys:"; keys "$sd/private/secrets.tdb" | sed 's/^/  /'
+# Exactly Samba's legacy join keys: what requestodj writes but Samba's own
+# record (MACHINE_DOMAIN_INFO, PROTECT/IDS) and the local SID, made on first use.
+want=$(keys "$sd/private/secrets.tdb" | grep -v -e MACHINE_DOMAIN_INFO -e PROTECT/IDS -e SECRETS/SID/ODJCLI01)
+[ "$(keys "$ours")" = "$want" ] || fail "odj-apply's keys are not requestodj's legacy keys"
+for k in $(keys "$ours"); do
+	a=$(tdbdump -k "$k" "$sd/private/secrets.tdb") || fail "requestodj wrote no $k"
+	b=$(tdbdump -k "$k" "$ours")
+	if [ "$k" = SECRETS/MACHINE_LAST_CHANGE_TIME/ODJ ]; then
+		[ ${#a} -eq ${#b} ] || fail "$k: another size"
+		echo "same size: $k (a time)"
+		continue
+	fi
+	[ "$a" = "$b" ] || fail "$k differs from requestodj's"
+	echo "same bytes: $k"
+done
+echo "ok: every key odj-apply writes holds the bytes requestodj writes"
