@@ -16,6 +16,8 @@
 #ifndef ODJ_PREPARE_H
 #define ODJ_PREPARE_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -118,7 +120,7 @@ struct odj_check_req {
  * 5 minutes are failures too (ERROR_ACCESS_DENIED, NERR_UserExists,
  * ERROR_TIME_SKEW).
  */
-odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
+ODJ_API odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
 
 /* How the machine password is set. */
 enum odj_password_method {
@@ -191,11 +193,11 @@ struct odj_provision_req {
  * account was created removes it again; where that is not allowed,
  * out.left_behind names the object.
  */
-odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_provision_req *req);
+ODJ_API odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_provision_req *req);
 
 
 /* "OpenLDAP 20513, libsmbclient 4.17.12-Debian" */
-char *odj_dc_library_versions(TALLOC_CTX *mem);
+ODJ_API char *odj_dc_library_versions(TALLOC_CTX *mem);
 
 #ifdef __cplusplus
 }
