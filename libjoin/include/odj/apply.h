@@ -27,6 +27,7 @@ extern "C" {
 #endif
 
 #define ODJ_APPLY_VERSION 1
+#define ODJ_APPLY_REQ_INIT {.in = {.version = ODJ_APPLY_VERSION}}
 
 #define ODJ_APPLY_DEFAULT_KEYTAB "/etc/krb5.keytab"
 #define ODJ_APPLY_JOIN_RECORD "/var/lib/odj/join.json"

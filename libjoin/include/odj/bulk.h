@@ -100,13 +100,7 @@ struct odj_bulk_profile {
 struct odj_bulk_req {
 	struct {
 		unsigned version;    /* ODJ_BULK_VERSION */
-		const char *domain;  /* DNS name, or "domain\dc" */
-		const char *dc;
-		const char *ou;
-		struct odj_credentials creds;
-		bool ldaps;
-		const char *ca_file;
-		struct odj_deadlines deadlines;
+		struct odj_connection conn;
 		char *const *names;  /* NetBIOS names or FQDNs */
 		size_t n_names;
 		unsigned parallel;   /* LDAP connections; 0: 1 */
@@ -149,6 +143,8 @@ struct odj_bulk_req {
 		double ms_session, ms_total;
 	} out;
 };
+
+#define ODJ_BULK_REQ_INIT {.in = {.version = ODJ_BULK_VERSION}}
 
 /*
  * Provisions every machine of in.names.  ODJ_OK when all were provisioned

@@ -82,6 +82,15 @@ ODJ_API odj_result odj_fail(struct odj_ctx *ctx, odj_result r, odj_status status
 ODJ_API odj_result odj_failv(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt,
 		     va_list ap) ODJ_PRINTF(4, 0);
 
+/*
+ * The one version check of every versioned request and options struct
+ * (in.version = ODJ_<NAME>_VERSION, or its _INIT macro): versions 1 to
+ * current are accepted; anything else is ODJ_E_UNEXPECTED /
+ * ERROR_INVALID_LEVEL ("odj_check_req version 7: this library knows 1 to 1").
+ */
+ODJ_API odj_result odj_version_check(struct odj_ctx *ctx, const char *what, unsigned version,
+				     unsigned current);
+
 /* Sets what is being done now ("connecting to dc1.odj.test:389"); NULL clears. */
 ODJ_API void odj_doing(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 

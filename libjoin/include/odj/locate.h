@@ -181,6 +181,8 @@ struct odj_cldap_ping_req {
 	} out;
 };
 
+#define ODJ_CLDAP_PING_REQ_INIT {.in = {.port = 0}}
+
 /*
  * Sends the ping over UDP and decodes the answer.  No answer within the
  * tries, or a refused port, is ODJ_E_NETWORK / ERROR_DOMAIN_CONTROLLER_NOT_FOUND
@@ -217,6 +219,8 @@ struct odj_locate_dc_req {
 		unsigned candidates; /* DCs tried, the chosen one included */
 	} out;
 };
+
+#define ODJ_LOCATE_DC_REQ_INIT {.in = {.domain = NULL}}
 
 /*
  * Finds a writable DC of in.domain.  With in.dc only that DC is pinged
