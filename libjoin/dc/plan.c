@@ -88,7 +88,7 @@ static odj_result check_savefile(struct odj_plan *p)
 	char *copy = talloc_strdup(p->mem, R(p)->in.savefile);
 	const char *dir = copy ? dirname(copy) : ".";
 	if (access(dir, W_OK | X_OK) != 0)
-		return odj_fail(p->ctx, ODJ_E_CONFIG, ODJ_ERROR_ACCESS_DENIED,
+		return odj_fail(p->ctx, ODJ_E_CONFIG, ODJ_ERROR_WRITE_FAULT,
 				"the blob cannot be written to %s: %s", dir, strerror(errno));
 	return ODJ_OK;
 }
