@@ -116,16 +116,19 @@ odj_result odj_rule_existing(struct odj_ctx *ctx, const struct odj_account *have
 		return odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists,
 				"%s is a domain controller's account (%s): odj never reuses it", sam,
 				have->dn);
-	if (!reuse || !can_reuse) {
+	if (!can_reuse) {
+		odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists, "the account %s already exists (%s)",
+			 sam, have->dn);
+		odj_error_advice(ctx, "A bulk run never resets an account. --skip-existing skips only "
+				      "machines whose blob is in the out-dir or bundle; for this one use "
+				      "odj-prepare --reuse, or choose another name.");
+		return ODJ_E_DIRECTORY;
+	}
+	if (!reuse) {
 		odj_result r = odj_join_check_existing(ctx, ODJ_NETSETUP_ACCT_CREATE, 0, true);
 		odj_error_detail(ctx, "existing object: %s", have->dn);
-		if (can_reuse)
-			odj_error_advice(ctx, "Add --reuse to reset this account (its old keys stop "
-					      "working), or choose another name.");
-		else
-			odj_error_advice(ctx, "A bulk run never resets an account. --skip-existing skips "
-					      "only machines whose blob is in the out-dir or bundle; for "
-					      "this one use odj-prepare --reuse, or choose another name.");
+		odj_error_advice(ctx, "Add --reuse to reset this account (its old keys stop working), or "
+				      "choose another name.");
 		return r;
 	}
 	if (ou != NULL && container != NULL && !dn_in_container(have->dn, container)) {

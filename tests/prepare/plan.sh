@@ -99,5 +99,37 @@ steps)
 		grep -q "plan: step $s: ok" <<<"$out" || { echo "$out"; fail "provision --verbose does not name $s"; }
 	done
 	echo "ok: every step named" ;;
+bulk-rules)
+	# a bulk run applies the same rules per machine, each failure with its own
+	# verdict: an existing account (never reset by bulk), an SPN another account
+	# holds; the others are provisioned
+	x=$(name BX) b=$(name BB) c=$(name BC) h=$(name BH)
+	lb=$(tr 'A-Z' 'a-z' <<<"$b")
+	prep_admin --savefile "$dir/x.odj" "$x" >/dev/null 2>&1 || fail "existing account"
+	prep_admin --spn "HOST/$lb.$TESTDC_DOMAIN" --savefile "$dir/h.odj" "$h" >/dev/null 2>&1 || fail "holder"
+	printf '%s\n' "$x" "$b" "$c" >"$dir/names"
+	out=$(prep_admin --names-from "$dir/names" --out-dir "$dir" 2>&1); rc=$?
+	echo "$out" | grep -E 'failed|created'
+	[ $rc -eq 7 ] || fail "exit $rc, expected 7"
+	grep -q "$x failed: 0x8B0 2224 NERR_UserExists.*A bulk run never resets" <<<"$out" || fail "existing account's verdict"
+	grep -q "$b failed: .*ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST.*CN=$h,.*Remove the name" <<<"$out" ||
+		fail "SPN conflict's verdict"
+	[ -s "$dir/$c.odj" ] && exists "$c\$" || fail "the clean machine was not provisioned"
+	[ "$(attr "$x\$" msDS-KeyVersionNumber)" = 1 ] || fail "the existing account was changed"
+	exists "$b\$" && fail "the conflicting machine was created"
+	echo "ok: one verdict per machine" ;;
+bulk-skew)
+	# the bulk run opens its session with the plan's steps: a skewed clock stops it
+	# before any account is made, with the status --check gives
+	[ -n "$shift_lib" ] && [ -e "$shift_lib" ] || fail "no clock shift library"
+	p=$(name KS)
+	out=$(admin | LD_PRELOAD="$shift_lib${LD_PRELOAD:+:$LD_PRELOAD}" ODJ_CLOCK_SHIFT=600 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$prep" --domain "$TESTDC_DOMAIN" --user administrator --password-stdin \
+		--count 2 --name-template "$p%d" --out-dir "$dir" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|differs'
+	[ $rc -eq 3 ] && grep -q 'ERROR_TIME_SKEW' <<<"$out" || fail "bulk with a skewed clock: exit $rc"
+	exists "${p}1\$" && fail "an account was created"
+	echo "ok: refused with exit $rc" ;;
 *) fail "unknown case $case_" ;;
 esac
