@@ -15,8 +15,10 @@ awk '/^ODJ_API/ { decl = $0; while (decl !~ /[;{]/ && (getline line) > 0) decl =
 [ -s "$declared" ] || { echo "FAIL: no ODJ_API declaration found under $inc/odj" >&2; exit 1; }
 bad=0
 for f in "$@"; do
+	# (ASan's one-definition-rule markers __odr_asan.NAME stand for NAME)
 	exported=$(nm -D --defined-only "$f" |
-		awk '$2 ~ /^[TDBRVWiu]$/ && $3 !~ /^(_init|_fini|_edata|_end|__bss_start)$/ {print $3}' | sort -u)
+		awk '$2 ~ /^[TDBRVWiu]$/ && $3 !~ /^(_init|_fini|_edata|_end|__bss_start)$/ {
+			sub(/^__odr_asan\./, "", $3); print $3 }' | sort -u)
 	n=$(printf '%s\n' "$exported" | grep -c . || true)
 	undeclared=$(printf '%s\n' "$exported" | grep . | comm -23 - "$declared" || true)
 	if [ -n "$undeclared" ]; then
