@@ -273,6 +273,21 @@ char **odj_account_reset_changes(TALLOC_CTX *mem, const struct odj_account *have
 	return changes;
 }
 
+const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *have,
+				     const struct odj_account_spec *spec)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	char **changes = NULL;
+	struct mods m = reset_mods(tmp, tmp, have, spec, &changes);
+	const char **attrs = talloc_zero_array(mem, const char *, m.n + 1);
+	size_t n = 0;
+	for (size_t i = 0; attrs && i < m.n; i++)
+		if (strcasecmp(m.list[i]->mod_type, "unicodePwd") != 0) /* a control access right */
+			attrs[n++] = talloc_strdup(attrs, m.list[i]->mod_type);
+	talloc_free(tmp); /* wipes the quoted password */
+	return attrs;
+}
+
 odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
 			      const struct odj_account_spec *spec, char ***changes)
 {
@@ -341,4 +356,33 @@ odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char
 					  : odj_ldap_fail(c, rc, "reading back %s failed", dn);
 	ldap_msgfree(res);
 	return r;
+}
+
+odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 const char *const *attrs, const char **missing)
+{
+	*missing = NULL;
+	LDAP *ld = odj_ldap_handle(c);
+	char *want[] = {"allowedAttributesEffective", NULL};
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL, NULL,
+				   NULL, 0, &res);
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (e == NULL) {
+		ldap_msgfree(res);
+		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
+				     "reading the rights on %s failed", dn);
+	}
+	struct berval **v = ldap_get_values_len(ld, e, "allowedAttributesEffective");
+	for (size_t k = 0; attrs && attrs[k] && *missing == NULL; k++) {
+		bool allowed = false;
+		for (int i = 0; v && v[i] && !allowed; i++)
+			allowed = v[i]->bv_len == strlen(attrs[k]) &&
+				  strncasecmp(v[i]->bv_val, attrs[k], v[i]->bv_len) == 0;
+		if (!allowed)
+			*missing = talloc_strdup(mem, attrs[k]);
+	}
+	ldap_value_free_len(v);
+	ldap_msgfree(res);
+	return ODJ_OK;
 }

@@ -78,6 +78,19 @@ odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *d
 odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
 			      const struct odj_account_spec *spec, char ***changes);
 
+/* The attributes odj_account_update would write (but unicodePwd), NULL-terminated. */
+const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *have,
+				     const struct odj_account_spec *spec);
+
+/*
+ * The first of attrs (NULL-terminated) that the bound identity may not write
+ * on dn, by the DC's allowedAttributesEffective; *missing NULL when it may
+ * write them all.  (The right to reset the password is a control access
+ * right the DC does not list there: the write itself tells.)
+ */
+odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 const char *const *attrs, const char **missing);
+
 /* What odj_account_update would change, in its words, without sending anything. */
 char **odj_account_reset_changes(TALLOC_CTX *mem, const struct odj_account *have,
 				 const struct odj_account_spec *spec);

@@ -208,21 +208,8 @@ static char *account_what(struct odj_plan *p)
 		       : talloc_asprintf(p->mem, "%s does not exist yet", p->jr.out.sam_account_name);
 }
 
-static odj_result check_rights(struct odj_plan *p)
-{
-	/* a reset needs no right to create; a new account (or a bulk run's) does */
-	if (p->have != NULL)
-		return ODJ_OK;
-	return odj_rule_may_create(p->ctx, R(p)->out.client, p->container, p->may_create);
-}
-
-static char *rights_what(struct odj_plan *p)
-{
-	return p->have ? talloc_strdup(p->mem, "a reset: no right to create needed")
-		       : talloc_asprintf(p->mem, "may create computers in %s", p->container);
-}
-
-static odj_result check_conflicts(struct odj_plan *p)
+/* What the account is to carry (steps 25-33 and odj's additions). */
+static void make_spec(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
 	const struct odj_join_request *jr = &p->jr;
@@ -240,6 +227,34 @@ static odj_result check_conflicts(struct odj_plan *p)
 		.password_utf16 = by_kpasswd ? NULL : p->pw_utf16,
 	};
 	p->spec = spec;
+}
+
+static odj_result check_rights(struct odj_plan *p)
+{
+	/* a new account (or a bulk run's) needs the right to create computers */
+	if (p->have == NULL)
+		return odj_rule_may_create(p->ctx, R(p)->out.client, p->container, p->may_create);
+	/* a reset needs none: it needs to write the attributes it changes */
+	make_spec(p);
+	const char **attrs = odj_account_reset_attrs(p->mem, p->have, &p->spec);
+	const char *missing = NULL;
+	odj_result r = attrs && attrs[0] ? odj_account_may_write(p->s->ldap, p->mem, p->have->dn,
+								 attrs, &missing)
+					 : ODJ_OK;
+	return r == ODJ_OK ? odj_rule_may_reset(p->ctx, R(p)->out.client, p->have->dn, missing) : r;
+}
+
+static char *rights_what(struct odj_plan *p)
+{
+	return p->have ? talloc_asprintf(p->mem, "may reset %s (no right to create needed)",
+					 p->have->dn)
+		       : talloc_asprintf(p->mem, "may create computers in %s", p->container);
+}
+
+static odj_result check_conflicts(struct odj_plan *p)
+{
+	make_spec(p);
+	const struct odj_account_spec spec = p->spec;
 	struct odj_claim claim = {
 		.sam_account_name = spec.sam_account_name,
 		.dns_host_name = spec.dns_host_name,

@@ -65,6 +65,13 @@ odj_result odj_rule_may_create(struct odj_ctx *ctx, const char *client, const ch
 			       bool may_create);
 
 /*
+ * check-rights, for a reset: missing names the first attribute the reset
+ * would change that the bound identity may not write (NULL: none).
+ */
+odj_result odj_rule_may_reset(struct odj_ctx *ctx, const char *client, const char *dn,
+			      const char *missing);
+
+/*
  * find-account: may the existing account `have` be taken over?  Only a
  * computer account that is no DC's, with reuse, and (with an OU given) in
  * that OU.  can_reuse false (bulk) refuses every existing account, with

@@ -95,6 +95,20 @@ odj_result odj_rule_may_create(struct odj_ctx *ctx, const char *client, const ch
 	return ODJ_E_CREDENTIALS;
 }
 
+odj_result odj_rule_may_reset(struct odj_ctx *ctx, const char *client, const char *dn,
+			      const char *missing)
+{
+	if (missing == NULL)
+		return ODJ_OK;
+	odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED, "%s may not write %s of %s",
+		 client ? client : "the bound identity", missing, dn);
+	odj_error_advice(ctx, "Resetting an account needs write access to the attributes odj "
+			      "changes and the right to reset its password (not the right to create "
+			      "computers): use an identity that has them on %s, or delegate them.",
+			 dn);
+	return ODJ_E_CREDENTIALS;
+}
+
 static bool dn_in_container(const char *dn, const char *container)
 {
 	const char *comma = strchr(dn, ',');
