@@ -25,33 +25,18 @@ struct entry {
 	odj_result (*call)(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v);
 };
 
-static odj_result check(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)
-{
-	struct odj_check_req req = ODJ_CHECK_REQ_INIT;
-	req.in.version = v;
-	return odj_prepare_check(ctx, mem, &req); /* no domain: fails after the version check */
-}
-
-static odj_result provision(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)
-{
-	struct odj_provision_req req = ODJ_PROVISION_REQ_INIT;
-	req.in.version = v;
-	return odj_provision_account(ctx, mem, &req);
-}
-
-static odj_result bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)
-{
-	struct odj_bulk_req req = ODJ_BULK_REQ_INIT;
-	req.in.version = v;
-	return odj_bulk_provision(ctx, mem, &req);
-}
-
-static odj_result apply(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)
-{
-	struct odj_apply_req req = ODJ_APPLY_REQ_INIT;
-	req.in.version = v;
-	return odj_apply(ctx, mem, &req);
-}
+/* The verbs: an otherwise empty request, which fails after the version check. */
+#define VERB(fn, type, init, entry)                                                   \
+	static odj_result fn(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)         \
+	{                                                                              \
+		struct type req = init;                                                \
+		req.in.version = v;                                                    \
+		return entry(ctx, mem, &req);                                          \
+	}
+VERB(check, odj_check_req, ODJ_CHECK_REQ_INIT, odj_prepare_check)
+VERB(provision, odj_provision_req, ODJ_PROVISION_REQ_INIT, odj_provision_account)
+VERB(bulk, odj_bulk_req, ODJ_BULK_REQ_INIT, odj_bulk_provision)
+VERB(apply, odj_apply_req, ODJ_APPLY_REQ_INIT, odj_apply)
 
 static odj_result password(struct odj_ctx *ctx, TALLOC_CTX *mem, unsigned v)
 {
