@@ -195,10 +195,10 @@ odj_result odj_blob_decode_opts(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint
 	*out = NULL;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != ODJ_BLOB_DECODE_OPTIONS_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"decode options version %u is not %u", opts->version,
-				ODJ_BLOB_DECODE_OPTIONS_VERSION);
+	odj_result vr = odj_version_check(ctx, "odj_blob_decode_options", opts->version,
+					  ODJ_BLOB_DECODE_OPTIONS_VERSION);
+	if (vr != ODJ_OK)
+		return vr;
 	odj_doing(ctx, "decoding the provisioning blob");
 	if (len == 0)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
@@ -237,10 +237,10 @@ odj_result odj_blob_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct od
 	*ndr = NULL;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version < 1 || opts->version > ODJ_BLOB_ENCODE_OPTIONS_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"encode options version %u is not 1 to %u", opts->version,
-				ODJ_BLOB_ENCODE_OPTIONS_VERSION);
+	odj_result vr = odj_version_check(ctx, "odj_blob_encode_options", opts->version,
+					  ODJ_BLOB_ENCODE_OPTIONS_VERSION);
+	if (vr != ODJ_OK)
+		return vr;
 	/* Version 1 callers have no omit_linux_part field. */
 	bool omit_linux_part = opts->version >= 2 && opts->omit_linux_part;
 	odj_doing(ctx, "encoding the provisioning blob");

@@ -129,6 +129,9 @@ static void print_check(const struct odj_check_req *r, bool ok)
 	if (r->out.machine_checked)
 		printf("account         %s %s\n", r->out.sam_account_name,
 		       r->out.account_exists ? "exists" : "does not exist yet");
+	for (size_t i = 0; i < r->out.n_steps; i++) /* the write steps, with writes off */
+		if (!r->out.steps[i].ran && r->out.steps[i].what != NULL)
+			printf("would           %s: %s\n", r->out.steps[i].name, r->out.steps[i].what);
 	printf("result          %s (%.0f ms)\n", ok ? "a provision would pass every step" : "FAILED",
 	       r->out.ms_total);
 }
@@ -177,7 +180,20 @@ static void print_check_json(const struct odj_check_req *r, const struct odj_ctx
 	if (r->out.machine_checked) {
 		json_object_object_add(o, "account", jstr(r->out.sam_account_name));
 		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));
+		json_object_object_add(o, "would_reset", json_object_new_boolean(r->out.would_reset));
+		json_object_object_add(o, "account_dn", jstr(r->out.account_dn));
 	}
+	json_object *steps = json_object_new_array();
+	for (size_t i = 0; i < r->out.n_steps; i++) {
+		const struct odj_plan_step *st = &r->out.steps[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "step", jstr(st->name));
+		json_object_object_add(j, "writes", json_object_new_boolean(st->writes));
+		json_object_object_add(j, "ran", json_object_new_boolean(st->ran));
+		json_object_object_add(j, st->ran ? "did" : "would", jstr(st->what));
+		json_object_array_add(steps, j);
+	}
+	json_object_object_add(o, "steps", steps);
 	if (r->out.smb_peer != NULL)
 		json_object_object_add(o, "smb_peer", jstr(r->out.smb_peer));
 	json_object *t = json_object_new_object();
@@ -265,16 +281,16 @@ static int parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_CHECK: o->check = true; break;
-		case O_DOMAIN: r->in.domain = optarg; break;
-		case O_DC: r->in.dc = optarg; break;
-		case O_MACHINE: r->in.machine = optarg; break;
-		case O_OU: r->in.ou = optarg; break;
-		case O_CCACHE: r->in.creds.ccache = optarg; break;
-		case O_USER: r->in.creds.user = optarg; break;
+		case O_DOMAIN: r->in.conn.domain = optarg; break;
+		case O_DC: r->in.conn.dc = optarg; break;
+		case O_MACHINE: r->in.account.machine = optarg; break;
+		case O_OU: r->in.conn.ou = optarg; break;
+		case O_CCACHE: r->in.conn.creds.ccache = optarg; break;
+		case O_USER: r->in.conn.creds.user = optarg; break;
 		case O_PW_STDIN: o->pw_source = CLI_PASSWORD_STDIN; break;
 		case O_PW_FILE: o->pw_source = CLI_PASSWORD_FILE; o->pw_file = optarg; break;
-		case O_LDAPS: r->in.ldaps = true; break;
-		case O_CA: r->in.ca_file = optarg; break;
+		case O_LDAPS: r->in.conn.ldaps = true; break;
+		case O_CA: r->in.conn.ca_file = optarg; break;
 		case O_KDC_TIMEOUT: {
 			char *end;
 			double s = strtod(optarg, &end);
@@ -282,14 +298,14 @@ static int parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "%s: --kdc-timeout takes seconds (0 < SEC <= 600)\n", TOOL);
 				return ODJ_E_INPUT;
 			}
-			r->in.deadlines.kdc_reply_ms = (int)(s * 1000);
+			r->in.conn.deadlines.kdc_reply_ms = (int)(s * 1000);
 			break;
 		}
 		case O_JSON: o->json = true; break;
-		case O_NETBIOS: p->in.netbios_name = optarg; break;
-		case O_DNSHOST: p->in.dns_host_name = optarg; break;
-		case O_REUSE: p->in.reuse = true; break;
-		case O_DEFPWD: p->in.defpwd = true; break;
+		case O_NETBIOS: r->in.account.netbios_name = optarg; break;
+		case O_DNSHOST: r->in.account.dns_host_name = optarg; break;
+		case O_REUSE: r->in.account.reuse = true; break;
+		case O_DEFPWD: r->in.account.defpwd = true; break;
 		case O_SPN:
 			if (o->n_spns == MAX_EXTRA_SPNS) {
 				fprintf(stderr, "%s: at most %d --spn\n", TOOL, MAX_EXTRA_SPNS);
@@ -297,11 +313,11 @@ static int parse(int argc, char **argv, struct options *o)
 			}
 			o->spns[o->n_spns++] = optarg;
 			break;
-		case O_UPN: p->in.upn = optarg; break;
-		case O_DESC: p->in.description = optarg; break;
-		case O_OSNAME: p->in.os_name = optarg; break;
-		case O_OSVER: p->in.os_version = optarg; break;
-		case O_RC4: p->in.allow_rc4 = true; break;
+		case O_UPN: r->in.account.upn = optarg; break;
+		case O_DESC: r->in.account.description = optarg; break;
+		case O_OSNAME: r->in.account.os_name = optarg; break;
+		case O_OSVER: r->in.account.os_version = optarg; break;
+		case O_RC4: r->in.account.allow_rc4 = true; break;
 		case O_PWMETHOD:
 			if (strcmp(optarg, "ldap") == 0)
 				p->in.password_method = ODJ_PASSWORD_METHOD_LDAP;
@@ -357,21 +373,22 @@ static int parse(int argc, char **argv, struct options *o)
 		default: usage(stderr); return ODJ_E_INPUT;
 		}
 	}
-	if (optind < argc && r->in.machine == NULL)
-		r->in.machine = argv[optind++];
+	if (optind < argc && r->in.account.machine == NULL)
+		r->in.account.machine = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", TOOL, argv[optind]);
 		return ODJ_E_INPUT;
 	}
-	if (r->in.domain == NULL) {
+	if (r->in.conn.domain == NULL) {
 		fprintf(stderr, "%s: --domain is required\n", TOOL);
 		usage(stderr);
 		return ODJ_E_INPUT;
 	}
 	if (o->bulk) {
-		if (o->check || p->in.savefile || o->print || p->in.reuse || r->in.machine ||
-		    p->in.defpwd || o->n_spns || p->in.upn || p->in.netbios_name ||
-		    p->in.dns_host_name || p->in.password_method == ODJ_PASSWORD_METHOD_KPASSWD) {
+		const struct odj_account_request *a = &r->in.account;
+		if (o->check || p->in.savefile || o->print || a->reuse || a->machine || a->defpwd ||
+		    o->n_spns || a->upn || a->netbios_name || a->dns_host_name ||
+		    p->in.password_method == ODJ_PASSWORD_METHOD_KPASSWD) {
 			fprintf(stderr, "%s: a bulk run (--count/--names-from) takes no MACHINE, "
 					"--check, --savefile, --print, --reuse, --defpwd, --spn, --upn, "
 					"--netbios-name, --dns-host-name or kpasswd\n",
@@ -393,11 +410,12 @@ static int parse(int argc, char **argv, struct options *o)
 		fprintf(stderr, "%s: where should the blob go? give --savefile FILE or --print\n", TOOL);
 		return ODJ_E_INPUT;
 	}
-	if (r->in.creds.ccache == NULL && r->in.creds.user == NULL) {
+	if (r->in.conn.creds.ccache == NULL && r->in.conn.creds.user == NULL) {
 		fprintf(stderr, "%s: give --ccache NAME, or --user NAME with a password source\n", TOOL);
 		return ODJ_E_INPUT;
 	}
-	if (r->in.creds.user != NULL && o->pw_source == CLI_PASSWORD_NONE)
+	r->in.account.extra_spns = o->n_spns ? o->spns : NULL;
+	if (r->in.conn.creds.user != NULL && o->pw_source == CLI_PASSWORD_NONE)
 		o->pw_source = CLI_PASSWORD_PROMPT;
 	return ODJ_OK;
 }
@@ -491,17 +509,10 @@ static odj_result run_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct opt
 {
 	struct odj_provision_req *p = &o->prov;
 	p->in.version = ODJ_PROVISION_VERSION;
-	p->in.domain = o->req.in.domain;
-	p->in.dc = o->req.in.dc;
-	p->in.machine = o->req.in.machine;
-	p->in.ou = o->req.in.ou;
-	p->in.creds = o->req.in.creds;
-	p->in.ldaps = o->req.in.ldaps;
-	p->in.ca_file = o->req.in.ca_file;
-	p->in.deadlines = o->req.in.deadlines;
-	p->in.extra_spns = o->n_spns ? o->spns : NULL;
-	if (p->in.os_name == NULL && !p->in.windows)
-		p->in.os_name = "Linux";
+	p->in.conn = o->req.in.conn;
+	p->in.account = o->req.in.account;
+	if (p->in.account.os_name == NULL && !p->in.windows)
+		p->in.account.os_name = "Linux";
 	odj_trace_begin(ctx, "odj-prepare: NetProvisionComputerAccount");
 	odj_result r = odj_provision_account(ctx, mem, p);
 	if (o->json)
@@ -733,19 +744,14 @@ static odj_result run_bulk(struct odj_ctx *ctx, TALLOC_CTX *mem, struct options 
 		return r;
 	struct odj_bulk_req *b = &o->bulk_req;
 	struct bulk_ui ui = {.tty = isatty(STDERR_FILENO) == 1, .json = o->json};
+	const struct odj_account_request *acct = &o->req.in.account;
 	b->in.version = ODJ_BULK_VERSION;
-	b->in.domain = o->req.in.domain;
-	b->in.dc = o->req.in.dc;
-	b->in.ou = o->req.in.ou;
-	b->in.creds = o->req.in.creds;
-	b->in.ldaps = o->req.in.ldaps;
-	b->in.ca_file = o->req.in.ca_file;
-	b->in.deadlines = o->req.in.deadlines;
-	b->in.allow_rc4 = o->prov.in.allow_rc4;
+	b->in.conn = o->req.in.conn;
+	b->in.allow_rc4 = acct->allow_rc4;
 	b->in.windows = o->prov.in.windows;
-	b->in.description = o->prov.in.description;
-	b->in.os_name = o->prov.in.os_name ? o->prov.in.os_name : (b->in.windows ? NULL : "Linux");
-	b->in.os_version = o->prov.in.os_version;
+	b->in.description = acct->description;
+	b->in.os_name = acct->os_name ? acct->os_name : (b->in.windows ? NULL : "Linux");
+	b->in.os_version = acct->os_version;
 	b->in.progress = bulk_progress;
 	b->in.item = bulk_item;
 	b->in.priv = &ui;
@@ -780,12 +786,12 @@ int main(int argc, char **argv)
 	if (rc == ODJ_OK && o.verbose)
 		cli_verbose(ctx, mem, TOOL);
 	struct odj_secret *password = NULL;
-	if (rc == ODJ_OK && o.req.in.creds.user != NULL) {
-		char *prompt = talloc_asprintf(mem, "Password for %s: ", o.req.in.creds.user);
+	if (rc == ODJ_OK && o.req.in.conn.creds.user != NULL) {
+		char *prompt = talloc_asprintf(mem, "Password for %s: ", o.req.in.conn.creds.user);
 		rc = cli_read_password(ctx, mem, o.pw_source, o.pw_file, prompt, &password);
 		if (rc != ODJ_OK)
 			cli_print_error(TOOL, ctx);
-		o.req.in.creds.password = password;
+		o.req.in.conn.creds.password = password;
 	}
 	if (rc != ODJ_OK) {
 		talloc_free(mem);

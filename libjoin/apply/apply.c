@@ -610,9 +610,9 @@ static odj_result consume_blob(struct apply_run *a)
 
 static odj_result check_request(struct odj_ctx *ctx, struct odj_apply_req *req)
 {
-	if (req->in.version != ODJ_APPLY_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_LEVEL,
-				"apply request of version %u is not known", req->in.version);
+	odj_result vr = odj_version_check(ctx, "odj_apply_req", req->in.version, ODJ_APPLY_VERSION);
+	if (vr != ODJ_OK)
+		return vr;
 	if (req->in.blob_path == NULL || req->in.blob_path[0] == '\0')
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_NoOfflineJoinInfo,
 				"no provisioning blob given");

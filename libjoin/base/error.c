@@ -97,6 +97,16 @@ odj_result odj_fail(struct odj_ctx *ctx, odj_result r, odj_status status, const 
 	return r;
 }
 
+odj_result odj_version_check(struct odj_ctx *ctx, const char *what, unsigned version,
+			      unsigned current)
+{
+	if (version >= 1 && version <= current)
+		return ODJ_OK;
+	/* the category is the catalogue's for ERROR_INVALID_LEVEL: a caller's bug */
+	return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_LEVEL,
+			"%s version %u: this library knows versions 1 to %u", what, version, current);
+}
+
 void odj_doing(struct odj_ctx *ctx, const char *fmt, ...)
 {
 	if (ctx == NULL)

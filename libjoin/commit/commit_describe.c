@@ -67,9 +67,10 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 		return ODJ_E_UNEXPECTED;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != ODJ_COMMIT_DESCRIBE_VERSION)
-		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_LEVEL,
-				"describe options of version %u are not known", opts->version);
+	odj_result vr = odj_version_check(tx->site.ctx, "odj_commit_describe_opts", opts->version,
+					  ODJ_COMMIT_DESCRIBE_VERSION);
+	if (vr != ODJ_OK)
+		return vr;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	odj_result r = ODJ_OK;
 	struct commit_jdir *dirs;

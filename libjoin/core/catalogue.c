@@ -38,6 +38,7 @@ odj_result odj_status_category(odj_status code)
 		return ODJ_OK;
 	case ODJ_ERROR_NOT_ENOUGH_MEMORY:
 	case ODJ_ERROR_CAN_NOT_COMPLETE:
+	case ODJ_ERROR_INVALID_LEVEL: /* a request of an unknown version: the caller's bug */
 		return ODJ_E_UNEXPECTED;
 	case ODJ_ERROR_INVALID_PASSWORD:
 	case ODJ_ERROR_LOGON_FAILURE:

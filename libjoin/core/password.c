@@ -44,9 +44,12 @@ odj_result odj_password_random(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	static const struct odj_password_opts defaults = ODJ_PASSWORD_OPTS_INIT;
 	if (opts == NULL)
 		opts = &defaults;
-	if (out == NULL || opts->version != ODJ_PASSWORD_OPTS_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"password options of an unknown version");
+	if (out == NULL)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER, "no output");
+	odj_result vr = odj_version_check(ctx, "odj_password_opts", opts->version,
+					  ODJ_PASSWORD_OPTS_VERSION);
+	if (vr != ODJ_OK)
+		return vr;
 	*out = NULL;
 	size_t length = opts->length ? opts->length : ODJ_PASSWORD_LENGTH;
 	odj_random_fn source = opts->random ? opts->random : getrandom_source;

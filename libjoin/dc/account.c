@@ -5,7 +5,7 @@
 
 #include "account.h"
 
-static char *escaped_filter_value(TALLOC_CTX *mem, const char *value)
+char *odj_ldap_filter_value(TALLOC_CTX *mem, const char *value)
 {
 	struct berval in = {strlen(value), (char *)value}, out = {0, NULL};
 	if (ldap_bv2escaped_filter_value(&in, &out) != 0)
@@ -28,17 +28,14 @@ odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *bas
 {
 	*out = NULL;
 	LDAP *ld = odj_ldap_handle(c);
-	char *value = escaped_filter_value(mem, sam);
+	char *value = odj_ldap_filter_value(mem, sam);
 	if (value == NULL)
 		return odj_fail(odj_ldap_ctx(c), ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
 	char *filter = talloc_asprintf(mem, "(sAMAccountName=%s)", value);
-	char *attrs[] = {"sAMAccountName", "userAccountControl", "objectClass", "dNSHostName",
-			 "servicePrincipalName", "objectSid", "msDS-KeyVersionNumber",
-			 "msDS-SupportedEncryptionTypes", NULL};
 	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 0,
-				   &res);
+	int rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, (char **)odj_account_attrs, 0,
+				   NULL, NULL, NULL, 0, &res);
 	talloc_free(value);
 	talloc_free(filter);
 	if (rc != LDAP_SUCCESS) {
@@ -46,10 +43,18 @@ odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *bas
 		return odj_ldap_fail(c, rc, "looking up the account %s failed", sam);
 	}
 	LDAPMessage *e = ldap_first_entry(ld, res);
-	if (e == NULL) {
-		ldap_msgfree(res);
-		return ODJ_OK;
-	}
+	if (e != NULL)
+		*out = odj_account_from_entry(mem, ld, e);
+	ldap_msgfree(res);
+	return ODJ_OK;
+}
+
+char *const odj_account_attrs[] = {"sAMAccountName", "userAccountControl", "objectClass",
+				   "dNSHostName", "servicePrincipalName", "objectSid",
+				   "msDS-KeyVersionNumber", "msDS-SupportedEncryptionTypes", NULL};
+
+struct odj_account *odj_account_from_entry(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e)
+{
 	struct odj_account *a = talloc_zero(mem, struct odj_account);
 	char *dn = ldap_get_dn(ld, e);
 	a->dn = talloc_strdup(a, dn);
@@ -86,9 +91,7 @@ odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *bas
 	if (sid && sid[0])
 		odj_sid_from_binary(&a->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len);
 	ldap_value_free_len(sid);
-	ldap_msgfree(res);
-	*out = a;
-	return ODJ_OK;
+	return a;
 }
 
 /* ---- writing ---- */
@@ -109,58 +112,6 @@ static char **spec_spns_missing(TALLOC_CTX *mem, const struct odj_account *have,
 			out[(*n)++] = talloc_strdup(out, want[i]);
 	}
 	return out;
-}
-
-odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char *base,
-				 const struct odj_account_spec *spec, const char *exclude_dn,
-				 char **holder)
-{
-	*holder = NULL;
-	/* SPNs only: dNSHostName is not indexed (AD, Samba) and would turn this into a
-	 * scan of the domain partition; HOST/<dNSHostName> among the SPNs finds an
-	 * account answering to the same host name, and a dNSHostName that comes back
-	 * with an entry is still compared below. */
-	if (spec->spns == NULL || spec->spns[0] == NULL)
-		return ODJ_OK;
-	TALLOC_CTX *tmp = talloc_new(mem);
-	char *filter = talloc_strdup(tmp, "(|");
-	for (size_t i = 0; spec->spns && spec->spns[i]; i++)
-		filter = talloc_asprintf_append(filter, "(servicePrincipalName=%s)",
-						escaped_filter_value(tmp, spec->spns[i]));
-	filter = talloc_asprintf_append(filter, ")");
-	LDAP *ld = odj_ldap_handle(c);
-	char *attrs[] = {"servicePrincipalName", "dNSHostName", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 0,
-				   &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		talloc_free(tmp);
-		return odj_ldap_fail(c, rc, "searching for accounts holding the new names failed");
-	}
-	for (LDAPMessage *e = ldap_first_entry(ld, res); e && *holder == NULL;
-	     e = ldap_next_entry(ld, e)) {
-		char *dn = ldap_get_dn(ld, e);
-		if (dn && exclude_dn && strcasecmp(dn, exclude_dn) == 0) {
-			ldap_memfree(dn);
-			continue;
-		}
-		char *dns = first_value(tmp, ld, e, "dNSHostName");
-		if (dns && spec->dns_host_name && strcasecmp(dns, spec->dns_host_name) == 0)
-			*holder = talloc_asprintf(mem, "%s holds dNSHostName %s", dn, dns);
-		struct berval **v = ldap_get_values_len(ld, e, "servicePrincipalName");
-		for (int i = 0; v && v[i] && *holder == NULL; i++)
-			for (size_t j = 0; spec->spns && spec->spns[j] && *holder == NULL; j++)
-				if (strlen(spec->spns[j]) == v[i]->bv_len &&
-				    strncasecmp(v[i]->bv_val, spec->spns[j], v[i]->bv_len) == 0)
-					*holder = talloc_asprintf(mem, "%s holds servicePrincipalName %s",
-								  dn, spec->spns[j]);
-		ldap_value_free_len(v);
-		ldap_memfree(dn);
-	}
-	ldap_msgfree(res);
-	talloc_free(tmp);
-	return ODJ_OK;
 }
 
 char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container)
@@ -271,10 +222,10 @@ odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *d
 	return ODJ_OK;
 }
 
-odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
+/* The modifications a reset sends (on tmp), and what they change in words (on mem). */
+static struct mods reset_mods(TALLOC_CTX *tmp, TALLOC_CTX *mem, const struct odj_account *have,
 			      const struct odj_account_spec *spec, char ***changes)
 {
-	TALLOC_CTX *tmp = talloc_new(mem);
 	struct mods m = {tmp, talloc_zero_array(tmp, LDAPMod *, 1), 0};
 	char **what = talloc_zero_array(mem, char *, 1);
 	size_t nwhat = 0;
@@ -308,10 +259,43 @@ odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct 
 		CHANGED("new machine password");
 	}
 #undef CHANGED
+	*changes = what;
+	return m;
+}
+
+char **odj_account_reset_changes(TALLOC_CTX *mem, const struct odj_account *have,
+				 const struct odj_account_spec *spec)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	char **changes = NULL;
+	reset_mods(tmp, mem, have, spec, &changes);
+	talloc_free(tmp); /* wipes the quoted password */
+	return changes;
+}
+
+const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *have,
+				     const struct odj_account_spec *spec)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	char **changes = NULL;
+	struct mods m = reset_mods(tmp, tmp, have, spec, &changes);
+	const char **attrs = talloc_zero_array(mem, const char *, m.n + 1);
+	size_t n = 0;
+	for (size_t i = 0; attrs && i < m.n; i++)
+		if (strcasecmp(m.list[i]->mod_type, "unicodePwd") != 0) /* a control access right */
+			attrs[n++] = talloc_strdup(attrs, m.list[i]->mod_type);
+	talloc_free(tmp); /* wipes the quoted password */
+	return attrs;
+}
+
+odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
+			      const struct odj_account_spec *spec, char ***changes)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	struct mods m = reset_mods(tmp, mem, have, spec, changes);
 	int rc = m.n ? ldap_modify_ext_s(odj_ldap_handle(c), have->dn, m.list, NULL, NULL)
 		     : LDAP_SUCCESS;
 	talloc_free(tmp);
-	*changes = what;
 	if (rc != LDAP_SUCCESS)
 		return odj_ldap_fail(c, rc, "updating the computer account %s failed", have->dn);
 	return ODJ_OK;
@@ -325,8 +309,9 @@ int odj_account_remove(struct odj_ldap *c, const char *dn)
 char *const odj_account_readback_attrs[] = {"msDS-KeyVersionNumber", "pwdLastSet", "objectSid",
 					     "whenCreated", "msDS-SupportedEncryptionTypes", NULL};
 
-odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
-				      LDAPMessage *res, struct odj_account_readback *out)
+odj_result odj_account_readback_parse(struct odj_ldap *c, struct odj_ctx *ctx, TALLOC_CTX *mem,
+				      const char *dn, LDAPMessage *res,
+				      struct odj_account_readback *out)
 {
 	memset(out, 0, sizeof(*out));
 	LDAP *ld = odj_ldap_handle(c);
@@ -337,7 +322,7 @@ odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const
 			rc = LDAP_OTHER;
 	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
 	if (e == NULL)
-		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
+		return odj_ldap_fail_on(c, ctx, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
 				     "reading back %s failed", dn);
 	char *v;
 	if ((v = first_value(mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
@@ -353,7 +338,7 @@ odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const
 		  out->sid.num_auths > 0;
 	ldap_value_free_len(sid);
 	if (!ok || out->kvno == 0)
-		return odj_fail(odj_ldap_ctx(c), ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
+		return odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_ERROR_INVALID_DATA,
 				"%s has no objectSid or msDS-KeyVersionNumber", dn);
 	out->rid = out->sid.sub_auths[out->sid.num_auths - 1];
 	out->sid_str = odj_sid_string(mem, &out->sid);
@@ -367,8 +352,37 @@ odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char
 	LDAPMessage *res = NULL;
 	int rc = ldap_search_ext_s(odj_ldap_handle(c), dn, LDAP_SCOPE_BASE, "(objectClass=computer)",
 				   (char **)odj_account_readback_attrs, 0, NULL, NULL, NULL, 0, &res);
-	odj_result r = rc == LDAP_SUCCESS ? odj_account_readback_parse(c, mem, dn, res, out)
+	odj_result r = rc == LDAP_SUCCESS ? odj_account_readback_parse(c, odj_ldap_ctx(c), mem, dn, res, out)
 					  : odj_ldap_fail(c, rc, "reading back %s failed", dn);
 	ldap_msgfree(res);
 	return r;
+}
+
+odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 const char *const *attrs, const char **missing)
+{
+	*missing = NULL;
+	LDAP *ld = odj_ldap_handle(c);
+	char *want[] = {"allowedAttributesEffective", NULL};
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL, NULL,
+				   NULL, 0, &res);
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (e == NULL) {
+		ldap_msgfree(res);
+		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
+				     "reading the rights on %s failed", dn);
+	}
+	struct berval **v = ldap_get_values_len(ld, e, "allowedAttributesEffective");
+	for (size_t k = 0; attrs && attrs[k] && *missing == NULL; k++) {
+		bool allowed = false;
+		for (int i = 0; v && v[i] && !allowed; i++)
+			allowed = v[i]->bv_len == strlen(attrs[k]) &&
+				  strncasecmp(v[i]->bv_val, attrs[k], v[i]->bv_len) == 0;
+		if (!allowed)
+			*missing = talloc_strdup(mem, attrs[k]);
+	}
+	ldap_value_free_len(v);
+	ldap_msgfree(res);
+	return ODJ_OK;
 }

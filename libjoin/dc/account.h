@@ -47,15 +47,14 @@ struct odj_account_readback {
 	uint32_t enctypes;
 };
 
-/*
- * One search for any object other than exclude_dn that holds one of the SPNs
- * (indexed; the SPNs include HOST/<dNSHostName>); a holder's dNSHostName equal
- * to ours counts too.  *holder is NULL when there is none, else "CN=... holds
- * servicePrincipalName HOST/pc1.odj.test".
- */
-odj_result odj_account_conflicts(struct odj_ldap *c, TALLOC_CTX *mem, const char *base,
-				 const struct odj_account_spec *spec, const char *exclude_dn,
-				 char **holder);
+/* value escaped for an LDAP filter (RFC 4515, libldap's escaping), on mem. */
+char *odj_ldap_filter_value(TALLOC_CTX *mem, const char *value);
+
+/* The attributes odj_account_find reads, for callers that search themselves. */
+extern char *const odj_account_attrs[];
+
+/* An entry read with odj_account_attrs, parsed (on mem). */
+struct odj_account *odj_account_from_entry(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e);
 
 /* CN=<name>,<container> with the RDN value escaped by libldap. */
 char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container);
@@ -79,6 +78,23 @@ odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *d
 odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct odj_account *have,
 			      const struct odj_account_spec *spec, char ***changes);
 
+/* The attributes odj_account_update would write (but unicodePwd), NULL-terminated. */
+const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *have,
+				     const struct odj_account_spec *spec);
+
+/*
+ * The first of attrs (NULL-terminated) that the bound identity may not write
+ * on dn, by the DC's allowedAttributesEffective; *missing NULL when it may
+ * write them all.  (The right to reset the password is a control access
+ * right the DC does not list there: the write itself tells.)
+ */
+odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				 const char *const *attrs, const char **missing);
+
+/* What odj_account_update would change, in its words, without sending anything. */
+char **odj_account_reset_changes(TALLOC_CTX *mem, const struct odj_account *have,
+				 const struct odj_account_spec *spec);
+
 /*
  * Removes an object this run created.  Returns the LDAP result code and
  * records nothing: it runs after another failure, which stays the error.
@@ -92,9 +108,10 @@ odj_result odj_account_read_back(struct odj_ldap *c, TALLOC_CTX *mem, const char
 /* The read-back attributes, for callers that send the search themselves. */
 extern char *const odj_account_readback_attrs[];
 
-/* Parses the result of such a search (entry and result messages) into out. */
-odj_result odj_account_readback_parse(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
-				      LDAPMessage *res, struct odj_account_readback *out);
+/* Parses the result of such a search (entry and result messages) into out; failures go on ctx. */
+odj_result odj_account_readback_parse(struct odj_ldap *c, struct odj_ctx *ctx, TALLOC_CTX *mem,
+				      const char *dn, LDAPMessage *res,
+				      struct odj_account_readback *out);
 
 /*
  * Looks up the object whose sAMAccountName is sam (escaped with libldap's

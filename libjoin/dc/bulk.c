@@ -15,7 +15,7 @@
 
 #include "bulk_internal.h"
 #include "facts.h"
-#include "provision.h"
+#include "plan.h"
 
 #define BATCH 32
 #define MAX_PARALLEL 16
@@ -126,14 +126,15 @@ static odj_result conn_op(struct bulk_run *run, int conn, int msgid, struct bulk
 	return ODJ_OK;
 }
 
-void bulk_account_fail(struct bulk_run *run, struct bulk_account *a)
+/* The account failed; its error is on a->ctx. */
+static void bulk_account_fail(struct bulk_run *run, struct bulk_account *a)
 {
-	const struct odj_error *e = odj_error_get(run->ctx);
+	const struct odj_error *e = odj_error_get(a->ctx);
 	if (a->state != BULK_REMOVING) {
 		a->fail_status = e->status ? e->status : ODJ_ERROR_CAN_NOT_COMPLETE;
 		a->fail_message = one_line(a->mem, e);
 	}
-	odj_error_clear(run->ctx);
+	odj_error_clear(a->ctx);
 	if (a->created && a->state != BULK_REMOVING) {
 		/* Remove what this run created: a machine without a blob must not keep an account. */
 		a->state = BULK_REMOVING;
@@ -148,7 +149,7 @@ void bulk_account_fail(struct bulk_run *run, struct bulk_account *a)
 	finish_failure(run, a);
 }
 
-void bulk_account_ready(struct bulk_run *run, struct bulk_account *a)
+static void bulk_account_ready(struct bulk_run *run, struct bulk_account *a)
 {
 	a->state = BULK_READY;
 	a->in_pipeline = true;
@@ -156,13 +157,58 @@ void bulk_account_ready(struct bulk_run *run, struct bulk_account *a)
 	bulk_queue_push(&run->ready, a);
 }
 
+/* The verdict of an asynchronous step (bulk_ldap.c, bulk_kdc.c) on one account. */
+static void search_verdict(struct bulk_run *run, struct bulk_account *a, bool ok)
+{
+	if (ok)
+		bulk_account_ready(run, a);
+	else
+		bulk_account_fail(run, a);
+}
+
 /* ------------------------------------------------------------ the steps */
+
+/* A machine of the run, with its own error context (and the run's trace sink). */
+static struct bulk_account *account_new(struct bulk_run *run, size_t index)
+{
+	struct bulk_account *a = talloc_zero(run->mem, struct bulk_account);
+	a->mem = a;
+	a->index = index;
+	a->state = BULK_QUEUED;
+	a->ctx = odj_ctx_new(a);
+	odj_trace_fn fn = NULL;
+	void *priv = NULL;
+	odj_ctx_get_trace(run->ctx, &fn, &priv);
+	if (fn != NULL)
+		odj_ctx_set_trace(a->ctx, fn, priv);
+	return a;
+}
+
+/* The plan's per-machine rules of a provision, offline: names, step 13, password. */
+static odj_result account_rules(struct bulk_run *run, struct bulk_account *a)
+{
+	const struct odj_domain_facts *f = run->s->facts;
+	struct odj_account_request acct = run->tmpl.in.account;
+	acct.machine = run->req->in.names[a->index];
+	odj_result r = odj_rule_names(a->ctx, a, &run->tmpl.in.conn, &acct, &a->jr);
+	if (r == ODJ_OK)
+		r = odj_join_check_domain(a->ctx, a->jr.out.domain, f->dns_domain, f->netbios,
+					  a->jr.out.netbios_name);
+	if (r == ODJ_OK)
+		r = odj_password_utf16(a->ctx, a, (const char *)odj_secret_data(a->jr.out.password),
+				       odj_secret_len(a->jr.out.password), &a->pw_utf16);
+	if (r != ODJ_OK)
+		return r;
+	a->spns = odj_rule_spns(a, &a->jr, NULL);
+	a->salt = odj_krb5_salt(a, run->s->realm, a->jr.out.sam_account_name);
+	a->dn = odj_account_dn(a, a->jr.out.netbios_name, run->container);
+	return ODJ_OK;
+}
 
 /* Takes the next names into a batch: offline checks, then one conflict search. */
 static void next_batch(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
-	const struct odj_domain_facts *f = run->s->facts;
 	run->batch_n = 0;
 	while (run->next_name < req->in.n_names && run->batch_n < BATCH) {
 		size_t i = run->next_name++;
@@ -172,26 +218,11 @@ static void next_batch(struct bulk_run *run)
 			report(run, &it);
 			continue;
 		}
-		struct bulk_account *a = talloc_zero(run->mem, struct bulk_account);
-		a->mem = a;
-		a->index = i;
-		a->state = BULK_QUEUED;
-		struct odj_provision_req pr = run->tmpl;
-		pr.in.machine = req->in.names[i];
-		odj_result r = odj_provision_validate(run->ctx, a, &pr, &a->jr);
-		if (r == ODJ_OK)
-			r = odj_join_check_domain(run->ctx, a->jr.out.domain, f->dns_domain, f->netbios,
-						  a->jr.out.netbios_name);
-		if (r == ODJ_OK)
-			r = odj_password_utf16(run->ctx, a, (const char *)odj_secret_data(a->jr.out.password),
-					       odj_secret_len(a->jr.out.password), &a->pw_utf16);
-		if (r != ODJ_OK) {
+		struct bulk_account *a = account_new(run, i);
+		if (account_rules(run, a) != ODJ_OK) {
 			bulk_account_fail(run, a);
 			continue;
 		}
-		a->spns = odj_provision_spns(a, &a->jr, NULL);
-		a->salt = odj_krb5_salt(a, run->s->realm, a->jr.out.sam_account_name);
-		a->dn = odj_account_dn(a, a->jr.out.netbios_name, run->container);
 		run->batch[run->batch_n++] = a;
 	}
 	if (run->batch_n == 0)
@@ -203,7 +234,7 @@ static void next_batch(struct bulk_run *run)
 			best = (int)c;
 	if (best < 0) {
 		for (size_t k = 0; k < run->batch_n; k++) {
-			odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+			odj_fail(run->batch[k]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
 				 "every LDAP connection to %s was lost", run->s->dc.host);
 			bulk_account_fail(run, run->batch[k]);
 		}
@@ -214,12 +245,9 @@ static void next_batch(struct bulk_run *run)
 	run->batch_issued = bulk_now_ms();
 	odj_result r = bulk_search_batch(run, run->batch, run->batch_n, best, &run->batch_msgid);
 	if (r != ODJ_OK) {
-		for (size_t k = 0; k < run->batch_n; k++) {
+		/* each account's error is on its own context */
+		for (size_t k = 0; k < run->batch_n; k++)
 			bulk_account_fail(run, run->batch[k]);
-			if (k + 1 < run->batch_n)
-				odj_ldap_fail(run->conns[best].ldap, LDAP_SERVER_DOWN,
-					      "the search for existing accounts could not be sent");
-		}
 		run->batch_n = 0;
 		return;
 	}
@@ -317,9 +345,8 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 	struct odj_bulk_profile *prof = &run->req->out.profile;
 	LDAP *ld = odj_ldap_handle(c->ldap);
 	if (a == NULL) {
-		bool failed = false;
 		prof->search += bulk_now_ms() - run->batch_issued;
-		bulk_search_result(run, msg, &failed);
+		bulk_search_result(run, msg, search_verdict);
 		run->batch_n = 0;
 		return;
 	}
@@ -331,7 +358,8 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		prof->adds++;
 		rc = ldap_rc(ld, msg);
 		if (rc != LDAP_SUCCESS) {
-			odj_ldap_fail(c->ldap, rc, "creating the computer account %s failed", a->dn);
+			odj_ldap_fail_on(c->ldap, a->ctx, rc, "creating the computer account %s failed",
+					 a->dn);
 			bulk_account_fail(run, a);
 			return;
 		}
@@ -373,26 +401,24 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 	while (c->n_ops > 0) {
 		struct bulk_op op = c->ops[--c->n_ops];
 		ldap_abandon_ext(odj_ldap_handle(c->ldap), op.msgid, NULL, NULL);
-		odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED, "the LDAP connection to %s %s",
-			 run->s->dc.host, why);
 		if (op.a == NULL) {
 			for (size_t i = 0; i < run->batch_n; i++) {
-				if (i > 0)
-					odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
-						 "the LDAP connection to %s %s", run->s->dc.host, why);
+				odj_fail(run->batch[i]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+					 "the LDAP connection to %s %s", run->s->dc.host, why);
 				bulk_account_fail(run, run->batch[i]);
 			}
 			run->batch_n = 0;
 		} else if (op.a->state == BULK_REMOVING) {
-			odj_error_clear(run->ctx);
 			op.a->fail_message = talloc_asprintf_append(
 				op.a->fail_message, "; the account %s this run created could not be removed",
 				op.a->dn);
 			finish_failure(run, op.a);
 		} else {
+			odj_fail(op.a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+				 "the LDAP connection to %s %s", run->s->dc.host, why);
 			if (op.a->created)
-				odj_error_detail(run->ctx, "the account %s this run created could not be "
-							   "removed over the lost connection",
+				odj_error_detail(op.a->ctx, "the account %s this run created could not be "
+							    "removed over the lost connection",
 						 op.a->dn);
 			op.a->created = false;
 			bulk_account_fail(run, op.a);
@@ -419,7 +445,7 @@ static void drain_ldap(struct bulk_run *run)
 		}
 		if (c->n_ops > 0 && rc < 0)
 			conn_lost(run, (int)i, "broke");
-		else if (c->n_ops > 0 && now - c->last_progress > run->req->in.deadlines.ldap_ms)
+		else if (c->n_ops > 0 && now - c->last_progress > run->req->in.conn.deadlines.ldap_ms)
 			conn_lost(run, (int)i, "gave no answer within the LDAP deadline");
 	}
 }
@@ -461,10 +487,10 @@ static odj_result connect_more(struct bulk_run *run)
 		struct odj_ldap_options lo = ODJ_LDAP_OPTIONS_INIT;
 		lo.dc_host = s->dc.host;
 		lo.dc_address = s->dc.address;
-		lo.ldaps = req->in.ldaps;
-		lo.ca_file = req->in.ca_file;
-		lo.connect_timeout_ms = req->in.deadlines.kdc_connect_ms;
-		lo.op_timeout_ms = req->in.deadlines.ldap_ms;
+		lo.ldaps = req->in.conn.ldaps;
+		lo.ca_file = req->in.conn.ca_file;
+		lo.connect_timeout_ms = req->in.conn.deadlines.kdc_connect_ms;
+		lo.op_timeout_ms = req->in.conn.deadlines.ldap_ms;
 		odj_doing(run->ctx, "opening LDAP connection %zu of %zu to %s", i + 1, run->n_conns,
 			  s->dc.host);
 		odj_result r = odj_ldap_connect(run->ctx, run->mem, &lo, s->krb, &run->conns[i].ldap);
@@ -476,10 +502,10 @@ static odj_result connect_more(struct bulk_run *run)
 
 static odj_result check_request(struct odj_ctx *ctx, struct odj_bulk_req *req)
 {
-	if (req == NULL || req->in.version != ODJ_BULK_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"odj_bulk_req version %u, this library knows %u",
-				req ? req->in.version : 0, ODJ_BULK_VERSION);
+	odj_result r = odj_version_check(ctx, "odj_bulk_req", req ? req->in.version : 0,
+					 ODJ_BULK_VERSION);
+	if (r != ODJ_OK)
+		return r;
 	if (req->in.names == NULL || req->in.n_names == 0 || req->in.n_names > ODJ_BULK_MAX_MACHINES)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"a bulk run takes 1 to %d machines", ODJ_BULK_MAX_MACHINES);
@@ -493,21 +519,6 @@ static odj_result check_request(struct odj_ctx *ctx, struct odj_bulk_req *req)
 				"proofs in flight; the rate must not be negative",
 				MAX_PARALLEL, MAX_WINDOW, MAX_PROOFS);
 	return odj_bulk_names_unique(ctx, req->in.names, req->in.n_names);
-}
-
-static void session_params(const struct odj_bulk_req *req, TALLOC_CTX *mem,
-			   struct odj_session_params *sp)
-{
-	memset(sp, 0, sizeof(*sp));
-	/* "domain\dc" pins the DC ([MS-WKST] step 9) */
-	const char *bs = strchr(req->in.domain ? req->in.domain : "", '\\');
-	sp->domain = bs ? talloc_strndup(mem, req->in.domain, (size_t)(bs - req->in.domain))
-			: req->in.domain;
-	sp->dc = req->in.dc ? req->in.dc : (bs ? bs + 1 : NULL);
-	sp->creds = req->in.creds;
-	sp->ldaps = req->in.ldaps;
-	sp->ca_file = req->in.ca_file;
-	sp->deadlines = req->in.deadlines;
 }
 
 static bool all_dead(const struct bulk_run *run)
@@ -551,9 +562,10 @@ static odj_result run_loop(struct bulk_run *run)
 		start_adds(run);
 		if (all_dead(run))
 			while (run->ready.n > 0) {
-				odj_fail(run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+				struct bulk_account *a = bulk_queue_pop(&run->ready);
+				odj_fail(a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
 					 "every LDAP connection to %s was lost", run->s->dc.host);
-				bulk_account_fail(run, bulk_queue_pop(&run->ready));
+				bulk_account_fail(run, a);
 			}
 		start_proofs(run);
 		if ((halt || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
@@ -586,7 +598,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	if (r != ODJ_OK)
 		return r;
 	memset(&req->out, 0, sizeof(req->out));
-	odj_deadlines_default(&req->in.deadlines);
+	odj_deadlines_default(&req->in.conn.deadlines);
 	struct bulk_run *run = talloc_zero(mem, struct bulk_run);
 	run->ctx = ctx;
 	run->mem = run;
@@ -600,36 +612,21 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	run->skip = talloc_zero_array(run, bool, req->in.n_names);
 	struct odj_provision_req *t = &run->tmpl;
 	t->in.version = ODJ_PROVISION_VERSION;
-	t->in.domain = req->in.domain;
-	t->in.dc = req->in.dc;
-	t->in.ou = req->in.ou;
-	t->in.creds = req->in.creds;
-	t->in.allow_rc4 = req->in.allow_rc4;
+	t->in.conn = req->in.conn;
+	t->in.account.allow_rc4 = req->in.allow_rc4;
 	t->in.windows = req->in.windows;
 
-	/* every name offline first: a typo should not wait for the DC */
-	struct odj_session_params sp;
-	session_params(req, run, &sp);
-	r = odj_dc_session_open(ctx, run, &sp, &run->s);
-	if (run->s != NULL) {
-		req->out.dc = run->s->dc;
-		req->out.facts = run->s->facts;
-		req->out.realm = run->s->realm;
-	}
+	/* The plan's session steps, once for the run: locate, Kerberos, IPC$,
+	 * LDAP, clock, container and the right to create (every account of a
+	 * bulk run is new).  The per-machine rules run in next_batch. */
+	struct odj_plan plan = {.ctx = ctx, .mem = run, .writes = true, .bulk = true, .req = t};
+	r = odj_plan_run(&plan);
+	run->s = plan.s;
+	run->container = plan.container;
+	req->out.dc = t->out.dc;
+	req->out.facts = t->out.facts;
+	req->out.realm = t->out.realm;
 	req->out.ms_session = bulk_now_ms() - run->t0;
-	bool may_create = false;
-	if (r == ODJ_OK) {
-		odj_doing(ctx, "checking the container %s and the right to create computers in it",
-			  req->in.ou ? req->in.ou : "Computers");
-		r = odj_container_check(run->s->ldap, run, run->s->facts->default_nc, req->in.ou,
-					&run->container, &may_create);
-	}
-	if (r == ODJ_OK && !may_create) {
-		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
-			 "%s may not create computer objects in %s", odj_krb_client(run->s->krb),
-			 run->container);
-		r = ODJ_E_CREDENTIALS;
-	}
 	req->out.container_dn = run->container;
 	if (r == ODJ_OK)
 		r = connect_more(run);

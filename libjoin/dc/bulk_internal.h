@@ -12,6 +12,7 @@
 #include <odj/join.h>
 
 #include "account.h"
+#include "plan.h"
 #include "session.h"
 
 enum bulk_state {
@@ -25,9 +26,14 @@ enum bulk_state {
 	BULK_FAILED,
 };
 
-/* One machine while it is in the pipeline; everything hangs off mem. */
+/*
+ * One machine while it is in the pipeline; everything hangs off mem.  Its
+ * failures are recorded on its own ctx: a machine's error never passes
+ * through the run's context, which holds only the run's own error.
+ */
 struct bulk_account {
 	TALLOC_CTX *mem;
+	struct odj_ctx *ctx;
 	size_t index; /* into the names */
 	enum bulk_state state;
 	struct odj_join_request jr;
@@ -77,7 +83,7 @@ struct bulk_run {
 	TALLOC_CTX *mem;
 	struct odj_bulk_req *req;
 	struct odj_dc_session *s;
-	struct odj_provision_req tmpl; /* the per-machine inputs shared by all */
+	struct odj_provision_req tmpl; /* the connection and the per-machine inputs shared by all */
 	char *container;
 	struct bulk_conn *conns;
 	size_t n_conns;
@@ -102,11 +108,18 @@ double bulk_now_ms(void);
 
 /* ---- bulk_ldap.c: asynchronous LDAP operations ---- */
 
+/*
+ * The verdict on one account of an asynchronous step: ok, or failed with its
+ * error on a->ctx.  The steps report through it; they never change the
+ * account's state themselves.
+ */
+typedef void (*bulk_verdict_fn)(struct bulk_run *run, struct bulk_account *a, bool ok);
+
 /* One OR search for the batch's accounts and every holder of their names. */
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid);
-/* Matches the search's entries against the batch; marks each READY or FAILED. */
-void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bool *failed_search);
+/* Matches the search's entries against the batch: one verdict per account. */
+void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict);
 
 odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a);
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a);
@@ -121,17 +134,13 @@ size_t bulk_kdc_in_flight(const struct bulk_kdc *k);
 odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a);
 /* pollfds of the exchanges in flight (at most max); returns how many. */
 size_t bulk_kdc_pollfds(struct bulk_kdc *k, struct pollfd *fds, size_t max);
-/* Advances every exchange; calls done(run, a, ok) for each that ended. */
-void bulk_kdc_advance(struct bulk_kdc *k, void (*done)(struct bulk_run *, struct bulk_account *, bool));
+/* Advances every exchange; one verdict for each that ended. */
+void bulk_kdc_advance(struct bulk_kdc *k, bulk_verdict_fn verdict);
 
 /* ---- bulk_out.c: skip sets and outputs ---- */
 
 odj_result bulk_out_prepare(struct bulk_run *run);
 odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a);
 odj_result bulk_out_finish(struct bulk_run *run);
-
-/* ---- bulk.c ---- */
-void bulk_account_fail(struct bulk_run *run, struct bulk_account *a);
-void bulk_account_ready(struct bulk_run *run, struct bulk_account *a);
 
 #endif

@@ -128,10 +128,10 @@ size_t bulk_kdc_in_flight(const struct bulk_kdc *k)
 static odj_result fail_krb(struct bulk_kdc *k, struct proof *p, krb5_error_code ret, const char *what)
 {
 	const char *msg = krb5_get_error_message(k->kctx, ret);
-	odj_result r = odj_fail_krb5(k->run->ctx, ret, msg, "%s for %s failed", what,
+	odj_result r = odj_fail_krb5(p->a->ctx, ret, msg, "%s for %s failed", what,
 				     p->a->jr.out.sam_account_name);
 	krb5_free_error_message(k->kctx, msg);
-	odj_error_advice(k->run->ctx, "The DC gave no ticket for %s to check the keys derived from "
+	odj_error_advice(p->a->ctx, "The DC gave no ticket for %s to check the keys derived from "
 				      "the new password against: is the SPN on the account?",
 			 p->a->jr.out.sam_account_name);
 	return r;
@@ -144,11 +144,11 @@ static odj_result send_request(struct bulk_kdc *k, struct proof *p, const krb5_d
 		close(p->fd);
 	p->fd = socket(k->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd < 0)
-		return odj_fail(k->run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
+		return odj_fail(p->a->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
 				"no socket for the KDC: %s", strerror(errno));
 	int rc = connect(p->fd, (struct sockaddr *)&k->addr, k->addr_len);
 	if (rc != 0 && errno != EINPROGRESS)
-		return odj_fail(k->run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
+		return odj_fail(p->a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
 				"the KDC at %s:88 cannot be reached: %s", k->run->s->dc.address,
 				strerror(errno));
 	p->connected = rc == 0;
@@ -162,7 +162,7 @@ static odj_result send_request(struct bulk_kdc *k, struct proof *p, const krb5_d
 	memcpy(p->out + 4, req->data, req->length);
 	p->out_off = 0;
 	p->in_have = 0;
-	const struct odj_deadlines *d = &k->run->req->in.deadlines;
+	const struct odj_deadlines *d = &k->run->req->in.conn.deadlines;
 	p->deadline = bulk_now_ms() + d->kdc_connect_ms + d->kdc_reply_ms;
 	p->round++;
 	return ODJ_OK;
@@ -181,7 +181,7 @@ static odj_result step(struct bulk_kdc *k, struct proof *p, krb5_data *in, bool 
 	else if (!(flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE))
 		*finished = true;
 	else if (p->round >= MAX_ROUND_TRIPS)
-		r = odj_fail(k->run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
+		r = odj_fail(p->a->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
 			     "the TGS exchange for %s did not finish after %d round trips",
 			     p->a->jr.out.sam_account_name, p->round);
 	else
@@ -193,7 +193,7 @@ static odj_result step(struct bulk_kdc *k, struct proof *p, krb5_data *in, bool 
 
 odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a)
 {
-	struct odj_ctx *ctx = k->run->ctx;
+	struct odj_ctx *ctx = a->ctx;
 	struct proof *p = talloc_zero(k, struct proof);
 	p->a = a;
 	p->fd = -1;
@@ -243,7 +243,7 @@ static bool verify(struct bulk_kdc *k, struct proof *p)
 		return false;
 	}
 	double t = bulk_now_ms();
-	odj_result r = odj_keys_verify_ticket(k->run->ctx, k->kctx, &creds.ticket, a->pw_utf16,
+	odj_result r = odj_keys_verify_ticket(p->a->ctx, k->kctx, &creds.ticket, a->pw_utf16,
 					      a->salt, a->rb.enctypes ? a->rb.enctypes : a->jr.out.enctypes,
 					      a->rb.kvno);
 	k->run->req->out.profile.derive += bulk_now_ms() - t;
@@ -267,7 +267,7 @@ size_t bulk_kdc_pollfds(struct bulk_kdc *k, struct pollfd *fds, size_t max)
 /* Moves bytes; returns 1 when a whole reply is in, 0 to wait, -1 on failure (recorded). */
 static int pump(struct bulk_kdc *k, struct proof *p)
 {
-	struct odj_ctx *ctx = k->run->ctx;
+	struct odj_ctx *ctx = p->a->ctx;
 	while (p->out_off < p->out_len) {
 		ssize_t w = send(p->fd, p->out + p->out_off, p->out_len - p->out_off,
 				 MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -309,7 +309,7 @@ static int pump(struct bulk_kdc *k, struct proof *p)
 	}
 }
 
-void bulk_kdc_advance(struct bulk_kdc *k, void (*done)(struct bulk_run *, struct bulk_account *, bool))
+void bulk_kdc_advance(struct bulk_kdc *k, bulk_verdict_fn verdict)
 {
 	double now = bulk_now_ms();
 	for (size_t i = 0; i < k->n;) {
@@ -324,11 +324,11 @@ void bulk_kdc_advance(struct bulk_kdc *k, void (*done)(struct bulk_run *, struct
 				failed = true;
 			}
 		} else if (st == 0 && now > p->deadline) {
-			odj_fail(k->run->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
+			odj_fail(p->a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
 				 "no reply from the KDC at %s:88 for the TGS request of %s within %.0f s",
 				 k->run->s->dc.address, p->a->jr.out.sam_account_name,
-				 (k->run->req->in.deadlines.kdc_connect_ms +
-				  k->run->req->in.deadlines.kdc_reply_ms) / 1e3);
+				 (k->run->req->in.conn.deadlines.kdc_connect_ms +
+				  k->run->req->in.conn.deadlines.kdc_reply_ms) / 1e3);
 			failed = true;
 		}
 		if (!finished && !failed) {
@@ -339,6 +339,6 @@ void bulk_kdc_advance(struct bulk_kdc *k, void (*done)(struct bulk_run *, struct
 		k->run->req->out.profile.proof_latency += bulk_now_ms() - p->t_start;
 		struct bulk_account *a = p->a;
 		proof_free(k, p);
-		done(k->run, a, finished);
+		verdict(k->run, a, finished);
 	}
 }

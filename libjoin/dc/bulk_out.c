@@ -280,13 +280,13 @@ odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 		.windows = req->in.windows,
 	};
 	struct odj_secret *file = NULL;
-	odj_result r = odj_provision_blob(run->ctx, a->mem, run->s, &in, &file, NULL);
+	odj_result r = odj_provision_blob(a->ctx, a->mem, run->s, &in, &file, NULL);
 	char *path = NULL;
 	if (r == ODJ_OK && req->in.out_dir != NULL) {
 		path = talloc_asprintf(a->mem, "%s/%s", req->in.out_dir,
 				       blob_name(a->mem, a->jr.out.netbios_name));
-		odj_doing(run->ctx, "writing the provisioning blob to %s", path);
-		r = odj_write_file_atomic(run->ctx, path, odj_secret_data(file), odj_secret_len(file));
+		odj_doing(a->ctx, "writing the provisioning blob to %s", path);
+		r = odj_write_file_atomic(a->ctx, path, odj_secret_data(file), odj_secret_len(file));
 	}
 	struct odj_bundle_machine m = {
 		.machine = a->jr.out.netbios_name,
@@ -296,8 +296,14 @@ odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 	};
 	if (r == ODJ_OK && run->bundle != NULL) {
 		r = odj_bundle_add(run->bundle, &m, odj_secret_data(file), odj_secret_len(file));
-		if (r != ODJ_OK)
+		if (r != ODJ_OK) {
 			run->halted = true; /* the bundle takes no more: new accounts would be lost */
+			/* the bundle's failure is the run's (its context) and this machine's */
+			const struct odj_error *e = odj_error_get(run->ctx);
+			odj_fail(a->ctx, e->result, e->status, "%s", e->message ? e->message : "");
+			if (e->detail)
+				odj_error_detail(a->ctx, "%s", e->detail);
+		}
 	}
 	talloc_free(file);
 	if (r != ODJ_OK)

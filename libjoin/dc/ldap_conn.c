@@ -65,18 +65,37 @@ const char *odj_ldap_uri(const struct odj_ldap *c)
 	return c->uri;
 }
 
-odj_result odj_ldap_fail(struct odj_ldap *c, int rc, const char *fmt, ...)
+static odj_result fail_on(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *fmt,
+			  va_list ap) ODJ_PRINTF(4, 0);
+
+static odj_result fail_on(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *fmt,
+			  va_list ap)
 {
 	char *diag = NULL;
 	if (c->ld != NULL)
 		ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-	va_list ap;
-	va_start(ap, fmt);
 	char *what = talloc_vasprintf(c, fmt, ap);
-	va_end(ap);
-	odj_result r = odj_fail_ldap(c->ctx, rc, diag, "%s", what ? what : "LDAP failed");
+	odj_result r = odj_fail_ldap(ctx, rc, diag, "%s", what ? what : "LDAP failed");
 	talloc_free(what);
 	ldap_memfree(diag);
+	return r;
+}
+
+odj_result odj_ldap_fail(struct odj_ldap *c, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	odj_result r = fail_on(c, c->ctx, rc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+odj_result odj_ldap_fail_on(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	odj_result r = fail_on(c, ctx, rc, fmt, ap);
+	va_end(ap);
 	return r;
 }
 

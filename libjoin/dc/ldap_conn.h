@@ -51,4 +51,8 @@ const char *odj_ldap_uri(const struct odj_ldap *c);
  */
 odj_result odj_ldap_fail(struct odj_ldap *c, int rc, const char *fmt, ...) ODJ_PRINTF(3, 4);
 
+/* The same, recorded on ctx (one machine's own context in a bulk run). */
+odj_result odj_ldap_fail_on(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *fmt, ...)
+	ODJ_PRINTF(4, 5);
+
 #endif

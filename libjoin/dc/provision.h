@@ -1,7 +1,4 @@
-/*
- * The steps of odj_provision_account that a provision of many accounts
- * (bulk.c) runs per account too.
- */
+/* The blob a provision ends with, for one account (plan.c) or many (bulk_out.c). */
 #ifndef ODJ_DC_PROVISION_H
 #define ODJ_DC_PROVISION_H
 
@@ -9,14 +6,6 @@
 #include <odj/prepare.h>
 
 #include "session.h"
-
-/* Names and options checked offline ([MS-WKST] steps 1-13); a new random password. */
-odj_result odj_provision_validate(struct odj_ctx *ctx, TALLOC_CTX *mem,
-				  const struct odj_provision_req *req, struct odj_join_request *jr);
-
-/* SPNs of steps 27-28 plus extra ones, without duplicates; NULL-terminated. */
-const char **odj_provision_spns(TALLOC_CTX *mem, const struct odj_join_request *jr,
-				const char *const *extra);
 
 struct odj_provision_blob_in {
 	const char *netbios_name;

@@ -54,7 +54,7 @@ static char *upper(TALLOC_CTX *mem, const char *s)
 	return u;
 }
 
-static odj_result locate(struct odj_dc_session *s, const struct odj_session_params *p)
+odj_result odj_session_locate(struct odj_dc_session *s, const struct odj_session_params *p)
 {
 	struct odj_locate_dc_req lr;
 	memset(&lr, 0, sizeof(lr));
@@ -104,7 +104,7 @@ static odj_result login(struct odj_dc_session *s, const struct odj_credentials *
 	return odj_krb_login_password(s->krb, principal, c->password);
 }
 
-static odj_result kerberos(struct odj_dc_session *s, const struct odj_session_params *p)
+odj_result odj_session_kerberos(struct odj_dc_session *s, const struct odj_session_params *p)
 {
 	struct odj_krb_options ko = ODJ_KRB_OPTIONS_INIT;
 	ko.realm = s->realm;
@@ -123,7 +123,7 @@ static odj_result kerberos(struct odj_dc_session *s, const struct odj_session_pa
 }
 
 /* Steps 14-17: the session to \\dc\IPC$, authenticated with Kerberos only. */
-static odj_result ipc_session(struct odj_dc_session *s, const struct odj_session_params *p)
+odj_result odj_session_ipc(struct odj_dc_session *s, const struct odj_session_params *p)
 {
 	double t0 = now_ms();
 	char *cifs = talloc_asprintf(s, "cifs/%s", s->dc.host);
@@ -143,7 +143,7 @@ static odj_result ipc_session(struct odj_dc_session *s, const struct odj_session
 	return r;
 }
 
-static odj_result directory(struct odj_dc_session *s, const struct odj_session_params *p)
+odj_result odj_session_directory(struct odj_dc_session *s, const struct odj_session_params *p)
 {
 	double t0 = now_ms();
 	char *ldap = talloc_asprintf(s, "ldap/%s", s->dc.host);
@@ -168,22 +168,12 @@ static odj_result directory(struct odj_dc_session *s, const struct odj_session_p
 	return r;
 }
 
-odj_result odj_dc_session_open(struct odj_ctx *ctx, TALLOC_CTX *mem,
-			       const struct odj_session_params *params, struct odj_dc_session **out)
+struct odj_dc_session *odj_dc_session_new(struct odj_ctx *ctx, TALLOC_CTX *mem,
+					  struct odj_session_params *params)
 {
 	struct odj_dc_session *s = talloc_zero(mem, struct odj_dc_session);
-	*out = s;
-	if (s == NULL)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-	s->ctx = ctx;
-	struct odj_session_params p = *params;
-	odj_deadlines_default(&p.deadlines);
-	odj_result r = locate(s, &p);
-	if (r == ODJ_OK)
-		r = kerberos(s, &p);
-	if (r == ODJ_OK)
-		r = ipc_session(s, &p);
-	if (r == ODJ_OK)
-		r = directory(s, &p);
-	return r;
+	if (s != NULL)
+		s->ctx = ctx;
+	odj_deadlines_default(&params->deadlines);
+	return s;
 }

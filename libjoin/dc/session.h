@@ -45,10 +45,20 @@ struct odj_session_params odj_session_params_for(const struct odj_join_request *
 void odj_deadlines_default(struct odj_deadlines *d);
 
 /*
- * Opens the session step by step; on failure the error of the failing step
- * is on ctx and *out holds what was done so far (to report it), or NULL.
+ * A session not yet opened; the defaults of params' deadlines are filled in.
+ * The plan's steps open it one by one (plan.c); on failure the error of the
+ * failing step is on ctx and the session holds what was done so far.
  */
-odj_result odj_dc_session_open(struct odj_ctx *ctx, TALLOC_CTX *mem,
-			       const struct odj_session_params *p, struct odj_dc_session **out);
+struct odj_dc_session *odj_dc_session_new(struct odj_ctx *ctx, TALLOC_CTX *mem,
+					  struct odj_session_params *params);
+
+/* locate: find and pin the DC (DNS SRV + CLDAP netlogon ping); the realm. */
+odj_result odj_session_locate(struct odj_dc_session *s, const struct odj_session_params *p);
+/* kerberos: a TGT for the credentials from the pinned KDC. */
+odj_result odj_session_kerberos(struct odj_dc_session *s, const struct odj_session_params *p);
+/* ipc-session: steps 14-17, the session to \\dc\IPC$, Kerberos only. */
+odj_result odj_session_ipc(struct odj_dc_session *s, const struct odj_session_params *p);
+/* ldap-bind: the sealed (or TLS) LDAP bind and the domain's facts. */
+odj_result odj_session_directory(struct odj_dc_session *s, const struct odj_session_params *p);
 
 #endif

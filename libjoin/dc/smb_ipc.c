@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <odj/catalogue.h>
 #include <odj/locate.h>
 
 #include "smb_ipc.h"
@@ -49,18 +50,6 @@ odj_status odj_smb_status(int err)
 	}
 }
 
-static odj_result category_of(odj_status st)
-{
-	switch (st) {
-	case ODJ_ERROR_ACCESS_DENIED:
-	case ODJ_ERROR_LOGON_FAILURE:
-		return ODJ_E_CREDENTIALS;
-	case ODJ_ERROR_CAN_NOT_COMPLETE:
-		return ODJ_E_UNEXPECTED;
-	default:
-		return ODJ_E_NETWORK;
-	}
-}
 
 static bool write_file(const char *path, const char *text)
 {
@@ -315,7 +304,7 @@ odj_result odj_smb_ipc_check(struct odj_ctx *ctx, struct odj_krb *krb,
 					      "firewall or WAN accelerator drops SMB or Kerberos traffic.");
 		} else if (err != 0) {
 			odj_status st = odj_smb_status(err);
-			r = odj_fail(ctx, category_of(st), st,
+			r = odj_fail(ctx, odj_status_category(st), st,
 				     "the SMB session to \\\\%s\\IPC$ (Kerberos only) failed after %.0f ms",
 				     o->dc_host, ms);
 			if (died)

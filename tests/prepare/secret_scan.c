@@ -63,14 +63,12 @@ int main(int argc, char **argv)
 
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_ctx *ctx = odj_ctx_new(mem);
-	struct odj_provision_req req;
-	memset(&req, 0, sizeof(req));
-	req.in.version = ODJ_PROVISION_VERSION;
-	req.in.domain = argv[2];
-	req.in.dc = argv[3];
-	req.in.machine = argv[4];
+	struct odj_provision_req req = ODJ_PROVISION_REQ_INIT;
+	req.in.conn.domain = argv[2];
+	req.in.conn.dc = argv[3];
+	req.in.account.machine = argv[4];
 	req.in.savefile = argv[5];
-	req.in.creds.ccache = getenv("KRB5CCNAME");
+	req.in.conn.creds.ccache = getenv("KRB5CCNAME");
 	odj_result r = odj_provision_account(ctx, mem, &req);
 	if (r != ODJ_OK) {
 		fprintf(stderr, "provision failed: %s\n", odj_error_get(ctx)->message);

@@ -13,6 +13,8 @@
 #ifndef ODJ_APPLY_H
 #define ODJ_APPLY_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +27,7 @@ extern "C" {
 #endif
 
 #define ODJ_APPLY_VERSION 1
+#define ODJ_APPLY_REQ_INIT {.in = {.version = ODJ_APPLY_VERSION}}
 
 #define ODJ_APPLY_DEFAULT_KEYTAB "/etc/krb5.keytab"
 #define ODJ_APPLY_JOIN_RECORD "/var/lib/odj/join.json"
@@ -108,7 +111,7 @@ struct odj_apply_req {
  * ...); another machine or domain already joined: ODJ_E_CONFIG with
  * NERR_SetupAlreadyJoined unless in.rejoin.  On failure nothing is changed.
  */
-odj_result odj_apply(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_apply_req *req);
+ODJ_API odj_result odj_apply(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_apply_req *req);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef ODJ_BLOB_BUILD_H
 #define ODJ_BLOB_BUILD_H
 
+#include <odj/api.h>
+
 #include <odj/blob.h>
 
 #ifdef __cplusplus
@@ -33,7 +35,7 @@ struct odj_provision_facts {
 	const struct odj_linux_part *linux_part; /* NULL: no odj part */
 };
 
-odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
+ODJ_API odj_result odj_provision_build(struct odj_ctx *ctx, TALLOC_CTX *mem,
 			       const struct odj_provision_facts *f, struct odj_provision **out);
 
 #ifdef __cplusplus

@@ -21,6 +21,8 @@
 #ifndef ODJ_BULK_H
 #define ODJ_BULK_H
 
+#include <odj/api.h>
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,15 +42,15 @@ extern "C" {
  * Names from a template: only "%0Nd" (N 1..9) or "%d" is interpreted, once;
  * "%%" is a percent sign.  ci-%04d, first 1, count 3: ci-0001 ci-0002 ci-0003.
  */
-odj_result odj_bulk_names_template(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tmpl,
+ODJ_API odj_result odj_bulk_names_template(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tmpl,
 				   unsigned first, unsigned count, char ***names);
 
 /* Names from a file, one per line; blank lines and "#" comments skipped. */
-odj_result odj_bulk_names_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_bulk_names_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			       char ***names, size_t *n);
 
 /* ERROR_DUP_NAME when two names are equal ignoring case (NetBIOS names are). */
-odj_result odj_bulk_names_unique(struct odj_ctx *ctx, char *const *names, size_t n);
+ODJ_API odj_result odj_bulk_names_unique(struct odj_ctx *ctx, char *const *names, size_t n);
 
 /* Progress, reported a few times a second and once at the end. */
 struct odj_bulk_progress {
@@ -98,13 +100,7 @@ struct odj_bulk_profile {
 struct odj_bulk_req {
 	struct {
 		unsigned version;    /* ODJ_BULK_VERSION */
-		const char *domain;  /* DNS name, or "domain\dc" */
-		const char *dc;
-		const char *ou;
-		struct odj_credentials creds;
-		bool ldaps;
-		const char *ca_file;
-		struct odj_deadlines deadlines;
+		struct odj_connection conn;
 		char *const *names;  /* NetBIOS names or FQDNs */
 		size_t n_names;
 		unsigned parallel;   /* LDAP connections; 0: 1 */
@@ -148,13 +144,15 @@ struct odj_bulk_req {
 	} out;
 };
 
+#define ODJ_BULK_REQ_INIT {.in = {.version = ODJ_BULK_VERSION}}
+
 /*
  * Provisions every machine of in.names.  ODJ_OK when all were provisioned
  * (or skipped); ODJ_E_PARTIAL when some failed (out.failures lists them);
  * another result when nothing could start (no session, no right to create
  * computers, an existing bundle without skip_existing, ...).
  */
-odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req);
+ODJ_API odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req);
 
 #ifdef __cplusplus
 }

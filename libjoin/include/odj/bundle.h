@@ -11,6 +11,8 @@
 #ifndef ODJ_BUNDLE_H
 #define ODJ_BUNDLE_H
 
+#include <odj/api.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,33 +71,33 @@ struct odj_bundle_info {
  * writer without finishing leaves path as it was, and removes the partial
  * file only while it holds no blob.
  */
-odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			     const struct odj_bundle_info *info, struct odj_bundle_writer **out);
 
 /* Appends one machine's blob file bytes; m->file is ignored (it is "<machine>.odj"). */
-odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_machine *m,
+ODJ_API odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_machine *m,
 			  const uint8_t *blob_file, size_t len);
 
 /* Machines added so far. */
-size_t odj_bundle_count(const struct odj_bundle_writer *w);
+ODJ_API size_t odj_bundle_count(const struct odj_bundle_writer *w);
 
 /* Writes manifest.json and the end of the archive, fsyncs, renames into place. */
-odj_result odj_bundle_finish(struct odj_bundle_writer *w);
+ODJ_API odj_result odj_bundle_finish(struct odj_bundle_writer *w);
 
 /* The partial file while the bundle is not finished, else NULL. */
-const char *odj_bundle_partial_path(const struct odj_bundle_writer *w);
+ODJ_API const char *odj_bundle_partial_path(const struct odj_bundle_writer *w);
 
 /*
  * Frees an unfinished writer and removes its partial file even if it holds
  * blobs: for a writer that holds only copies of blobs kept elsewhere (an
  * earlier bundle being carried over when the run cannot start after all).
  */
-void odj_bundle_discard(struct odj_bundle_writer *w);
+ODJ_API void odj_bundle_discard(struct odj_bundle_writer *w);
 
 /* ---- reading: every call validates the whole bundle first ---- */
 
 /* Reads a bundle file (at most 256 MiB) into a wiped-on-free buffer. */
-odj_result odj_bundle_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_bundle_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 				struct odj_secret **bytes);
 
 /*
@@ -105,7 +107,7 @@ odj_result odj_bundle_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
  * of the manifest matched by exactly one member and the other way round.
  * Anything else is NERR_BadOfflineJoinInfo (ODJ_E_INPUT) with the reason.
  */
-odj_result odj_bundle_read_manifest(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
+ODJ_API odj_result odj_bundle_read_manifest(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
 				    size_t len, struct odj_bundle_manifest **out);
 
 /*
@@ -114,13 +116,13 @@ odj_result odj_bundle_read_manifest(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
  * odj_blob_load() takes.  NERR_NoOfflineJoinInfo when the bundle has no
  * such machine.
  */
-odj_result odj_bundle_extract(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
+ODJ_API odj_result odj_bundle_extract(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
 			      size_t len, const char *name, struct odj_secret **blob_file);
 
 /* Calls fn for every machine of a valid bundle with its blob file bytes, in archive order. */
 typedef odj_result (*odj_bundle_each_fn)(void *priv, const struct odj_bundle_machine *m,
 					 const uint8_t *blob_file, size_t len);
-odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
+ODJ_API odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bundle,
 			      size_t len, odj_bundle_each_fn fn, void *priv);
 
 /*
@@ -133,7 +135,7 @@ odj_result odj_bundle_foreach(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_
  * complete member that is not a valid blob of that machine, is
  * NERR_BadOfflineJoinInfo.  *count gets the number of blobs passed to fn.
  */
-odj_result odj_bundle_salvage(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *partial,
+ODJ_API odj_result odj_bundle_salvage(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *partial,
 			      size_t len, odj_bundle_each_fn fn, void *priv, size_t *count);
 
 #ifdef __cplusplus

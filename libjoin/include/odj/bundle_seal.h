@@ -11,6 +11,8 @@
 #ifndef ODJ_BUNDLE_SEAL_H
 #define ODJ_BUNDLE_SEAL_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,21 +30,21 @@ extern "C" {
 #define ODJ_BUNDLE_PASSPHRASE_MIN 12
 
 /* True when bytes start like a sealed bundle. */
-bool odj_bundle_is_sealed(const uint8_t *bytes, size_t len);
+ODJ_API bool odj_bundle_is_sealed(const uint8_t *bytes, size_t len);
 
 /*
  * Reads a passphrase file: its first line (at most 1023 bytes, no NUL),
  * at least ODJ_BUNDLE_PASSPHRASE_MIN characters.  The file must not be
  * readable by group or others.
  */
-odj_result odj_passphrase_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_passphrase_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 				    struct odj_secret **out);
 
 /*
  * Makes the writer seal everything it writes with passphrase.  Call it right
  * after odj_bundle_create, before the first odj_bundle_add.
  */
-odj_result odj_bundle_seal_with(struct odj_bundle_writer *w, const struct odj_secret *passphrase);
+ODJ_API odj_result odj_bundle_seal_with(struct odj_bundle_writer *w, const struct odj_secret *passphrase);
 
 /*
  * The plain bundle (gzip stream) inside a sealed one.  A wrong passphrase is
@@ -52,7 +54,7 @@ odj_result odj_bundle_seal_with(struct odj_bundle_writer *w, const struct odj_se
  * is NERR_BadOfflineJoinInfo.  Bytes that are not a sealed bundle are
  * refused with the advice that they need no passphrase.
  */
-odj_result odj_bundle_unseal(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bytes, size_t len,
+ODJ_API odj_result odj_bundle_unseal(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *bytes, size_t len,
 			     const struct odj_secret *passphrase, bool partial_ok,
 			     struct odj_secret **plain, bool *complete);
 
@@ -62,7 +64,7 @@ odj_result odj_bundle_unseal(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
  * passphrase is given; a sealed bundle without a passphrase is
  * ERROR_DECRYPTION_FAILED with the advice to give one.
  */
-odj_result odj_bundle_open_bytes(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_secret *bytes,
+ODJ_API odj_result odj_bundle_open_bytes(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_secret *bytes,
 				 const struct odj_secret *passphrase, bool partial_ok,
 				 struct odj_secret **plain);
 

@@ -11,6 +11,8 @@
 #ifndef ODJ_CATALOGUE_H
 #define ODJ_CATALOGUE_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,20 +31,20 @@ struct odj_catalogue_entry {
 };
 
 /* Fills *out for code; false (and *out zeroed) for a code not catalogued. */
-bool odj_catalogue_get(odj_status code, struct odj_catalogue_entry *out);
+ODJ_API bool odj_catalogue_get(odj_status code, struct odj_catalogue_entry *out);
 
 /* The row, then "likely causes: ..." and "what to check: ..." lines. */
-char *odj_catalogue_explain(TALLOC_CTX *mem, odj_status code);
+ODJ_API char *odj_catalogue_explain(TALLOC_CTX *mem, odj_status code);
 
 /* The result category (exit status) a failure with this status belongs to. */
-odj_result odj_status_category(odj_status code);
+ODJ_API odj_result odj_status_category(odj_status code);
 
 /*
  * Kerberos: a krb5_error_code (com_err value of <krb5/krb5.h>, e.g.
  * KRB5KDC_ERR_PREAUTH_FAILED) to a status; ERROR_CAN_NOT_COMPLETE for
  * codes without a closer match.
  */
-odj_status odj_status_from_krb5(long krb5_code);
+ODJ_API odj_status odj_status_from_krb5(long krb5_code);
 
 /*
  * LDAP result codes (RFC 4511 and the OpenLDAP client's negative codes),
@@ -85,7 +87,7 @@ enum odj_ldap_result {
 };
 
 /* "strongerAuthRequired" ... for an LDAP result code, NULL if unknown. */
-const char *odj_ldap_result_name(int ldap_result);
+ODJ_API const char *odj_ldap_result_name(int ldap_result);
 
 /*
  * An AD diagnostic message decoded, e.g.
@@ -109,28 +111,28 @@ struct odj_ad_diag {
 };
 
 /* Decodes text into *out (strings on mem); false if nothing AD-like is in it. */
-bool odj_ad_diag_parse(TALLOC_CTX *mem, const char *text, struct odj_ad_diag *out);
+ODJ_API bool odj_ad_diag_parse(TALLOC_CTX *mem, const char *text, struct odj_ad_diag *out);
 
 /* The LDAP name of an ATTRTYP of an attribute odj writes; NULL if unknown. */
-const char *odj_ad_attribute_name(uint32_t attid);
+ODJ_API const char *odj_ad_attribute_name(uint32_t attid);
 
 /*
  * An LDAP failure to a status: the Win32 code AD put in the diagnostic
  * message when it is catalogued (for a bind: the "data" code, 52e etc.),
  * otherwise by result code.
  */
-odj_status odj_status_from_ldap(int ldap_result, const char *diagnostic);
+ODJ_API odj_status odj_status_from_ldap(int ldap_result, const char *diagnostic);
 
 /*
  * Records an LDAP failure on ctx: status from odj_status_from_ldap, the
  * category from the status, the LDAP code as source, and the decoded
  * diagnostic (with the attribute name) as detail.
  */
-odj_result odj_fail_ldap(struct odj_ctx *ctx, int ldap_result, const char *diagnostic,
+ODJ_API odj_result odj_fail_ldap(struct odj_ctx *ctx, int ldap_result, const char *diagnostic,
 			 const char *fmt, ...) ODJ_PRINTF(4, 5);
 
 /* Records a Kerberos failure on ctx (message is the library's text, may be NULL). */
-odj_result odj_fail_krb5(struct odj_ctx *ctx, long krb5_code, const char *krb5_message,
+ODJ_API odj_result odj_fail_krb5(struct odj_ctx *ctx, long krb5_code, const char *krb5_message,
 			 const char *fmt, ...) ODJ_PRINTF(4, 5);
 
 #ifdef __cplusplus

@@ -27,6 +27,8 @@
 #ifndef ODJ_COMMIT_H
 #define ODJ_COMMIT_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +57,7 @@ struct odj_commit;
  * A new transaction on the tree below root ("/" for the running system).
  * The root must be an existing directory.  NULL on error (recorded in ctx).
  */
-struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const char *root);
+ODJ_API struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const char *root);
 
 /*
  * Writes path (absolute, inside the root: "/etc/krb5.conf") with the full
@@ -63,15 +65,15 @@ struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const 
  * (and the copy wiped when the transaction is freed).  A path may appear
  * once per transaction; "." and ".." components are refused.
  */
-odj_result odj_commit_put(struct odj_commit *tx, const char *path, const void *data, size_t len,
+ODJ_API odj_result odj_commit_put(struct odj_commit *tx, const char *path, const void *data, size_t len,
 			  mode_t mode, uid_t uid, gid_t gid);
 
 /* Same, for a secret file: never shown in a dry run. */
-odj_result odj_commit_put_secret(struct odj_commit *tx, const char *path,
+ODJ_API odj_result odj_commit_put_secret(struct odj_commit *tx, const char *path,
 				 const struct odj_secret *data, mode_t mode, uid_t uid, gid_t gid);
 
 /* Removes path if it exists (its previous version is kept until the end). */
-odj_result odj_commit_remove(struct odj_commit *tx, const char *path);
+ODJ_API odj_result odj_commit_remove(struct odj_commit *tx, const char *path);
 
 /*
  * Creates directory path with mode if it is missing (an existing directory is
@@ -79,7 +81,7 @@ odj_result odj_commit_remove(struct odj_commit *tx, const char *path);
  * ODJ_COMMIT_DIR_MODE; this is for directories that need another mode
  * ("/etc/sssd", 0711).
  */
-odj_result odj_commit_mkdir(struct odj_commit *tx, const char *path, mode_t mode);
+ODJ_API odj_result odj_commit_mkdir(struct odj_commit *tx, const char *path, mode_t mode);
 
 /*
  * Describes a binary file for a dry run; returns false to fall back to
@@ -101,7 +103,7 @@ struct odj_commit_describe_opts {
  * Dry run: writes what odj_commit_run would do, file by file (a unified diff
  * for text files), to out.  Reads the root, changes nothing.  opts may be NULL.
  */
-odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
+ODJ_API odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
 			       const struct odj_commit_describe_opts *opts);
 
 /*
@@ -110,13 +112,13 @@ odj_result odj_commit_describe(struct odj_commit *tx, FILE *out,
  * (or, if even that fails, left for the next odj_commit_recover).
  * A transaction runs at most once.
  */
-odj_result odj_commit_run(struct odj_commit *tx);
+ODJ_API odj_result odj_commit_run(struct odj_commit *tx);
 
 /*
  * Finishes a journal an interrupted run left below root, if any.  *found
  * (may be NULL) tells whether there was one.
  */
-odj_result odj_commit_recover(struct odj_ctx *ctx, const char *root, bool *found);
+ODJ_API odj_result odj_commit_recover(struct odj_ctx *ctx, const char *root, bool *found);
 
 #ifdef __cplusplus
 }

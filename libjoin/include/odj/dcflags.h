@@ -6,6 +6,8 @@
 #ifndef ODJ_DCFLAGS_H
 #define ODJ_DCFLAGS_H
 
+#include <odj/api.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <talloc.h>
@@ -46,18 +48,18 @@ struct odj_dcflag {
 };
 
 /* The known flags, in bit order. */
-size_t odj_dcflag_count(void);
-const struct odj_dcflag *odj_dcflag_at(size_t i);
+ODJ_API size_t odj_dcflag_count(void);
+ODJ_API const struct odj_dcflag *odj_dcflag_at(size_t i);
 
 /* The row of one bit, or NULL if the bit has no name (or is not one bit). */
-const struct odj_dcflag *odj_dcflag_find(uint32_t bit);
+ODJ_API const struct odj_dcflag *odj_dcflag_find(uint32_t bit);
 
 /*
  * The names of the bits set in flags, joined by sep (NULL: "|"), in bit
  * order; bits without a name are appended as one hex number ("0x100000").
  * 0 gives "" (empty string).  Allocated on mem.
  */
-char *odj_dcflags_names(TALLOC_CTX *mem, uint32_t flags, const char *sep);
+ODJ_API char *odj_dcflags_names(TALLOC_CTX *mem, uint32_t flags, const char *sep);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef ODJ_ERROR_H
 #define ODJ_ERROR_H
 
+#include <odj/api.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <talloc.h>
@@ -39,7 +41,7 @@ typedef enum odj_result {
 #define ODJ_RESULT_MAX ODJ_E_PARTIAL
 
 /* "ok", "unexpected", "input", ... */
-const char *odj_result_name(odj_result r);
+ODJ_API const char *odj_result_name(odj_result r);
 
 /* Where a foreign error code in the detail came from. */
 enum odj_error_source {
@@ -67,7 +69,7 @@ struct odj_ctx;
 /* A trace sink gets one finished line (no newline) per event. */
 typedef void (*odj_trace_fn)(void *priv, const char *line);
 
-struct odj_ctx *odj_ctx_new(TALLOC_CTX *mem);
+ODJ_API struct odj_ctx *odj_ctx_new(TALLOC_CTX *mem);
 
 /*
  * Records an error and returns r, so callers can write
@@ -75,27 +77,36 @@ struct odj_ctx *odj_ctx_new(TALLOC_CTX *mem);
  * The message is formatted on the context; the current "doing" is captured.
  * A later odj_fail replaces the earlier error.
  */
-odj_result odj_fail(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt, ...)
+ODJ_API odj_result odj_fail(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt, ...)
 	ODJ_PRINTF(4, 5);
-odj_result odj_failv(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt,
+ODJ_API odj_result odj_failv(struct odj_ctx *ctx, odj_result r, odj_status status, const char *fmt,
 		     va_list ap) ODJ_PRINTF(4, 0);
 
+/*
+ * The one version check of every versioned request and options struct
+ * (in.version = ODJ_<NAME>_VERSION, or its _INIT macro): versions 1 to
+ * current are accepted; anything else is ODJ_E_UNEXPECTED /
+ * ERROR_INVALID_LEVEL ("odj_check_req version 7: this library knows 1 to 1").
+ */
+ODJ_API odj_result odj_version_check(struct odj_ctx *ctx, const char *what, unsigned version,
+				     unsigned current);
+
 /* Sets what is being done now ("connecting to dc1.odj.test:389"); NULL clears. */
-void odj_doing(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+ODJ_API void odj_doing(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 
 /* Appends technical detail to the recorded error ("; "-separated). */
-void odj_error_detail(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+ODJ_API void odj_error_detail(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 
 /* Sets the advice ("what to check") of the recorded error. */
-void odj_error_advice(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+ODJ_API void odj_error_advice(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 
 /* Records the foreign error code behind the recorded error. */
-void odj_error_source(struct odj_ctx *ctx, enum odj_error_source src, long code);
+ODJ_API void odj_error_source(struct odj_ctx *ctx, enum odj_error_source src, long code);
 
 /* The recorded error; result is ODJ_OK if there is none.  Never NULL. */
-const struct odj_error *odj_error_get(const struct odj_ctx *ctx);
+ODJ_API const struct odj_error *odj_error_get(const struct odj_ctx *ctx);
 
-void odj_error_clear(struct odj_ctx *ctx);
+ODJ_API void odj_error_clear(struct odj_ctx *ctx);
 
 /*
  * The error for a person, several lines:
@@ -105,14 +116,14 @@ void odj_error_clear(struct odj_ctx *ctx);
  *   detail: <detail>
  *   check: <advice>
  */
-char *odj_error_format(TALLOC_CTX *mem, const struct odj_ctx *ctx);
+ODJ_API char *odj_error_format(TALLOC_CTX *mem, const struct odj_ctx *ctx);
 
 /* Trace sink; every odj_trace line goes there (no sink: dropped). */
-void odj_ctx_set_trace(struct odj_ctx *ctx, odj_trace_fn fn, void *priv);
-bool odj_ctx_tracing(const struct odj_ctx *ctx);
+ODJ_API void odj_ctx_set_trace(struct odj_ctx *ctx, odj_trace_fn fn, void *priv);
+ODJ_API bool odj_ctx_tracing(const struct odj_ctx *ctx);
 /* The installed sink (fn NULL if none), to chain another one in front of it. */
-void odj_ctx_get_trace(const struct odj_ctx *ctx, odj_trace_fn *fn, void **priv);
-void odj_trace(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
+ODJ_API void odj_ctx_get_trace(const struct odj_ctx *ctx, odj_trace_fn *fn, void **priv);
+ODJ_API void odj_trace(struct odj_ctx *ctx, const char *fmt, ...) ODJ_PRINTF(2, 3);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef ODJ_FILEIO_H
 #define ODJ_FILEIO_H
 
+#include <odj/api.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +15,7 @@
  * directory.  A reader sees the old file or the whole new one.  A symlink
  * at path is replaced, never followed.  ODJ_E_CONFIG with the path on failure.
  */
-odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const uint8_t *data,
+ODJ_API odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const uint8_t *data,
 				 size_t len);
 
 #endif

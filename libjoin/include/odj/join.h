@@ -7,6 +7,8 @@
 #ifndef ODJ_JOIN_H
 #define ODJ_JOIN_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,23 +123,23 @@ struct odj_join_request {
  * 23, 25-28, 32-33) and fills req->out.  Each step is traced.  On failure
  * nothing of out is kept and the error is on ctx with the step's code.
  */
-odj_result odj_join_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_join_request *req);
+ODJ_API odj_result odj_join_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_join_request *req);
 
 /* The single steps, for callers that need one of them and for tests. */
 
 /* Steps 1-7: consistency of the option bits, the account and the password. */
-odj_result odj_join_check_options(struct odj_ctx *ctx, uint32_t join_options,
+ODJ_API odj_result odj_join_check_options(struct odj_ctx *ctx, uint32_t join_options,
 				  const char *account_name, const struct odj_secret *password);
 
 /* Step 8: NERR_SetupAlreadyJoined unless DOMAIN_JOIN_IF_JOINED. */
-odj_result odj_join_check_joined(struct odj_ctx *ctx, uint32_t join_options, bool already_joined);
+ODJ_API odj_result odj_join_check_joined(struct odj_ctx *ctx, uint32_t join_options, bool already_joined);
 
 /* Step 9: splits "domain\dc"; *dc is NULL without a backslash. */
-odj_result odj_join_split_domain(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *param,
+ODJ_API odj_result odj_join_split_domain(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *param,
 				 char **domain, char **dc);
 
 /* Steps 12-13: the domain name is valid and is not the machine's name. */
-odj_result odj_join_check_domain(struct odj_ctx *ctx, const char *domain, const char *domain_dns,
+ODJ_API odj_result odj_join_check_domain(struct odj_ctx *ctx, const char *domain, const char *domain_dns,
 				 const char *domain_netbios, const char *machine_name);
 
 /*
@@ -145,29 +147,29 @@ odj_result odj_join_check_domain(struct odj_ctx *ctx, const char *domain, const 
  * unless NETSETUP_PROVISION_REUSE_ACCOUNT, as NetProvisionComputerAccount and
  * djoin do; a missing account with no ACCT_CREATE is ERROR_NONE_MAPPED.
  */
-odj_result odj_join_check_existing(struct odj_ctx *ctx, uint32_t join_options,
+ODJ_API odj_result odj_join_check_existing(struct odj_ctx *ctx, uint32_t join_options,
 				   uint32_t provision_options, bool account_exists);
 
 /* Derivations (steps 23, 25-28 and what prepare and apply need). */
 
 /* "DC=odj,DC=test" from "odj.test". */
-char *odj_domain_dn(TALLOC_CTX *mem, const char *domain_dns);
+ODJ_API char *odj_domain_dn(TALLOC_CTX *mem, const char *domain_dns);
 /* Step 23: "<WKGUID=aa312825768811d1aded00c04fd8d5cd,DC=odj,DC=test>". */
-char *odj_computers_container(TALLOC_CTX *mem, const char *domain_dn);
+ODJ_API char *odj_computers_container(TALLOC_CTX *mem, const char *domain_dn);
 /* Step 25: "NAME$" (upper case). */
-char *odj_sam_account_name(TALLOC_CTX *mem, const char *netbios_name);
+ODJ_API char *odj_sam_account_name(TALLOC_CTX *mem, const char *netbios_name);
 /* The NetBIOS name of a host: first DNS label, upper case, cut to 15. */
-char *odj_netbios_from_host(TALLOC_CTX *mem, const char *dns_host_name);
+ODJ_API char *odj_netbios_from_host(TALLOC_CTX *mem, const char *dns_host_name);
 /*
  * Steps 27-28 and the peers' additions: HOST/<fqdn>, HOST/<NAME>,
  * RestrictedKrbHost/<fqdn>, RestrictedKrbHost/<NAME>; NULL-terminated.
  */
-char **odj_machine_spns(TALLOC_CTX *mem, const char *netbios_name, const char *dns_host_name,
+ODJ_API char **odj_machine_spns(TALLOC_CTX *mem, const char *netbios_name, const char *dns_host_name,
 			size_t *count);
 /* AD's salt: UPPER(realm) "host" lower(name without $) "." lower(realm). */
-char *odj_krb5_salt(TALLOC_CTX *mem, const char *realm, const char *name);
+ODJ_API char *odj_krb5_salt(TALLOC_CTX *mem, const char *realm, const char *name);
 /* Kerberos enctype numbers for the bits (AES256 18, AES128 17, RC4 23); returns the count. */
-size_t odj_enctypes_to_krb5(uint32_t bits, int32_t out[3]);
+ODJ_API size_t odj_enctypes_to_krb5(uint32_t bits, int32_t out[3]);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef ODJ_KEYS_H
 #define ODJ_KEYS_H
 
+#include <odj/api.h>
+
 #include <krb5.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,7 +36,7 @@ struct odj_keyset {
  * AES128, 0x4 RC4), strongest first.  The keyset lives on mem and wipes its
  * keys when freed.
  */
-odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kctx,
+ODJ_API odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kctx,
 			   const struct odj_secret *password_utf16, const char *salt,
 			   uint32_t enctype_bits, struct odj_keyset **out);
 
@@ -49,7 +51,7 @@ odj_result odj_keys_derive(struct odj_ctx *ctx, TALLOC_CTX *mem, krb5_context kc
  * Keys that do not open the ticket fail with the krb5 code's row
  * (KRB5KRB_AP_ERR_BAD_INTEGRITY: ERROR_LOGON_FAILURE).
  */
-odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const krb5_data *ticket,
+ODJ_API odj_result odj_keys_verify_ticket(struct odj_ctx *ctx, krb5_context kctx, const krb5_data *ticket,
 				  const struct odj_secret *password_utf16, const char *salt,
 				  uint32_t enctype_bits, uint32_t kvno);
 

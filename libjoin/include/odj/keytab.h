@@ -14,6 +14,8 @@
 #ifndef ODJ_KEYTAB_H
 #define ODJ_KEYTAB_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,7 +53,7 @@ struct odj_keytab {
 };
 
 /* An empty keytab on mem. */
-struct odj_keytab *odj_keytab_new(TALLOC_CTX *mem);
+ODJ_API struct odj_keytab *odj_keytab_new(TALLOC_CTX *mem);
 
 /*
  * Parses a FILE keytab.  Holes are skipped; a version other than 0x0502,
@@ -59,29 +61,29 @@ struct odj_keytab *odj_keytab_new(TALLOC_CTX *mem);
  * exceeded is ODJ_E_CONFIG (a target's file) with ERROR_INVALID_DATA and
  * the offset in the detail.  An empty input is an empty keytab.
  */
-odj_result odj_keytab_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *data, size_t len,
+ODJ_API odj_result odj_keytab_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *data, size_t len,
 			    struct odj_keytab **out);
 
 /* Writes the keytab (0x0502, every entry with its 32-bit kvno). */
-odj_result odj_keytab_serialize(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_keytab *kt,
+ODJ_API odj_result odj_keytab_serialize(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_keytab *kt,
 				struct odj_secret **out);
 
 /*
  * Appends an entry for "comp1/comp2@REALM" (principal without escapes:
  * components split at '/', the realm after the last '@').  The key is copied.
  */
-odj_result odj_keytab_add(struct odj_ctx *ctx, struct odj_keytab *kt, const char *principal,
+ODJ_API odj_result odj_keytab_add(struct odj_ctx *ctx, struct odj_keytab *kt, const char *principal,
 			  uint32_t kvno, int32_t enctype, const uint8_t *key, size_t key_len,
 			  uint32_t timestamp);
 
 /* Removes entry i (keeps the order of the others). */
-void odj_keytab_remove(struct odj_keytab *kt, size_t i);
+ODJ_API void odj_keytab_remove(struct odj_keytab *kt, size_t i);
 
 /* "host/NAME@REALM" of an entry. */
-char *odj_keytab_principal(TALLOC_CTX *mem, const struct odj_keytab_entry *e);
+ODJ_API char *odj_keytab_principal(TALLOC_CTX *mem, const struct odj_keytab_entry *e);
 
 /* "aes256-cts-hmac-sha1-96" ... or "enctype-N". */
-const char *odj_enctype_name(int32_t enctype);
+ODJ_API const char *odj_enctype_name(int32_t enctype);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef ODJ_LOCATE_H
 #define ODJ_LOCATE_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,7 +47,7 @@ struct odj_srv_list {
  * is ODJ_E_NETWORK / ERROR_INVALID_DATA; an error rcode is ERROR_NO_SUCH_DOMAIN.
  * An answer without SRV records gives an empty list (not an error).
  */
-odj_result odj_dns_srv_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *msg,
+ODJ_API odj_result odj_dns_srv_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *msg,
 			     size_t len, struct odj_srv_list **out);
 
 /*
@@ -53,14 +55,14 @@ odj_result odj_dns_srv_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
  * private resolver state).  No record, NXDOMAIN or no answer at all is
  * ODJ_E_NETWORK / ERROR_NO_SUCH_DOMAIN, naming the query and the name servers.
  */
-odj_result odj_dns_srv_lookup(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
+ODJ_API odj_result odj_dns_srv_lookup(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
 			      struct odj_srv_list **out);
 
 /*
  * The IPv4 address of host as dotted quad (host may already be one).
  * Failure is ODJ_E_NETWORK / ERROR_DOMAIN_CONTROLLER_NOT_FOUND.
  */
-odj_result odj_resolve_ipv4(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *host, char **addr);
+ODJ_API odj_result odj_resolve_ipv4(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *host, char **addr);
 
 /*
  * address as a krb5.conf or smb.conf host ("kdc = ..."): an IPv6 address in
@@ -121,11 +123,11 @@ struct odj_netlogon_info {
  * the start of blob and must point backwards, so no blob can loop.  Anything
  * truncated or malformed is ODJ_E_NETWORK / ERROR_INVALID_DATA with the offset.
  */
-odj_result odj_netlogon_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *blob,
+ODJ_API odj_result odj_netlogon_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *blob,
 			       size_t len, uint32_t request_ntver, struct odj_netlogon_info **out);
 
 /* The GUID as text, "4b0d6f3e-5a1c-4f5e-9c61-2a7b8e0d0d01"; buf has 37 bytes. */
-void odj_netlogon_guid_string(const struct odj_netlogon_info *info, char buf[37]);
+ODJ_API void odj_netlogon_guid_string(const struct odj_netlogon_info *info, char buf[37]);
 
 /*
  * Can this DC create our computer account?  Netlogon must not be paused,
@@ -135,7 +137,7 @@ void odj_netlogon_guid_string(const struct odj_netlogon_info *info, char buf[37]
  * missing flags; another domain is ODJ_E_NETWORK / ERROR_NO_SUCH_DOMAIN.
  * dc names the DC in messages.
  */
-odj_result odj_netlogon_check_dc(struct odj_ctx *ctx, const struct odj_netlogon_info *info,
+ODJ_API odj_result odj_netlogon_check_dc(struct odj_ctx *ctx, const struct odj_netlogon_info *info,
 				 const char *domain, const char *dc);
 
 /* The flags a DC needs for odj_netlogon_check_dc. */
@@ -150,7 +152,7 @@ odj_result odj_netlogon_check_dc(struct odj_ctx *ctx, const struct odj_netlogon_
  * not NULL (NtVer and AAC as 4 little-endian bytes), attribute Netlogon.
  * DER bytes on mem.
  */
-odj_result odj_cldap_request_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, int msgid,
+ODJ_API odj_result odj_cldap_request_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, int msgid,
 				    const char *domain, const char *user, uint32_t aac,
 				    uint32_t ntver, uint8_t **out, size_t *out_len);
 
@@ -163,7 +165,7 @@ odj_result odj_cldap_request_encode(struct odj_ctx *ctx, TALLOC_CTX *mem, int ms
  * input is ODJ_E_NETWORK / ERROR_INVALID_DATA; a SearchResultDone with an
  * error result is ODJ_E_DIRECTORY / ERROR_NO_SUCH_DOMAIN.
  */
-odj_result odj_cldap_reply_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, int msgid,
+ODJ_API odj_result odj_cldap_reply_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, int msgid,
 				 const uint8_t *datagram, size_t len, uint8_t **netlogon,
 				 size_t *netlogon_len, bool *done);
 
@@ -185,13 +187,15 @@ struct odj_cldap_ping_req {
 	} out;
 };
 
+#define ODJ_CLDAP_PING_REQ_INIT {.in = {.port = 0}}
+
 /*
  * Sends the ping over UDP and decodes the answer.  No answer within the
  * tries, or a refused port, is ODJ_E_NETWORK / ERROR_DOMAIN_CONTROLLER_NOT_FOUND
  * with the address, tries and elapsed time in the detail; a DC that answers
  * without an entry is ODJ_E_NETWORK / ERROR_NO_SUCH_DOMAIN.
  */
-odj_result odj_cldap_ping(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_cldap_ping_req *req);
+ODJ_API odj_result odj_cldap_ping(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_cldap_ping_req *req);
 
 /* ----------------------------------------------------------- the verb --- */
 
@@ -202,7 +206,7 @@ enum odj_dc_found_by {
 };
 
 /* "given", "SRV" */
-const char *odj_dc_found_by_name(enum odj_dc_found_by how);
+ODJ_API const char *odj_dc_found_by_name(enum odj_dc_found_by how);
 
 struct odj_locate_dc_req {
 	struct {
@@ -223,6 +227,8 @@ struct odj_locate_dc_req {
 	} out;
 };
 
+#define ODJ_LOCATE_DC_REQ_INIT {.in = {.domain = NULL}}
+
 /*
  * Finds a writable DC of in.domain.  With in.dc only that DC is pinged
  * (pinned); without, the SRV targets are tried in order until one answers
@@ -230,7 +236,7 @@ struct odj_locate_dc_req {
  * ERROR_NO_SUCH_DOMAIN; DCs that answered but are unsuitable give
  * ODJ_E_DIRECTORY / ERROR_INVALID_DOMAIN_ROLE.  out is filled on mem.
  */
-odj_result odj_locate_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate_dc_req *req);
+ODJ_API odj_result odj_locate_dc(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_locate_dc_req *req);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@
 #ifndef ODJ_NAMES_H
 #define ODJ_NAMES_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -48,14 +50,14 @@ enum odj_name_type {
  * otherwise the [MS-WKST] or odj code (see the header comment).  NULL is
  * ERROR_INVALID_PARAMETER.  Pure function, no allocation.
  */
-odj_status odj_name_status(const char *name, enum odj_name_type type);
+ODJ_API odj_status odj_name_status(const char *name, enum odj_name_type type);
 
 /*
  * The same check recorded on ctx: ODJ_OK, or ODJ_E_INPUT with the status and
  * a sentence naming the rule that failed.  what names the field in the
  * message ("machine name", "--domain").
  */
-odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const char *name,
+ODJ_API odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const char *name,
 			  enum odj_name_type type);
 
 /*
@@ -69,10 +71,10 @@ odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const char *nam
 bool odj_name_is_address(const char *name, char *out);
 
 /* The sentence for a failed check of name under type (static text). */
-const char *odj_name_rule(const char *name, enum odj_name_type type);
+ODJ_API const char *odj_name_rule(const char *name, enum odj_name_type type);
 
 /* "NetSetupMachine" ... for traces and messages. */
-const char *odj_name_type_name(enum odj_name_type type);
+ODJ_API const char *odj_name_type_name(enum odj_name_type type);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef ODJ_PASSWORD_H
 #define ODJ_PASSWORD_H
 
+#include <odj/api.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,7 +50,7 @@ struct odj_password_opts {
  * returning only rejected bytes fails with ERROR_CAN_NOT_COMPLETE instead of
  * looping forever.
  */
-odj_result odj_password_random(struct odj_ctx *ctx, TALLOC_CTX *mem,
+ODJ_API odj_result odj_password_random(struct odj_ctx *ctx, TALLOC_CTX *mem,
 			       const struct odj_password_opts *opts, struct odj_secret **out);
 
 /*
@@ -57,12 +59,12 @@ odj_result odj_password_random(struct odj_ctx *ctx, TALLOC_CTX *mem,
  * the NetBIOS machine name in lowercase.  The name must be a valid
  * NetSetupMachine name.
  */
-odj_result odj_password_default(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *netbios_name,
+ODJ_API odj_result odj_password_default(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *netbios_name,
 				struct odj_secret **out);
 
 /* The byte-to-character step of odj_password_random, exposed for tests:
  * true and *c set when byte b is accepted, false when it must be redrawn. */
-bool odj_password_char_from_byte(uint8_t b, char *c);
+ODJ_API bool odj_password_char_from_byte(uint8_t b, char *c);
 
 #ifdef __cplusplus
 }

@@ -1,20 +1,32 @@
 /*
  * odj-prepare's engine (libodj-dc): everything next to the DC.
  *
- * odj_prepare_check() is the verb behind `odj-prepare --check`: it runs every
- * step a provision runs before it writes to the directory, in [MS-WKST]
- * 3.2.4.13.3 order, and reports whether a provision would work, creating
- * nothing:
- *   offline validation of names and options (steps 1-13, core)
- *   -> locate and pin the DC (DNS SRV + CLDAP netlogon ping)
- *   -> Kerberos AS for the credentials over odj's own transport
- *   -> cifs/ ticket and the SMB session to \\dc\IPC$ (steps 14-17)
- *   -> ldap/ ticket and the sealed LDAP bind
- *   -> domain facts, clock skew, the target container and the right to
- *      create computer objects in it, whether the account already exists.
+ * One join plan (libjoin/dc/plan.c) serves the three verbs: its steps, in
+ * [MS-WKST] 3.2.4.13.3 order, are defined once each:
+ *   check-names      offline validation of names and options (steps 1-13, 20-33, core)
+ *   check-savefile   the blob's directory takes the file (before any directory write)
+ *   locate           find and pin the DC (DNS SRV + CLDAP netlogon ping)
+ *   kerberos         Kerberos AS for the credentials over odj's own transport
+ *   ipc-session      cifs/ ticket and the SMB session to \\dc\IPC$ (steps 14-17)
+ *   ldap-bind        ldap/ ticket, the sealed LDAP bind and the domain's facts
+ *   check-domain     step 13 again with the domain's real names
+ *   check-clock      the clock skew Kerberos allows
+ *   check-container  the target container, and the right to create in it
+ *   find-account     the existing account and the rules for reusing it
+ *   check-conflicts  no other account holds one of the new names
+ *   create-or-reset  (writes) the one add, or the reset of the existing account
+ *   set-password     (writes) the kpasswd exchange, with --password-method kpasswd
+ *   read-back        kvno, pwdLastSet and SID as the directory has them
+ *   prove-key        a service ticket for the account opens with the new keys
+ *   write-blob       (writes) the provisioning blob
+ * odj_prepare_check() runs it with writes off (and says what each write step
+ * would do), odj_provision_account() for one machine, odj_bulk_provision()
+ * (odj/bulk.h) for many, batched and pipelined, with the same rules.
  */
 #ifndef ODJ_PREPARE_H
 #define ODJ_PREPARE_H
+
+#include <odj/api.h>
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -77,19 +89,56 @@ struct odj_dc_choice {
 	char *netbios_dc;
 };
 
+/*
+ * How to reach the domain: the settings check, provision and bulk share.
+ * Zeroed fields take their defaults (locate a DC, the Computers container,
+ * the default deadlines).
+ */
+struct odj_connection {
+	const char *domain;   /* DNS name; "domain\dc" pins the DC ([MS-WKST] step 9) */
+	const char *dc;       /* host name or address of the DC to pin; NULL: find one */
+	const char *ou;       /* DN of the container for new accounts; NULL: Computers */
+	struct odj_credentials creds;
+	bool ldaps;           /* TLS on 636 with channel binding instead of GSSAPI sealing */
+	const char *ca_file;  /* with ldaps: the trust anchors; NULL: the system's */
+	struct odj_deadlines deadlines;
+};
+
+/* What the computer account is to be: a provision makes it so, a check says what it would do. */
+struct odj_account_request {
+	const char *machine;       /* NAME or FQDN; a check without one checks the connection only */
+	const char *netbios_name;  /* overrides the name derived from machine */
+	const char *dns_host_name; /* overrides the FQDN derived from machine */
+	bool reuse;                /* reset an existing computer account */
+	bool defpwd;               /* the well-known default password (djoin /defpwd) */
+	bool allow_rc4;            /* msDS-SupportedEncryptionTypes 28 instead of 24 */
+	const char *const *extra_spns; /* NULL-terminated, may be NULL */
+	const char *upn;
+	const char *description;
+	const char *os_name;
+	const char *os_version;
+};
+
+/*
+ * One step of the join plan as it ran: check, provision and bulk run the
+ * same steps (locate, connect, check-names, check-clock, ...).  With writes
+ * off (a check) a write step does not run; `what` says what it would do.
+ */
+struct odj_plan_step {
+	const char *name;   /* "create-or-reset" */
+	bool writes;        /* changes the directory or a file */
+	bool ran;           /* false: skipped (writes off, or nothing to do) */
+	odj_result result;  /* of a step that ran */
+	char *what;         /* what it did, or with writes off would do; may be NULL */
+};
+
 #define ODJ_CHECK_VERSION 1
 
 struct odj_check_req {
 	struct {
-		unsigned version;   /* ODJ_CHECK_VERSION */
-		const char *domain; /* DNS name; "domain\dc" pins the DC ([MS-WKST] step 9) */
-		const char *dc;     /* host name or address of the DC to pin; NULL: find one */
-		const char *machine; /* NetBIOS name or FQDN to validate and look up; may be NULL */
-		const char *ou;     /* DN; NULL: the Computers container */
-		struct odj_credentials creds;
-		bool ldaps;         /* TLS on 636 with channel binding instead of GSSAPI sealing */
-		const char *ca_file;
-		struct odj_deadlines deadlines;
+		unsigned version; /* ODJ_CHECK_VERSION */
+		struct odj_connection conn;
+		struct odj_account_request account;
 	} in;
 	struct {
 		struct odj_dc_choice dc;
@@ -100,9 +149,14 @@ struct odj_check_req {
 		bool ldap_tls;
 		char *container_dn;     /* where the account would go */
 		bool may_create;        /* allowedChildClassesEffective has computer */
-		bool machine_checked;   /* machine given: the next two are meaningful */
+		bool machine_checked;   /* machine given: the next fields are meaningful */
 		char *sam_account_name;
 		bool account_exists;
+		bool would_reset;       /* it exists and in.account.reuse: a provision resets it */
+		char *account_dn;       /* the existing account, or the one a provision would create */
+		char **spns;            /* the SPNs a provision would write, NULL-terminated */
+		struct odj_plan_step *steps; /* every step of the plan, in order */
+		size_t n_steps;
 		double ms_locate, ms_kerberos, ms_smb, ms_ldap, ms_total;
 		/* the address the SMB session went to (libsmbclient resolves the DC's
 		 * name itself: another address of the DC than dc.address is possible) */
@@ -110,15 +164,21 @@ struct odj_check_req {
 	} out;
 };
 
+#define ODJ_CHECK_REQ_INIT {.in = {.version = ODJ_CHECK_VERSION}}
+
 /*
- * Runs the checks.  ODJ_OK when a provision would pass every step before
- * the directory write; otherwise the first failing step's error is on ctx
- * (and out holds what was learnt up to there).  A bind identity that may not
- * create computer objects, an existing account, or a clock skew of more than
- * 5 minutes are failures too (ERROR_ACCESS_DENIED, NERR_UserExists,
- * ERROR_TIME_SKEW).
+ * Runs the join plan with writes off: every step a provision runs before it
+ * writes, in [MS-WKST] 3.2.4.13.3 order, and for each write step what it
+ * would do.  ODJ_OK when a provision would pass every step before the
+ * directory write; otherwise the first failing step's error is on ctx (and
+ * out holds what was learnt up to there).  A bind identity that may not
+ * create the computer object a provision would create, an existing account
+ * without in.account.reuse, another account holding one of the names, or a
+ * clock skew of more than 5 minutes are failures too (ERROR_ACCESS_DENIED,
+ * NERR_UserExists, ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST, ERROR_TIME_SKEW),
+ * exactly as in a provision.
  */
-odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
+ODJ_API odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req);
 
 /* How the machine password is set. */
 enum odj_password_method {
@@ -132,25 +192,9 @@ enum odj_password_method {
 struct odj_provision_req {
 	struct {
 		unsigned version;      /* ODJ_PROVISION_VERSION */
-		const char *domain;    /* DNS name, or "domain\dc" */
-		const char *dc;
-		const char *machine;   /* NAME or FQDN */
-		const char *netbios_name;  /* overrides the name derived from machine */
-		const char *dns_host_name; /* overrides the FQDN derived from machine */
-		const char *ou;
-		struct odj_credentials creds;
-		bool reuse;            /* reset an existing computer account */
-		bool defpwd;           /* the well-known default password (djoin /defpwd) */
-		bool allow_rc4;        /* msDS-SupportedEncryptionTypes 28 instead of 24 */
-		const char *const *extra_spns; /* NULL-terminated, may be NULL */
-		const char *upn;
-		const char *description;
-		const char *os_name;
-		const char *os_version;
+		struct odj_connection conn;
+		struct odj_account_request account;
 		enum odj_password_method password_method;
-		bool ldaps;
-		const char *ca_file;
-		struct odj_deadlines deadlines;
 		const char *savefile;  /* where the blob goes (0600, atomically); may be NULL */
 		bool windows;          /* no odj part, Windows referents (for Windows targets) */
 	} in;
@@ -174,28 +218,32 @@ struct odj_provision_req {
 		char *machine_sid;
 		uint32_t rid;
 		char *salt;
-		bool proven;           /* a TGT was obtained with keys derived from the password */
+		bool proven;           /* a service ticket for the account opened with the new keys */
 		struct odj_secret *blob_file;   /* the blob's file bytes */
 		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
 		char *left_behind;     /* an object this run created but could not remove */
+		struct odj_plan_step *steps; /* every step of the plan, in order */
+		size_t n_steps;
 		double ms_session, ms_write, ms_proof, ms_total;
 	} out;
 };
 
-/*
- * Creates (or with in.reuse resets) the computer account on the pinned DC,
- * sets a new machine password, reads back kvno, pwdLastSet and SID, proves
- * the password (a fresh service ticket for the account opens with the key
- * derived like the KDC's: odj_keys_verify_ticket; no logon recorded), and
- * only then builds the blob (written to in.savefile).  A failure after the
- * account was created removes it again; where that is not allowed,
- * out.left_behind names the object.
- */
-odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_provision_req *req);
+#define ODJ_PROVISION_REQ_INIT {.in = {.version = ODJ_PROVISION_VERSION}}
 
+/*
+ * Creates (or with in.account.reuse resets) the computer account on the
+ * pinned DC, sets a new machine password, reads back kvno, pwdLastSet and
+ * SID, proves the password (a fresh service ticket for the account opens
+ * with the key derived like the KDC's: odj_keys_verify_ticket; no logon
+ * recorded), and only then builds the blob (written to in.savefile).  A
+ * failure after the account was created removes it again; where that is not
+ * allowed, out.left_behind names the object.
+ */
+ODJ_API odj_result odj_provision_account(struct odj_ctx *ctx, TALLOC_CTX *mem,
+					 struct odj_provision_req *req);
 
 /* "OpenLDAP 20513, libsmbclient 4.17.12-Debian" */
-char *odj_dc_library_versions(TALLOC_CTX *mem);
+ODJ_API char *odj_dc_library_versions(TALLOC_CTX *mem);
 
 #ifdef __cplusplus
 }

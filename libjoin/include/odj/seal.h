@@ -25,6 +25,8 @@
 #ifndef ODJ_SEAL_H
 #define ODJ_SEAL_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,18 +74,18 @@ struct odj_trusted_keys {
 };
 
 /* Hex of a key id (16 characters), on mem. */
-char *odj_keyid_hex(TALLOC_CTX *mem, const uint8_t keyid[ODJ_KEYID_LEN]);
+ODJ_API char *odj_keyid_hex(TALLOC_CTX *mem, const uint8_t keyid[ODJ_KEYID_LEN]);
 
 /*
  * Makes a signing key: path (0600, refused if it exists) and path.pub
  * (0644).  keyid (may be NULL) receives the new key's id.
  */
-odj_result odj_signing_key_generate(struct odj_ctx *ctx, const char *path,
+ODJ_API odj_result odj_signing_key_generate(struct odj_ctx *ctx, const char *path,
 				    uint8_t keyid[ODJ_KEYID_LEN]);
 
-odj_result odj_signing_key_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_signing_key_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 				struct odj_signing_key **out);
-odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 				struct odj_signing_pub **out);
 
 /*
@@ -91,7 +93,7 @@ odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
  * that is not a public signing key is (a typo must not silently drop the
  * trust requirement).
  */
-odj_result odj_trusted_keys_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *dir,
+ODJ_API odj_result odj_trusted_keys_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *dir,
 				 struct odj_trusted_keys **out);
 
 /* ---- requests ---- */
@@ -106,13 +108,13 @@ struct odj_request {
 };
 
 /* Parses a request's text (as odj_request_create writes it). */
-odj_result odj_request_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *text,
+ODJ_API odj_result odj_request_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *text,
 			     size_t len, struct odj_request **out);
-odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			    struct odj_request **out);
 
 /* The request's text form. */
-char *odj_request_format(TALLOC_CTX *mem, const struct odj_request *req);
+ODJ_API char *odj_request_format(TALLOC_CTX *mem, const struct odj_request *req);
 
 #define ODJ_REQUEST_CREATE_VERSION 1
 struct odj_request_create {
@@ -136,10 +138,10 @@ struct odj_request_create {
  * request in ROOT/var/lib/odj/request.key (0600; a pending request is
  * replaced) and returns the request.
  */
-odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_request_create *req);
+ODJ_API odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_request_create *req);
 
 /* Wipes and removes ROOT/var/lib/odj/request.key (after a successful join). */
-odj_result odj_request_key_remove(struct odj_ctx *ctx, const char *root);
+ODJ_API odj_result odj_request_key_remove(struct odj_ctx *ctx, const char *root);
 
 /* ---- envelopes ---- */
 
@@ -165,13 +167,13 @@ struct odj_envelope {
 };
 
 /* True when a file's first bytes are an envelope's armor. */
-bool odj_envelope_detect(const uint8_t *file, size_t len);
+ODJ_API bool odj_envelope_detect(const uint8_t *file, size_t len);
 
 /*
  * Reads an envelope file (armor + binary layout) with every limit checked;
  * no key is used.  NERR_BadOfflineJoinInfo with offset and field on damage.
  */
-odj_result odj_envelope_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file,
+ODJ_API odj_result odj_envelope_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *file,
 			       size_t len, struct odj_envelope **out);
 
 #define ODJ_ENVELOPE_MAKE_VERSION 1
@@ -194,7 +196,7 @@ struct odj_envelope_make {
 };
 #define ODJ_ENVELOPE_MAKE_INIT {ODJ_ENVELOPE_MAKE_VERSION, {NULL, NULL, NULL, NULL, 0, 30, NULL, NULL}, {NULL}}
 
-odj_result odj_envelope_make(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_make *req);
+ODJ_API odj_result odj_envelope_make(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_make *req);
 
 #define ODJ_ENVELOPE_OPEN_VERSION 1
 struct odj_envelope_open {
@@ -231,7 +233,7 @@ struct odj_envelope_open {
  *    machine match, to open it.
  * Nothing is written.
  */
-odj_result odj_envelope_open(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_open *req);
+ODJ_API odj_result odj_envelope_open(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_open *req);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef ODJ_STATUS_H
 #define ODJ_STATUS_H
 
+#include <odj/api.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <talloc.h>
@@ -24,27 +26,27 @@ enum odj_status_code {
 #define ODJ_DNS_ERROR_INVALID_NAME ODJ_ERROR_INVALID_NAME
 
 /* Symbol ("ERROR_NETNAME_DELETED") or NULL for a code not in the table. */
-const char *odj_status_symbol(odj_status code);
+ODJ_API const char *odj_status_symbol(odj_status code);
 
 /* Friendly text, or NULL for a code not in the table. */
-const char *odj_status_text(odj_status code);
+ODJ_API const char *odj_status_text(odj_status code);
 
 /* Number of rows in the catalogue, and the i-th code (for listings and tests). */
-size_t odj_status_count(void);
-odj_status odj_status_at(size_t i);
+ODJ_API size_t odj_status_count(void);
+ODJ_API odj_status odj_status_at(size_t i);
 
 /*
  * The row as the Microsoft articles print it:
  *   "0x40 64 ERROR_NETNAME_DELETED The specified network name is no longer available."
  * Unknown codes print as "0x1234 4660 (unknown status)".  Allocated on mem.
  */
-char *odj_status_row(TALLOC_CTX *mem, odj_status code);
+ODJ_API char *odj_status_row(TALLOC_CTX *mem, odj_status code);
 
 /*
  * Parses "0x40", "64" or "ERROR_NETNAME_DELETED" (case-insensitive, with or
  * without an "ODJ_" prefix).  Returns false for anything else.
  */
-bool odj_status_parse(const char *s, odj_status *out);
+ODJ_API bool odj_status_parse(const char *s, odj_status *out);
 
 #ifdef __cplusplus
 }

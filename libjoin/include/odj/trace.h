@@ -11,6 +11,8 @@
 #ifndef ODJ_TRACE_H
 #define ODJ_TRACE_H
 
+#include <odj/api.h>
+
 #include <time.h>
 
 #include <odj/error.h>
@@ -27,24 +29,24 @@ struct odj_trace_file;
  * the trace sink of ctx.  The writer lives on mem; freeing it closes the
  * file and removes the sink from ctx.  ODJ_E_CONFIG on failure.
  */
-odj_result odj_trace_file_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
+ODJ_API odj_result odj_trace_file_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			       struct odj_trace_file **out);
 
 /* Writes a separator line, as netsetup.log does at the start of each run. */
-void odj_trace_begin(struct odj_ctx *ctx, const char *operation);
+ODJ_API void odj_trace_begin(struct odj_ctx *ctx, const char *operation);
 
 /*
  * One step with its outcome: "<func>: <message>: 0x<status>".
  *   odj_trace_status(ctx, "NetpJoinDomain", 0, "status of connecting to dc '\\\\%s'", dc);
  */
-void odj_trace_status(struct odj_ctx *ctx, const char *func, odj_status status,
+ODJ_API void odj_trace_status(struct odj_ctx *ctx, const char *func, odj_status status,
 		      const char *fmt, ...) ODJ_PRINTF(4, 5);
 
 /*
  * The line as written to the file, for a given time (exposed for tests):
  * "MM/DD/YYYY HH:MM:SS:mmm <line>" with control characters shown as '?'.
  */
-char *odj_trace_format_line(TALLOC_CTX *mem, const struct timespec *when, const char *line);
+ODJ_API char *odj_trace_format_line(TALLOC_CTX *mem, const struct timespec *when, const char *line);
 
 #ifdef __cplusplus
 }
