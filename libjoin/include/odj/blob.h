@@ -93,7 +93,7 @@ ODJ_API odj_result odj_blob_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const uin
  * odj_blob_load, every error naming where the bytes came from: name is the
  * path ("-": standard input), or NULL for no name.
  */
-odj_result odj_blob_load_named(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
+ODJ_API odj_result odj_blob_load_named(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *name,
 			       const uint8_t *file, size_t len, struct odj_provision **out);
 
 /* The model to file bytes (NDR + text layer). */

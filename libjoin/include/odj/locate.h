@@ -68,7 +68,7 @@ ODJ_API odj_result odj_resolve_ipv4(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
  * address as a krb5.conf or smb.conf host ("kdc = ..."): an IPv6 address in
  * brackets ("[::1]"), anything else as it is.
  */
-char *odj_address_for_config(TALLOC_CTX *mem, const char *address);
+ODJ_API char *odj_address_for_config(TALLOC_CTX *mem, const char *address);
 
 /* ---------------------------------------------------- netlogon reply --- */
 

@@ -68,7 +68,7 @@ ODJ_API odj_result odj_name_check(struct odj_ctx *ctx, const char *what, const c
  * from its LDAP ping reply.
  */
 #define ODJ_ADDRESS_MAX 46 /* INET6_ADDRSTRLEN */
-bool odj_name_is_address(const char *name, char *out);
+ODJ_API bool odj_name_is_address(const char *name, char *out);
 
 /* The sentence for a failed check of name under type (static text). */
 ODJ_API const char *odj_name_rule(const char *name, enum odj_name_type type);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include <odj/api.h>
 #include <odj/error.h>
 #include <odj/prepare.h>
 
@@ -81,7 +82,7 @@ struct odj_rotate_req {
 
 #define ODJ_ROTATE_REQ_INIT {.in = {.version = ODJ_ROTATE_VERSION}}
 
-odj_result odj_rotate(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req);
+ODJ_API odj_result odj_rotate(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotate_req *req);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include <odj/api.h>
 #include <odj/error.h>
 #include <odj/prepare.h>
 
@@ -85,10 +86,10 @@ struct odj_verify_req {
 #define ODJ_VERIFY_REQ_INIT {.in = {.version = ODJ_VERIFY_VERSION}, .out = {.failed = -1}}
 
 /* "record", "locate", ... */
-const char *odj_verify_step_name(enum odj_verify_step_id id);
+ODJ_API const char *odj_verify_step_name(enum odj_verify_step_id id);
 
 /* ODJ_OK only if every step passed. */
-odj_result odj_verify(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_verify_req *req);
+ODJ_API odj_result odj_verify(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_verify_req *req);
 
 #ifdef __cplusplus
 }
