@@ -54,7 +54,7 @@ lacks "$tmp/out" "$pw"
 run 0 --json "$vec/windows-djoin-tranquilit-TESTSF88.odj"
 has "$tmp/out" '"machine_password":"<redacted>"'
 has "$tmp/out" '"machine_rid":104072'
-has "$tmp/out" '"flags":"0xe00013fc"'
+has "$tmp/out" '"flags":3758101500'
 lacks "$tmp/out" "$pw"
 if command -v python3 >/dev/null; then
 	python3 -c 'import json,sys; json.load(sys.stdin)' <"$tmp/out" || fail "--json output is not JSON"
