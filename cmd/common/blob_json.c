@@ -3,6 +3,7 @@
  * manifest in the JSON vocabulary of man/odj-json.schema.json (the names,
  * types and units the join record and odj-apply --json use too).
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -45,6 +46,20 @@ static json_object *jtime(TALLOC_CTX *mem, uint64_t ft)
 	return s && strchr(s, 'T') ? json_object_new_string(s) : NULL;
 }
 
+/* A machine name as the vocabulary has it: upper case, without the $ some blobs carry. */
+static json_object *jmachine(TALLOC_CTX *mem, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	char *m = talloc_strdup(mem, name);
+	size_t len = m ? strlen(m) : 0;
+	if (len > 0 && m[len - 1] == '$')
+		m[len - 1] = '\0';
+	for (char *p = m; p && *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return cli_jstr(m);
+}
+
 /* The ODJ_WIN7BLOB's facts, added to o. */
 static void add_win7(TALLOC_CTX *mem, json_object *o, const struct odj_win7blob *w)
 {
@@ -56,7 +71,7 @@ static void add_win7(TALLOC_CTX *mem, json_object *o, const struct odj_win7blob 
 	jadd(o, "forest", cli_jstr(dn->dns_forest_name.value));
 	jadd(o, "domain_sid", dn->sid ? cli_jstr(odj_sid_string(mem, dn->sid)) : NULL);
 	jadd(o, "domain_guid", cli_jstr(odj_guid_string(mem, &dn->domain_guid)));
-	jadd(o, "machine", cli_jstr(w->machine_name));
+	jadd(o, "machine", jmachine(mem, w->machine_name));
 	jadd(o, "machine_password", w->machine_password ? json_object_new_string(CLI_REDACTED) : NULL);
 	jadd(o, "machine_password_units", jint((int64_t)odj_secret_len(w->machine_password) / 2));
 	jadd(o, "dc", jhost(dc->dc_name));
@@ -73,7 +88,6 @@ static void add_win7(TALLOC_CTX *mem, json_object *o, const struct odj_win7blob 
 	jadd(o, "dc_info", d);
 	jadd(o, "options", jint(w->options));
 	jadd(o, "option_names", jnames(mem, cli_options_string(mem, w->options)));
-	jadd(o, "default_password", json_object_new_boolean(w->options & 0x4));
 	jadd(o, "referent_style",
 	     json_object_new_string(w->wire_style == ODJ_REFERENTS_SAMBA ? "samba" : "windows"));
 }
@@ -196,10 +210,12 @@ void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov)
 	jadd(root, "joinable", json_object_new_boolean(w != NULL));
 	if (w != NULL)
 		add_win7(mem, root, w);
-	const char *sam = lp && lp->sam_account_name ? lp->sam_account_name
-			  : w && w->machine_name     ? talloc_asprintf(mem, "%s$", w->machine_name)
-						     : NULL;
-	jadd(root, "sam_account_name", cli_jstr(sam));
+	json_object *machine = w ? jmachine(mem, w->machine_name) : NULL;
+	jadd(root, "sam_account_name",
+	     lp && lp->sam_account_name ? cli_jstr(lp->sam_account_name)
+	     : machine ? cli_jstr(talloc_asprintf(mem, "%s$", json_object_get_string(machine)))
+		       : NULL);
+	json_object_put(machine);
 	jadd(root, "dns_host_name", cli_jstr(lp ? lp->dns_host_name : NULL));
 	jadd(root, "realm", cli_jstr(lp ? lp->realm : NULL));
 	jadd(root, "machine_rid", j3 ? jint(j3->rid) : NULL);
