@@ -110,13 +110,17 @@ int cli_explain(struct cli *cli, const char *code)
 	if (!odj_status_parse(code, &st))
 		return cli_bad_usage(cli, "--explain: '%s' is not a known status (0x hex, decimal or "
 					  "symbol)", code);
-	if (odj_status_symbol(st) == NULL) {
-		if (!cli->json)
-			printf("0x%X %u (unknown status)\n", st, st);
-		return cli_bad_usage(cli, "--explain: 0x%X %u is not a status odj knows", st, st);
-	}
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char *note = decimal_note(tmp, code, st);
+	if (odj_status_symbol(st) == NULL) {
+		if (!cli->json)
+			printf("%s%s%s0x%X %u (unknown status)\n", note ? "(" : "", note ? note : "",
+			       note ? ")\n" : "", st, st);
+		cli_bad_usage(cli, "--explain: 0x%X %u is not a status odj knows%s%s%s", st, st,
+			      note ? " (" : "", note ? note : "", note ? ")" : "");
+		talloc_free(tmp);
+		return ODJ_E_INPUT;
+	}
 	struct odj_catalogue_entry e;
 	bool in_catalogue = odj_catalogue_get(st, &e);
 	if (cli->json) {

@@ -55,10 +55,8 @@ static void print_table(FILE *out, const struct cli_option *t)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", t->name, t->arg ? " " : "",
 				 t->arg ? t->arg : "");
-		if (strlen(left) <= 24)
-			fprintf(out, "  %-24s %s\n", left, t->help);
-		else
-			fprintf(out, "  %s\n  %-24s %s\n", left, "", t->help);
+		/* one line per option: a long one pushes its description right */
+		fprintf(out, "  %-24s %s\n", left, t->help);
 	}
 }
 
