@@ -51,7 +51,7 @@ short-options)
 		"$t" --help >"$tmp/help"
 		for c in {a..z} {A..Z}; do
 			"$t" "-$c" </dev/null >/dev/null 2>"$tmp/err"
-			grep -q "unrecognized option '-$c'" "$tmp/err" && continue
+			grep -qE "unrecognized option '-$c'|invalid option -- '$c'" "$tmp/err" && continue
 			grep -qE -- "^  -$c, --" "$tmp/help" || fail "$n accepts -$c, which its --help does not document"
 		done
 	done
