@@ -88,6 +88,27 @@ static char *exposed_blob_warning(TALLOC_CTX *mem, const char *path)
 			       (unsigned)(st.st_mode & 07777));
 }
 
+static odj_result run(struct cli *cli)
+{
+	struct odj_apply_req req;
+	odj_result r = fill_apply(cli, cli->priv, &req);
+	if (r != ODJ_OK)
+		return r;
+	char *warning = exposed_blob_warning(cli->mem, req.in.blob_path);
+	r = odj_apply(cli->ctx, cli->mem, &req);
+	bool result = r == ODJ_OK || (r == ODJ_E_PARTIAL && req.out.domain != NULL);
+	if (result && cli->json) {
+		cli_print_apply_json(&req, &warning, warning != NULL,
+				     r == ODJ_OK ? NULL : cli_json_error(cli->ctx));
+		cli->json_printed = true;
+	} else if (result) {
+		cli_print_apply(&req, &warning, warning != NULL);
+	} else if (warning != NULL) {
+		fprintf(stderr, "%s: warning: %s\n", cli->tool->name, warning);
+	}
+	return r;
+}
+
 static const struct cli_tool tool = {
 	.name = "odj-apply",
 	.synopsis = "odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
@@ -101,37 +122,12 @@ static const struct cli_tool tool = {
 	.handle = on_option,
 	.min_args = 0,
 	.max_args = 0,
+	.run = run,
 };
 
 int main(int argc, char **argv)
 {
-	/* it holds the blob's machine password and the keys */
-	if (!cli_protect_process(tool.name))
-		return ODJ_E_CONFIG;
-	TALLOC_CTX *mem = talloc_new(NULL);
+	/* it holds the blob's machine password and the keys: cli_main makes it undumpable first */
 	struct options o = {0};
-	struct cli cli;
-	int rc;
-	if (cli_start(&cli, &tool, mem, &o, argc, argv, &rc) == CLI_EXIT) {
-		talloc_free(mem);
-		return rc;
-	}
-	struct odj_apply_req req;
-	odj_result r = fill_apply(&cli, &o, &req);
-	char *warning = r == ODJ_OK ? exposed_blob_warning(mem, req.in.blob_path) : NULL;
-	if (r == ODJ_OK)
-		r = odj_apply(cli.ctx, mem, &req);
-	bool result = r == ODJ_OK || (r == ODJ_E_PARTIAL && req.out.domain != NULL);
-	if (result && cli.json) {
-		cli_print_apply_json(&req, &warning, warning != NULL,
-				     r == ODJ_OK ? NULL : cli_json_error(cli.ctx));
-		cli.json_printed = true;
-	} else if (result) {
-		cli_print_apply(&req, &warning, warning != NULL);
-	} else if (warning != NULL) {
-		fprintf(stderr, "%s: warning: %s\n", tool.name, warning);
-	}
-	rc = cli_finish(&cli, r);
-	talloc_free(mem);
-	return rc;
+	return cli_main(&tool, &o, argc, argv);
 }

@@ -148,6 +148,16 @@ static int check_options(struct cli *cli, const struct options *o)
 	return ODJ_OK;
 }
 
+static odj_result run(struct cli *cli)
+{
+	const struct options *o = cli->priv;
+	odj_result r = check_options(cli, o);
+	if (r != ODJ_OK)
+		return r;
+	odj_trace_begin(cli->ctx, cli->tool->name);
+	return o->bundle != NULL ? inspect_bundle(cli, o) : inspect_file(cli, cli->args[0]);
+}
+
 static const struct cli_tool tool = {
 	.name = "odj-inspect",
 	.synopsis = "odj-inspect [--json] FILE|-\n"
@@ -161,27 +171,12 @@ static const struct cli_tool tool = {
 	.handle = on_option,
 	.min_args = 0,
 	.max_args = 1,
+	.run = run,
 };
 
 int main(int argc, char **argv)
 {
-	/* it reads blobs: machine passwords */
-	if (!cli_protect_process(tool.name))
-		return ODJ_E_CONFIG;
-	TALLOC_CTX *mem = talloc_new(NULL);
+	/* it reads blobs, machine passwords: cli_main makes it undumpable first */
 	struct options o = {0};
-	struct cli cli;
-	int rc;
-	if (cli_start(&cli, &tool, mem, &o, argc, argv, &rc) == CLI_EXIT) {
-		talloc_free(mem);
-		return rc;
-	}
-	odj_result r = check_options(&cli, &o);
-	if (r == ODJ_OK) {
-		odj_trace_begin(cli.ctx, tool.name);
-		r = o.bundle != NULL ? inspect_bundle(&cli, &o) : inspect_file(&cli, cli.args[0]);
-	}
-	rc = cli_finish(&cli, r);
-	talloc_free(mem);
-	return rc;
+	return cli_main(&tool, &o, argc, argv);
 }

@@ -338,6 +338,21 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 	return r;
 }
 
+static odj_result run(struct cli *cli)
+{
+	struct options *o = cli->priv;
+	odj_result r = check_options(cli, o);
+	if (r == ODJ_OK && o->creds.user != NULL) {
+		char *prompt = talloc_asprintf(cli->mem, "Password for %s: ", o->creds.user);
+		struct odj_secret *password = NULL; /* on cli->mem: wiped when the run ends */
+		r = cli_read_password(cli->ctx, cli->mem, o->pw_source, o->pw_file, prompt, &password);
+		o->creds.password = password;
+	}
+	if (r != ODJ_OK)
+		return r;
+	return o->check ? run_check(cli, o) : o->bulk ? run_bulk(cli, o) : run_provision(cli, o);
+}
+
 static const struct cli_tool tool = {
 	.name = "odj-prepare",
 	.synopsis = "odj-prepare --domain DOMAIN [--dc DC] MACHINE --savefile FILE [options]\n"
@@ -351,32 +366,13 @@ static const struct cli_tool tool = {
 	.handle = on_option,
 	.min_args = 0,
 	.max_args = 1,
+	.run = run,
 };
 
 int main(int argc, char **argv)
 {
 	/* it holds admin and machine passwords (and libldap frees its copy of the
-	 * add's unicodePwd unwiped): no core file, no ptrace by other processes */
-	if (!cli_protect_process(tool.name))
-		return ODJ_E_CONFIG;
-	TALLOC_CTX *mem = talloc_new(NULL);
+	 * add's unicodePwd unwiped): cli_main makes it undumpable first */
 	struct options o = {0};
-	struct cli cli;
-	int rc;
-	if (cli_start(&cli, &tool, mem, &o, argc, argv, &rc) == CLI_EXIT) {
-		talloc_free(mem);
-		return rc;
-	}
-	odj_result r = check_options(&cli, &o);
-	struct odj_secret *password = NULL;
-	if (r == ODJ_OK && o.creds.user != NULL) {
-		char *prompt = talloc_asprintf(mem, "Password for %s: ", o.creds.user);
-		r = cli_read_password(cli.ctx, mem, o.pw_source, o.pw_file, prompt, &password);
-		o.creds.password = password;
-	}
-	if (r == ODJ_OK)
-		r = o.check ? run_check(&cli, &o) : o.bulk ? run_bulk(&cli, &o) : run_provision(&cli, &o);
-	rc = cli_finish(&cli, r);
-	talloc_free(mem); /* wipes the passwords and the blob */
-	return rc;
+	return cli_main(&tool, &o, argc, argv);
 }

@@ -37,6 +37,8 @@ struct cli_tool {
 	const struct cli_option *options;
 	cli_option_fn handle;
 	unsigned min_args, max_args; /* positional arguments */
+	/* The work, once the command line is read; returns the exit status. */
+	odj_result (*run)(struct cli *cli);
 };
 
 struct cli {
@@ -64,6 +66,14 @@ enum cli_start { CLI_RUN, CLI_EXIT };
  */
 enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CTX *mem,
 			 void *priv, int argc, char **argv, int *rc);
+
+/*
+ * A tool's main(): hardens the process (cli_protect_process), parses the
+ * command line into priv (cli_start), runs the tool and reports its failure
+ * (cli_finish).  Everything on the run's talloc context is freed (secrets
+ * wiped) before it returns the exit status.
+ */
+int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv);
 
 /*
  * A usage error: recorded in the context as ERROR_INVALID_PARAMETER (exit 2)

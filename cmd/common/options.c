@@ -251,3 +251,16 @@ enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CT
 		cli_verbose(cli);
 	return CLI_RUN;
 }
+
+int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv)
+{
+	if (!cli_protect_process(tool->name))
+		return ODJ_E_CONFIG;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct cli cli;
+	int rc;
+	if (cli_start(&cli, tool, mem, priv, argc, argv, &rc) == CLI_RUN)
+		rc = cli_finish(&cli, tool->run(&cli));
+	talloc_free(mem); /* wipes the passwords and blobs the run read */
+	return rc;
+}

@@ -7,13 +7,7 @@
 set -u
 schema=$1 inspect=$2 apply=$3 prepare=$4 make_bundle=$5 vec=$6
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
+. "$here/common.sh"
 valid() { # DOCUMENT FILE...
 	"$here/validate-json.py" "$schema" "$@" || fail "not valid: $*"
 }

@@ -4,23 +4,7 @@
 # --explain), bundles on stdin and extraction, and the small things of a first use.
 set -u
 case_=$1 src=$2 inspect=$3 apply=$4 prepare=$5 make_bundle=$6 fail_prctl=$7 vec=$8
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-has() { grep -qF -- "$2" "$1" || fail "$(basename "$1") lacks '$2': $(head -c 600 "$1")"; }
-lacks() { ! grep -qF -- "$2" "$1" || fail "$(basename "$1") contains '$2'"; }
-# run STATUS ARGS...: output in $tmp/out and $tmp/err
-run() {
-	local want=$1
-	shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	[ "$got" -eq "$want" ] || fail "$(basename "$1") ${*:2}: exit $got, expected $want: $(head -c 600 "$tmp/err")"
-}
+. "$(dirname "$0")/common.sh"
 new_root() {
 	rm -rf "$tmp/root"
 	mkdir -p "$tmp/root/etc"

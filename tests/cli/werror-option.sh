@@ -4,13 +4,7 @@
 # when asked (scripts/build asks).  Configures scratch build trees only.
 set -u
 src=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
+. "$(dirname "$0")/common.sh"
 flags() { # NAME CMAKE-ARGS...: the compile flags of libodj in a scratch configure
 	local dir=$tmp/$1
 	shift
