@@ -181,6 +181,9 @@ static int check_options(struct cli *cli, struct options *o)
 	} else if (!o->check && o->savefile == NULL && !o->print) {
 		return cli_bad_usage(cli, "where should the blob go? give --savefile FILE or --print");
 	}
+	if (o->print && cli->json)
+		return cli_bad_usage(cli, "--print writes the bare blob to stdout: it does not go "
+					  "with --json");
 	if (o->first_given && o->name_template == NULL)
 		return cli_bad_usage(cli, "--first numbers the names of --count N --name-template T; "
 					  "it means nothing without them");

@@ -168,8 +168,10 @@ static void parse(struct cli *cli, int argc, char **argv, bool *help, bool *vers
 		case KEY_TRACE: cli->trace = optarg; break;
 		case 'v': cli->verbose = true; break;
 		case '?':
-			if (optopt != 0)
+			if (is_short(optopt) && strncmp(argv[optind - 1], "--", 2) != 0)
 				cli_bad_usage(cli, "unrecognized option '-%c'", optopt);
+			else if (optopt != 0)
+				cli_bad_usage(cli, "option '%s' takes no argument", argv[optind - 1]);
 			else
 				cli_bad_usage(cli, "unrecognized option '%s'", argv[optind - 1]);
 			break;
