@@ -21,6 +21,8 @@
 
 #include <odj/bundle.h>
 
+#include "bundle_seal_internal.h"
+
 #include "bundle_walk.h"
 
 #define BLOCK 512
@@ -133,6 +135,9 @@ struct odj_bundle_writer {
 	bool finished;
 	bool broken;  /* a write failed: the stream may have a gap; nothing more goes in */
 	bool discard; /* holds only copies of blobs kept elsewhere: remove it when freed */
+	struct odj_bundle_sealer *sealer; /* set: the gzip stream is sealed in chunks */
+	uint8_t *pending;                 /* sealed: gzip bytes of the chunk being built */
+	size_t n_pending;
 };
 
 static int writer_destructor(struct odj_bundle_writer *w)
@@ -157,7 +162,7 @@ static odj_result write_fail(struct odj_bundle_writer *w, int err)
 			"cannot write the bundle %s: %s", w->path, strerror(err));
 }
 
-static odj_result write_all(struct odj_bundle_writer *w, const uint8_t *p, size_t n)
+static odj_result write_raw(struct odj_bundle_writer *w, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t k = write(w->fd, p, n);
@@ -169,6 +174,52 @@ static odj_result write_all(struct odj_bundle_writer *w, const uint8_t *p, size_
 		n -= (size_t)k;
 	}
 	return ODJ_OK;
+}
+
+/* Sealed, the gzip bytes wait for the next sync point, where they become one chunk. */
+static odj_result write_all(struct odj_bundle_writer *w, const uint8_t *p, size_t n)
+{
+	if (w->sealer == NULL)
+		return write_raw(w, p, n);
+	if (n == 0)
+		return ODJ_OK;
+	uint8_t *grown = talloc_realloc(w, w->pending, uint8_t, w->n_pending + n);
+	if (grown == NULL)
+		return odj_fail(w->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	odj_wipe_on_free(grown);
+	memcpy(grown + w->n_pending, p, n);
+	w->pending = grown;
+	w->n_pending += n;
+	return ODJ_OK;
+}
+
+static odj_result seal_pending(struct odj_bundle_writer *w, bool final)
+{
+	if (w->sealer == NULL)
+		return ODJ_OK;
+	size_t len;
+	uint8_t *chunk = odj_bundle_sealer_chunk(w->sealer, w, w->pending, w->n_pending, final, &len);
+	if (chunk == NULL)
+		return odj_fail(w->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	odj_result r = write_raw(w, chunk, len);
+	talloc_free(chunk);
+	TALLOC_FREE(w->pending);
+	w->n_pending = 0;
+	return r;
+}
+
+odj_result odj_bundle_seal_with(struct odj_bundle_writer *w, const struct odj_secret *passphrase)
+{
+	if (w->count > 0 || w->sealer != NULL || w->finished)
+		return odj_fail(w->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
+				"bundle: sealing starts before the first blob");
+	uint8_t header[ODJ_BUNDLE_SEAL_HEADER];
+	odj_result r = odj_bundle_sealer_start(w->ctx, w, passphrase, &w->sealer, header);
+	if (r == ODJ_OK)
+		r = write_raw(w, header, sizeof(header));
+	if (r != ODJ_OK)
+		w->broken = true;
+	return r;
 }
 
 /* Feeds archive bytes to zlib and writes what comes out. */
@@ -208,6 +259,8 @@ static odj_result add_member(struct odj_bundle_writer *w, const char *name, cons
 		r = deflate_bytes(w, zeros, pad, Z_NO_FLUSH);
 	if (r == ODJ_OK && durable)
 		r = deflate_bytes(w, NULL, 0, Z_SYNC_FLUSH);
+	if (r == ODJ_OK && durable)
+		r = seal_pending(w, false);
 	if (r == ODJ_OK && durable && fdatasync(w->fd) != 0)
 		r = write_fail(w, errno);
 	return r;
@@ -349,6 +402,8 @@ odj_result odj_bundle_finish(struct odj_bundle_writer *w)
 	size_t tail = 2 * BLOCK + (size_t)((RECORD - end % RECORD) % RECORD);
 	if (r == ODJ_OK)
 		r = deflate_bytes(w, zeros, tail, Z_FINISH);
+	if (r == ODJ_OK)
+		r = seal_pending(w, true);
 	if (r == ODJ_OK && fsync(w->fd) != 0)
 		r = write_fail(w, errno);
 	/* renamed while still locked: no salvage takes it in between */

@@ -13,6 +13,7 @@
 
 #include <odj/bundle.h>
 #include <odj/join.h>
+#include <odj/seal.h>
 #include <odj/status.h>
 #include <odj/trace.h>
 
@@ -41,6 +42,7 @@ struct apply_run {
 	char **principals;
 	size_t n_principals;
 	struct odj_commit *tx;
+	struct apply_envelope envelope;
 };
 
 /* A line the output must show (fallbacks taken, the host name, backups). */
@@ -59,6 +61,9 @@ static odj_result load_blob(struct apply_run *a)
 		r = odj_bundle_extract(a->ctx, a->tmp, odj_secret_data(bundle), odj_secret_len(bundle),
 				       a->req->in.bundle_name, &file);
 	}
+	if (r == ODJ_OK)
+		r = odj_apply_open_envelope(a->ctx, a->tmp, a->mem, a->req, a->root, a->req->in.blob_path, &file,
+					    &a->envelope);
 	if (r == ODJ_OK) {
 		odj_doing(a->ctx, "decoding the provisioning blob");
 		r = odj_blob_load(a->ctx, a->tmp, odj_secret_data(file), odj_secret_len(file),
@@ -68,6 +73,8 @@ static odj_result load_blob(struct apply_run *a)
 		odj_doing(a->ctx, "checking the provisioning blob's join data");
 		r = odj_apply_facts(a->ctx, a->mem, prov, &a->f);
 	}
+	if (r == ODJ_OK)
+		r = odj_apply_envelope_machine(a->ctx, &a->envelope, a->f.machine);
 	const struct odj_error *e = odj_error_get(a->ctx);
 	odj_trace_status(a->ctx, FN, r == ODJ_OK ? 0 : e->status, "loading the blob %s",
 			 a->req->in.blob_path);
@@ -526,6 +533,8 @@ static odj_result plan_and_commit(struct apply_run *a)
 	r = odj_commit_run(a->tx);
 	odj_trace_status(a->ctx, FN, r == ODJ_OK ? 0 : odj_error_get(a->ctx)->status,
 			 "committing the join of %s in %s", a->f.sam, a->root);
+	if (r == ODJ_OK && a->envelope.request_key_used)
+		r = odj_request_key_remove(a->ctx, a->root);
 	if (r == ODJ_OK && a->req->in.consume)
 		r = consume_blob(a);
 	return r;

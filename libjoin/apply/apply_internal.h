@@ -115,4 +115,24 @@ char *odj_apply_record_text(TALLOC_CTX *mem, const struct apply_facts *f,
 			    const struct odj_apply_req *req, char *const *principals,
 			    size_t n_principals, const char *keytab, const char *joined_at);
 
+/* What odj_apply_open_envelope found (libjoin/apply/apply_envelope.c). */
+struct apply_envelope {
+	bool was_envelope;
+	bool sealed;
+	bool request_key_used; /* remove ROOT/var/lib/odj/request.key after the commit */
+	char machine[64];
+};
+
+/*
+ * The target's policy on signed and sealed blobs: replaces *file by the
+ * plain blob inside an envelope, or refuses (nothing written).
+ */
+odj_result odj_apply_open_envelope(struct odj_ctx *ctx, TALLOC_CTX *mem, TALLOC_CTX *out_mem,
+				   struct odj_apply_req *req,
+				   const char *root, const char *name, struct odj_secret **file,
+				   struct apply_envelope *out);
+/* The envelope's machine must be the blob's. */
+odj_result odj_apply_envelope_machine(struct odj_ctx *ctx, const struct apply_envelope *env,
+				      const char *blob_machine);
+
 #endif

@@ -104,6 +104,7 @@ odj_result odj_status_category(odj_status code)
 	case ODJ_NERR_CantVerifyHostname:
 	case ODJ_NERR_CantLoadOfflineHive:
 	case ODJ_NERR_NoJoinPending:
+	case ODJ_NTE_BAD_KEYSET:
 		return ODJ_E_CONFIG;
 	default:
 		return ODJ_E_INPUT;

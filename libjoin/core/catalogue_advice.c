@@ -23,6 +23,34 @@ A(ERROR_NOT_ENOUGH_MEMORY, "The process ran out of memory.",
 A(ERROR_BAD_FORMAT,
   "A provisioning blob part is malformed or missing (Samba reports this for a broken ODJ part).",
   "Re-create the blob with odj-prepare; run odj-inspect on it to see which part fails."),
+A(ERROR_DECRYPTION_FAILED,
+  "A sealed blob does not open with this root's request key: it was sealed to another request "
+  "(an older one, another machine's), or its ciphertext was replaced.",
+  "odj-inspect shows the blob's recipient key id; the pending request is var/lib/odj/request.key "
+  "in the root. Make a new request (odj-apply --request) and provision again with --for."),
+A(TRUST_E_NOSIGNATURE,
+  "This target trusts signing keys (etc/odj/trusted.d/*.pub in the root) and the blob is not "
+  "signed.",
+  "Provision with odj-prepare --signing-key KEY (and --for REQUEST to seal it); or remove the "
+  "trusted keys to accept unsigned blobs."),
+A(TRUST_E_BAD_DIGEST,
+  "The signed or sealed blob was changed after it was signed: a transfer that altered bytes, or "
+  "tampering.",
+  "Copy it again in binary mode from where odj-prepare wrote it; never apply a blob whose "
+  "signature fails."),
+A(TRUST_E_SUBJECT_NOT_TRUSTED,
+  "The blob is signed, but by a key that is not among the target's trusted keys.",
+  "odj-inspect shows the signer's key id; install that key's .pub in etc/odj/trusted.d if it is "
+  "yours, otherwise do not apply the blob."),
+A(CERT_E_EXPIRED,
+  "The signed or sealed blob (or the request it was sealed to) is past its expiry time, or this "
+  "system's clock is wrong.",
+  "date -u on the target; odj-inspect shows the expiry; provision again for a fresh blob."),
+A(NTE_BAD_KEYSET,
+  "A sealed blob needs the pending request key of the root it is applied to, and there is none: "
+  "the blob was applied already (the key is removed after a join), or the request was made on "
+  "another root.",
+  "ls -l ROOT/var/lib/odj/request.key; make a new request and provision again."),
 A(ERROR_INVALID_DATA,
   "Input bytes are not what the format says: a truncated or edited blob, wrong encoding, a "
   "corrupt keytab.",

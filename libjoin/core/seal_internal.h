@@ -1,0 +1,24 @@
+/* Internals of signed and sealed blobs (libjoin/core/seal_*.c). Not installed. */
+#ifndef ODJ_SEAL_INTERNAL_H
+#define ODJ_SEAL_INTERNAL_H
+
+#include <odj/seal.h>
+
+/* A pending request on a target root: its public half and its X25519 secret. */
+struct odj_pending_request {
+	struct odj_request request;
+	struct odj_secret *secret; /* 32 bytes */
+	char *path;
+};
+
+/* ROOT/var/lib/odj/request.key; ODJ_E_CONFIG + NTE_BAD_KEYSET when there is none. */
+odj_result odj_pending_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *root,
+				    struct odj_pending_request **out);
+
+/* The AEAD key of a sealed envelope: BLAKE2b-256("odj-seal-v1" || X25519 || eph pk || recipient pk). */
+int odj_seal_derive_key(uint8_t key[32], const uint8_t shared[32], const uint8_t eph_pk[32],
+			const uint8_t recipient_pk[32]);
+
+int64_t odj_seal_now(int64_t given);
+
+#endif
