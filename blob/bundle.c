@@ -311,6 +311,8 @@ odj_result odj_bundle_create(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *p
 	struct tm tm;
 	gmtime_r(&w->now, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* names, types and units of man/odj-json.schema.json, like every odj JSON */
+	json_object_object_add(w->manifest, "schema_version", json_object_new_int(1));
 	json_object_object_add(w->manifest, "format", json_object_new_string("odj-bundle"));
 	json_object_object_add(w->manifest, "version", json_object_new_int(ODJ_BUNDLE_VERSION));
 	if (info && info->domain)
@@ -369,9 +371,9 @@ odj_result odj_bundle_add(struct odj_bundle_writer *w, const struct odj_bundle_m
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "machine", json_object_new_string(m->machine));
 		if (m->dns_host_name)
-			json_object_object_add(o, "dNSHostName", json_object_new_string(m->dns_host_name));
+			json_object_object_add(o, "dns_host_name", json_object_new_string(m->dns_host_name));
 		if (m->sid)
-			json_object_object_add(o, "SID", json_object_new_string(m->sid));
+			json_object_object_add(o, "machine_sid", json_object_new_string(m->sid));
 		json_object_object_add(o, "kvno", json_object_new_int64(m->kvno));
 		json_object_object_add(o, "file", json_object_new_string(file));
 		json_object_array_add(w->machines, o);
@@ -685,8 +687,10 @@ static odj_result parse_manifest(struct scan *s, const uint8_t *data, size_t len
 		struct odj_bundle_machine *bm = &m->machines[i];
 		bm->machine = talloc_strdup(m, machine);
 		bm->file = talloc_strdup(m, file);
-		bm->dns_host_name = talloc_strdup(m, jget(e, "dNSHostName"));
-		bm->sid = talloc_strdup(m, jget(e, "SID"));
+		/* the names before schema_version 1: dNSHostName, SID */
+		const char *dns = jget(e, "dns_host_name"), *sid = jget(e, "machine_sid");
+		bm->dns_host_name = talloc_strdup(m, dns ? dns : jget(e, "dNSHostName"));
+		bm->sid = talloc_strdup(m, sid ? sid : jget(e, "SID"));
 		bm->kvno = (uint32_t)kvno;
 		m->count = i + 1;
 	}

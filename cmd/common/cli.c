@@ -1,9 +1,11 @@
-#include <stdio.h>
+/* Reporting for the front ends: errors (text and JSON), --explain, --verbose, --version. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <odj/catalogue.h>
-#include <odj/trace.h>
 
 #include "cli.h"
 #include "odj_build_version.h"
@@ -16,30 +18,129 @@ void cli_print_error(const char *tool, const struct odj_ctx *ctx)
 	talloc_free(tmp);
 }
 
-int cli_explain(FILE *out, const char *tool, const char *code)
+json_object *cli_jstr(const char *s)
 {
-	odj_status st;
-	if (!odj_status_parse(code, &st)) {
-		fprintf(stderr, "%s: --explain: '%s' is not a known status (hex, decimal or symbol)\n",
-			tool, code);
-		return ODJ_E_INPUT;
-	}
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *text = odj_catalogue_explain(tmp, st);
-	fprintf(out, "%s\n", text ? text : "out of memory");
-	talloc_free(tmp);
-	return odj_status_symbol(st) ? ODJ_OK : ODJ_E_INPUT;
+	return s ? json_object_new_string(s) : NULL;
 }
 
-int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const char *path)
+json_object *cli_jstrs(char *const *items, size_t n)
 {
-	struct odj_trace_file *tf = NULL;
-	odj_result r = odj_trace_file_open(ctx, mem, path, &tf);
-	if (r != ODJ_OK) {
-		cli_print_error(tool, ctx);
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(items[i]));
+	return a;
+}
+
+json_object *cli_json_result(void)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "schema_version", json_object_new_int(CLI_JSON_SCHEMA_VERSION));
+	return o;
+}
+
+void cli_json_print(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* status, hex, symbol, text and row of a status code. */
+static void add_status(json_object *o, odj_status st)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	json_object_object_add(o, "status", json_object_new_int64(st));
+	json_object_object_add(o, "hex", cli_jstr(talloc_asprintf(tmp, "0x%X", st)));
+	json_object_object_add(o, "symbol", cli_jstr(odj_status_symbol(st)));
+	json_object_object_add(o, "text", cli_jstr(odj_status_text(st)));
+	json_object_object_add(o, "row", cli_jstr(odj_status_row(tmp, st)));
+	talloc_free(tmp);
+}
+
+json_object *cli_json_error(const struct odj_ctx *ctx)
+{
+	const struct odj_error *e = odj_error_get(ctx);
+	json_object *err = json_object_new_object();
+	add_status(err, e->status);
+	json_object_object_add(err, "category", cli_jstr(odj_result_name(e->result)));
+	json_object_object_add(err, "exit", json_object_new_int(e->result));
+	json_object_object_add(err, "doing", cli_jstr(e->doing));
+	json_object_object_add(err, "message", cli_jstr(e->message));
+	json_object_object_add(err, "detail", cli_jstr(e->detail));
+	json_object_object_add(err, "advice", cli_jstr(e->advice));
+	return err;
+}
+
+int cli_finish(struct cli *cli, int r)
+{
+	if (r == ODJ_OK)
 		return r;
+	if (odj_error_get(cli->ctx)->result == ODJ_OK) /* a tool's bug: say so, never nothing */
+		odj_fail(cli->ctx, (odj_result)r, ODJ_ERROR_CAN_NOT_COMPLETE, "failed without a reason");
+	cli_print_error(cli->tool->name, cli->ctx);
+	if (cli->json && !cli->json_printed) {
+		json_object *o = cli_json_result();
+		json_object_object_add(o, "ok", json_object_new_boolean(false));
+		json_object_object_add(o, "exit", json_object_new_int(r));
+		json_object_object_add(o, "error", cli_json_error(cli->ctx));
+		cli_json_print(o);
+		cli->json_printed = true;
 	}
-	odj_trace_begin(ctx, tool);
+	return r;
+}
+
+/* "40" is decimal to strtoul, but a reader of "0x40 64 ERROR_..." may mean the hex. */
+static const char *decimal_note(TALLOC_CTX *mem, const char *code, odj_status st)
+{
+	for (const char *p = code; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+	char *note = talloc_asprintf(mem, "read as decimal %s = 0x%X", code, st);
+	odj_status hex;
+	char *as_hex = talloc_asprintf(mem, "0x%s", code);
+	if (note != NULL && as_hex != NULL && odj_status_parse(as_hex, &hex) &&
+	    odj_status_symbol(hex) != NULL)
+		note = talloc_asprintf_append(note, "; for %s (%s) write --explain %s", as_hex,
+					      odj_status_symbol(hex), as_hex);
+	return note;
+}
+
+int cli_explain(struct cli *cli, const char *code)
+{
+	odj_status st;
+	if (!odj_status_parse(code, &st))
+		return cli_bad_usage(cli, "--explain: '%s' is not a known status (0x hex, decimal or "
+					  "symbol)", code);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *note = decimal_note(tmp, code, st);
+	if (odj_status_symbol(st) == NULL) {
+		if (!cli->json)
+			printf("%s%s%s0x%X %u (unknown status)\n", note ? "(" : "", note ? note : "",
+			       note ? ")\n" : "", st, st);
+		cli_bad_usage(cli, "--explain: 0x%X %u is not a status odj knows%s%s%s", st, st,
+			      note ? " (" : "", note ? note : "", note ? ")" : "");
+		talloc_free(tmp);
+		return ODJ_E_INPUT;
+	}
+	struct odj_catalogue_entry e;
+	bool in_catalogue = odj_catalogue_get(st, &e);
+	if (cli->json) {
+		json_object *o = cli_json_result();
+		add_status(o, st);
+		json_object_object_add(o, "category",
+				       cli_jstr(odj_result_name(odj_status_category(st))));
+		json_object_object_add(o, "causes", cli_jstr(in_catalogue ? e.causes : NULL));
+		json_object_object_add(o, "check", cli_jstr(in_catalogue ? e.check : NULL));
+		json_object_object_add(o, "note", cli_jstr(note));
+		cli_json_print(o);
+		cli->json_printed = true;
+	} else {
+		char *text = odj_catalogue_explain(tmp, st);
+		if (note != NULL)
+			printf("(%s)\n", note);
+		printf("%s\n", text ? text : "out of memory");
+	}
+	talloc_free(tmp);
 	return ODJ_OK;
 }
 
@@ -62,38 +163,37 @@ static void verbose_line(void *priv, const char *line)
 		v->next(v->next_priv, line);
 }
 
-void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool)
+void cli_verbose(struct cli *cli)
 {
-	struct verbose_sink *v = talloc_zero(mem, struct verbose_sink);
+	struct verbose_sink *v = talloc_zero(cli->mem, struct verbose_sink);
 	if (v == NULL)
 		return;
-	v->tool = tool;
-	odj_ctx_get_trace(ctx, &v->next, &v->next_priv);
-	odj_ctx_set_trace(ctx, verbose_line, v);
+	v->tool = cli->tool->name;
+	odj_ctx_get_trace(cli->ctx, &v->next, &v->next_priv);
+	odj_ctx_set_trace(cli->ctx, verbose_line, v);
 }
 
-static json_object *json_str(const char *s)
+bool cli_protect_process(const char *tool)
 {
-	return s ? json_object_new_string(s) : NULL;
-}
-
-json_object *cli_json_error(const struct odj_ctx *ctx)
-{
-	const struct odj_error *e = odj_error_get(ctx);
-	json_object *err = json_object_new_object();
-	json_object_object_add(err, "status", json_object_new_int64(e->status));
-	json_object_object_add(err, "symbol", json_str(odj_status_symbol(e->status)));
-	json_object_object_add(err, "text", json_str(odj_status_text(e->status)));
-	json_object_object_add(err, "doing", json_str(e->doing));
-	json_object_object_add(err, "message", json_str(e->message));
-	json_object_object_add(err, "detail", json_str(e->detail));
-	json_object_object_add(err, "advice", json_str(e->advice));
-	return err;
-}
-
-void cli_protect_process(void)
-{
-	prctl(PR_SET_DUMPABLE, 0);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		fprintf(stderr, "%s: cannot make the process undumpable (prctl PR_SET_DUMPABLE): %m\n",
+			tool);
+		return false;
+	}
 	struct rlimit none = {0, 0};
-	setrlimit(RLIMIT_CORE, &none);
+	if (setrlimit(RLIMIT_CORE, &none) != 0) {
+		fprintf(stderr, "%s: cannot turn core files off (setrlimit RLIMIT_CORE): %m\n", tool);
+		return false;
+	}
+	return true;
+}
+
+void cli_print_secret(const char *tool, const char *text, size_t len)
+{
+	/* The one documented place a secret reaches stdout: djoin /printblob. */
+	fprintf(stderr, "%s: warning: the blob on stdout holds the machine password; keep it "
+			"out of logs and shared files\n",
+		tool);
+	fwrite(text, 1, len, stdout);
+	fputc('\n', stdout);
 }

@@ -1,39 +1,146 @@
-/* Helpers shared by the odj front ends: printing errors and explaining codes. */
+/*
+ * What the odj front ends share: one option table format with the options
+ * every tool has (--help, --version, --explain, --json, --trace, --verbose),
+ * --help generated from the tables, and one way to report a failure (text on
+ * stderr, and with --json the same error object on stdout in every tool).
+ */
 #ifndef ODJ_CLI_H
 #define ODJ_CLI_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <odj/odj.h>
 
-/* Prints the context's error to stderr as "<tool>: <row>\n while: ...". */
-void cli_print_error(const char *tool, const struct odj_ctx *ctx);
+/*
+ * One option of a tool's table.  key is what the tool's handler receives;
+ * a printable character is also accepted as a short option (-n).  An entry
+ * with no name is a heading in --help ("credentials:").  The table ends with
+ * an entry whose name and help are both NULL.
+ */
+struct cli_option {
+	const char *name; /* without "--" */
+	int key;
+	const char *arg;  /* the argument's name in --help; NULL: the option takes none */
+	const char *help; /* one line */
+};
+
+struct cli;
+/* Takes one of the tool's own options; returns ODJ_OK or cli_bad_usage(). */
+typedef int (*cli_option_fn)(struct cli *cli, int key, const char *arg);
+
+struct cli_tool {
+	const char *name;
+	const char *synopsis; /* the usage lines, one per form, without "usage: " */
+	const char *summary;  /* what the tool does, a few lines */
+	const struct cli_option *options;
+	cli_option_fn handle;
+	unsigned min_args, max_args; /* positional arguments */
+	/* The work, once the command line is read; returns the exit status. */
+	odj_result (*run)(struct cli *cli);
+};
+
+struct cli {
+	const struct cli_tool *tool;
+	TALLOC_CTX *mem;
+	struct odj_ctx *ctx;
+	void *priv;           /* the tool's options, for its handler */
+	bool json, verbose;   /* --json, --verbose */
+	const char *trace;    /* --trace FILE */
+	const char *explain;  /* --explain CODE */
+	unsigned n_own;       /* how many of the tool's own options were given */
+	char **args;          /* the positional arguments */
+	unsigned n_args;
+	bool json_printed;    /* the tool printed its JSON result (with the error in it) */
+};
+
+/* Parses the command line; --help, --version and --explain are done here. */
+enum cli_start { CLI_RUN, CLI_EXIT };
 
 /*
- * --explain CODE: prints the catalogue entry for CODE (hex, decimal or
- * symbol) to out: the row, the likely causes and what to check.  Returns the exit status (0, or ODJ_E_INPUT for an
- * unknown code, with a message on stderr).
+ * Parses argv with the common options and the tool's table, answers --help,
+ * --version and --explain, checks the number of positional arguments, opens
+ * the --trace file and starts --verbose.  CLI_RUN: the tool does its work.
+ * CLI_EXIT: *rc is the exit status (a usage error has been reported).
  */
-int cli_explain(FILE *out, const char *tool, const char *code);
+enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CTX *mem,
+			 void *priv, int argc, char **argv, int *rc);
 
 /*
- * --trace FILE: appends a netsetup.log-style trace of this run to FILE
- * (mode 0600, symlinks refused).  The writer lives on mem.  Returns the exit
- * status (0, or the failure's category after printing the error).
+ * A tool's main(): hardens the process (cli_protect_process), parses the
+ * command line into priv (cli_start), runs the tool and reports its failure
+ * (cli_finish).  Everything on the run's talloc context is freed (secrets
+ * wiped) before it returns the exit status.
  */
-int cli_trace_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool, const char *path);
+int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv);
+
+/*
+ * A usage error: recorded in the context as ERROR_INVALID_PARAMETER (exit 2)
+ * while "reading the command line", unless an earlier one is recorded.
+ * Returns ODJ_E_INPUT.
+ */
+int cli_bad_usage(struct cli *cli, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+/*
+ * An option's number: decimal digits only, from min to max; else a usage
+ * error "OPT takes a number from MIN to MAX" and false.
+ */
+bool cli_parse_uint(struct cli *cli, const char *arg, unsigned min, unsigned max, const char *opt,
+		    unsigned *out);
+
+/* An option's positive number (seconds, a rate), at most max; else a usage error and false. */
+bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char *opt,
+			double *out);
+
+/*
+ * The end of a run: for r != ODJ_OK prints the context's error to stderr and,
+ * with --json unless the tool printed its result object, {"ok": false,
+ * "exit": r, "error": {...}} on stdout.  Returns r.
+ */
+int cli_finish(struct cli *cli, int r);
+
+/*
+ * --explain CODE: the catalogue entry for CODE (0x hex, decimal or symbol):
+ * the row, the likely causes and what to check; with --json as an object.
+ * A decimal number is said to be one ("decimal 40 = 0x28"), with the hex
+ * reading of the same digits when that is a known status.  Returns the exit
+ * status (ODJ_E_INPUT for a code that is not known).
+ */
+int cli_explain(struct cli *cli, const char *code);
 
 /*
  * --verbose: every trace line (each decision and step) also goes to stderr
- * as "<tool>: <line>", in front of any --trace file.  Call after cli_trace_open.
+ * as "<tool>: <line>", in front of any --trace file.
  */
-void cli_verbose(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *tool);
+void cli_verbose(struct cli *cli);
 
-/* The context's error as a JSON object: status, symbol, text, doing, message, detail, advice. */
+/* Prints "<tool>: <row>\nwhile: ..." for the context's error on stderr. */
+void cli_print_error(const char *tool, const struct odj_ctx *ctx);
+
+/*
+ * The context's error as the JSON object every tool uses: status (number),
+ * hex, symbol, text, row, category and exit (the odj_result), doing,
+ * message, detail, advice.
+ */
 json_object *cli_json_error(const struct odj_ctx *ctx);
 
-/* Prints "<tool> (odj) <version>". */
+/* Prints a JSON document (pretty, no escaped slashes) on stdout; takes o. */
+void cli_json_print(json_object *o);
+
+/* A JSON string or null. */
+json_object *cli_jstr(const char *s);
+
+/* An array of strings. */
+json_object *cli_jstrs(char *const *items, size_t n);
+
+/* The version of the JSON vocabulary (man/odj-json.schema.json) every output carries. */
+#define CLI_JSON_SCHEMA_VERSION 1
+
+/* A new JSON result object that starts with "schema_version". */
+json_object *cli_json_result(void);
+
+/* Prints "<tool> (odj) <version>": the one place the version text is made. */
 void cli_print_version(FILE *out, const char *tool);
 
 /*
@@ -41,7 +148,15 @@ void cli_print_version(FILE *out, const char *tool);
  * processes of the same user (PR_SET_DUMPABLE 0, RLIMIT_CORE 0).  Copies that
  * libraries free without wiping (libldap's BER of an add with unicodePwd)
  * then stay out of reach until the memory is reused or the process ends.
+ * Returns false (after a message on stderr) when either call failed: the
+ * tool must not go on to read a secret.
  */
-void cli_protect_process(void);
+bool cli_protect_process(const char *tool);
+
+/*
+ * Writes a secret to standard output (the one documented place: --print),
+ * after the warning on stderr that it holds the machine password.
+ */
+void cli_print_secret(const char *tool, const char *text, size_t len);
 
 #endif

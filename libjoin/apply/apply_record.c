@@ -60,6 +60,8 @@ char *odj_apply_record_text(TALLOC_CTX *mem, const struct apply_facts *f,
 			    size_t n_principals, const char *keytab, const char *joined_at)
 {
 	json_object *o = json_object_new_object();
+	/* names, types and units of man/odj-json.schema.json, like every odj JSON */
+	json_object_object_add(o, "schema_version", json_object_new_int(1));
 	json_object_object_add(o, "version", json_object_new_int(RECORD_VERSION));
 	add_str(o, "domain", f->domain);
 	add_str(o, "realm", f->realm);

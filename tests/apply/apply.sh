@@ -267,7 +267,7 @@ merge)
 json-trace)
 	new_root
 	out=$(run --blob "$SAMBA" --root "$R" --json --trace "$work/trace.log" 2>&1) || fail "$out"
-	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["sam_account_name"]=="ODJCLI01$" and d["kvnos"]==[1,2] and len(d["keytab"])==20 and d["kvno_guessed"], d' <<<"$out" || fail "json: $out"
+	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["sam_account_name"]=="ODJCLI01$" and d["kvnos"]==[1,2] and len(d["keys"])==20 and d["keytab"]=="/etc/krb5.keytab" and d["kvno_source"]=="fallback", d' <<<"$out" || fail "json: $out"
 	grep -q 'NetpProcessOfflineJoin: machine ODJCLI01, account ODJCLI01\$, domain odj.test' "$work/trace.log" || fail "trace: $(cat "$work/trace.log")"
 	grep -q 'NetpProcessOfflineJoin: committing the join of ODJCLI01\$ in .*: 0x0' "$work/trace.log" || fail "trace commit"
 	echo "ok: --json and --trace" ;;

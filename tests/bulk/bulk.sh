@@ -52,7 +52,7 @@ for e in m["machines"]:
     assert out.returncode == 0, out.stderr
     s = out.stdout
     assert e["machine"] in s, "machine name not in blob"
-    assert e["SID"] in s or ("-" + e["SID"].rsplit("-", 1)[1]) in s, "SID/RID not in blob"
+    assert e["machine_sid"] in s or ("-" + e["machine_sid"].rsplit("-", 1)[1]) in s, "SID/RID not in blob"
 print(len(m["machines"]), "machines checked")
 PY
 }

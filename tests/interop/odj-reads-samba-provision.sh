@@ -26,23 +26,23 @@ python3 - "$tmp/inspect.json" "$machine" <<'PY'
 import json, os, sys
 j, machine = json.load(open(sys.argv[1])), sys.argv[2]
 env = os.environ
-join = j["join"]
+join = j  # the blob's facts are top-level names of odj-json.schema.json
 checks = {
-    "domain": (join["domain"].lower(), env["TESTDC_DOMAIN"].lower()),
+    "domain": (join["domain_given"].lower(), env["TESTDC_DOMAIN"].lower()),
     "NetBIOS domain": (join["netbios_domain"].upper(), env["TESTDC_NETBIOS"].upper()),
-    "DNS domain": (join["dns_domain"].lower(), env["TESTDC_DOMAIN"].lower()),
-    "machine": (join["machine_name"].upper(), machine.upper()),
+    "DNS domain": (join["domain"].lower(), env["TESTDC_DOMAIN"].lower()),
+    "machine": (join["machine"].upper(), machine.upper()),
     "domain SID": (join["domain_sid"], env["TESTDC_SID"]),
     "machine SID": (j["machine_sid"], "%s-%d" % (env["TESTDC_SID"], j["machine_rid"])),
     "password units": (join["machine_password_units"], 120),
-    "formats": ([b["format"] for b in j["blobs"]], [1, 2]),
-    "parts": ([p["name"] for p in j["blobs"][1]["parts"]], ["JOIN_PROVIDER", "JOIN_PROVIDER3"]),
+    "formats": ([b["format"] for b in j["entries"]], [1, 2]),
+    "parts": ([p["name"] for p in j["entries"][1]["parts"]], ["JOIN_PROVIDER", "JOIN_PROVIDER3"]),
     "warnings": (j["warnings"], []),
 }
 bad = [f"{k}: {got!r} != {want!r}" for k, (got, want) in checks.items() if got != want]
 if bad or j["machine_rid"] < 1000:
     sys.exit("FAIL: " + "; ".join(bad or ["RID %d" % j["machine_rid"]]))
-print(f"odj decodes it: {join['domain']} / {join['netbios_domain']}, machine {join['machine_name']}, "
+print(f"odj decodes it: {join['domain']} / {join['netbios_domain']}, machine {join['machine']}, "
       f"RID {j['machine_rid']}, {j['machine_sid']}, password of 120 UTF-16 units")
 PY
 echo PASS

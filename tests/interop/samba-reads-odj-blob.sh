@@ -33,9 +33,9 @@ password='Interop-Pässwörd-€-0123-odj'
 python3 - "$tmp/inspect.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-parts = j["blobs"][1]["parts"]
+parts = j["entries"][1]["parts"]
 assert [p["name"] for p in parts] == ["JOIN_PROVIDER", "JOIN_PROVIDER3", "ODJ_LINUX_PROVIDER"], parts
-assert parts[2]["type"] == "ee3c23a1-bbbe-4990-913a-f271f2e24190" and parts[2]["flags"] == "0x00000000"
+assert parts[2]["type"] == "ee3c23a1-bbbe-4990-913a-f271f2e24190" and parts[2]["flags"] == 0
 assert j["linux"]["sam_account_name"] == "ODJCLI03$" and j["linux"]["kvno"] == 2
 PY
 

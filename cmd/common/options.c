@@ -1,0 +1,268 @@
+/* The option tables of the front ends: parsing, the shared options and --help. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <odj/trace.h>
+
+#include "cli.h"
+
+enum { KEY_HELP = 0x10000, KEY_VERSION, KEY_EXPLAIN, KEY_JSON, KEY_TRACE, KEY_VERBOSE };
+
+/* The options every tool has, defined once. */
+static const struct cli_option common_options[] = {
+	{"help", 'h', NULL, "show this help and exit"},
+	{"version", KEY_VERSION, NULL, "show the version and exit"},
+	{"explain", KEY_EXPLAIN, "CODE", "explain a status code (0x hex, decimal or symbol) and exit"},
+	{"json", 'j', NULL, "JSON on stdout for scripts, a failure's error object included"},
+	{"trace", KEY_TRACE, "FILE", "append a netsetup.log-style trace of the run to FILE (0600)"},
+	{"verbose", 'v', NULL, "log each step and decision on stderr"},
+	{NULL, 0, NULL, NULL},
+};
+
+static bool is_end(const struct cli_option *o)
+{
+	return o->name == NULL && o->help == NULL;
+}
+
+static size_t count_options(const struct cli_option *t)
+{
+	size_t n = 0;
+	for (; !is_end(t); t++)
+		n += t->name != NULL;
+	return n;
+}
+
+static bool is_short(int key)
+{
+	return key > 0 && key < 128 && isalpha(key);
+}
+
+static void print_table(FILE *out, const struct cli_option *t)
+{
+	for (; !is_end(t); t++) {
+		if (t->name == NULL) {
+			fprintf(out, "%s\n", t->help);
+			continue;
+		}
+		char left[80];
+		if (is_short(t->key))
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", t->key, t->name, t->arg ? " " : "",
+				 t->arg ? t->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", t->name, t->arg ? " " : "",
+				 t->arg ? t->arg : "");
+		/* one line per option: a long one pushes its description right */
+		fprintf(out, "  %-24s %s\n", left, t->help);
+	}
+}
+
+static void print_help(FILE *out, const struct cli_tool *tool)
+{
+	const char *s = tool->synopsis;
+	for (bool first = true; *s != '\0'; first = false) {
+		size_t len = strcspn(s, "\n");
+		fprintf(out, "%s%.*s\n", first ? "usage: " : "       ", (int)len, s);
+		s += len + (s[len] == '\n');
+	}
+	fprintf(out, "\n%s\n\noptions:\n", tool->summary);
+	print_table(out, tool->options);
+	fprintf(out, "common options:\n");
+	print_table(out, common_options);
+}
+
+int cli_bad_usage(struct cli *cli, const char *fmt, ...)
+{
+	if (odj_error_get(cli->ctx)->result != ODJ_OK)
+		return ODJ_E_INPUT; /* the first mistake is the one to report */
+	va_list ap;
+	va_start(ap, fmt);
+	odj_doing(cli->ctx, "reading the command line");
+	odj_failv(cli->ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER, fmt, ap);
+	va_end(ap);
+	odj_error_advice(cli->ctx, "%s --help lists every option", cli->tool->name);
+	return ODJ_E_INPUT;
+}
+
+bool cli_parse_uint(struct cli *cli, const char *arg, unsigned min, unsigned max, const char *opt,
+		    unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || *end != '\0' || errno != 0 || v < min || v > max) {
+		cli_bad_usage(cli, "%s takes a number from %u to %u", opt, min, max);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char *opt,
+			double *out)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || !(v > 0) || v > max) {
+		cli_bad_usage(cli, "%s takes a number above 0, at most %g", opt, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* getopt_long's table and short-option string for both tables. */
+static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
+{
+	const struct cli_option *tables[] = {cli->tool->options, common_options};
+	size_t n = count_options(tables[0]) + count_options(tables[1]);
+	*longs = talloc_zero_array(cli->mem, struct option, n + 1);
+	*shorts = talloc_strdup(cli->mem, ":"); /* ':' first: a missing argument is ours to report */
+	size_t i = 0;
+	for (size_t k = 0; k < 2 && *longs != NULL && *shorts != NULL; k++) {
+		for (const struct cli_option *t = tables[k]; !is_end(t); t++) {
+			if (t->name == NULL)
+				continue;
+			(*longs)[i++] = (struct option){t->name, t->arg ? required_argument : no_argument,
+							NULL, t->key};
+			if (is_short(t->key) && *shorts != NULL)
+				*shorts = talloc_asprintf_append(*shorts, "%c%s", t->key,
+								 t->arg ? ":" : "");
+		}
+	}
+	return *longs != NULL && *shorts != NULL;
+}
+
+/* The name of an option's argument, for "needs an argument (FILE)". */
+static const char *option_arg(const struct cli *cli, int key)
+{
+	const struct cli_option *tables[] = {cli->tool->options, common_options};
+	for (size_t k = 0; k < 2; k++)
+		for (const struct cli_option *t = tables[k]; !is_end(t); t++)
+			if (t->name != NULL && t->key == key && t->arg != NULL)
+				return t->arg;
+	return "a value";
+}
+
+/* Every option is read even after a mistake, so that --json is known when it is reported. */
+static void parse(struct cli *cli, int argc, char **argv, bool *help, bool *version)
+{
+	struct option *longs;
+	char *shorts;
+	if (!build_getopt(cli, &longs, &shorts)) {
+		odj_fail(cli->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+		return;
+	}
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (c) {
+		case 'h': *help = true; break;
+		case KEY_VERSION: *version = true; break;
+		case KEY_EXPLAIN: cli->explain = optarg; break;
+		case 'j': cli->json = true; break;
+		case KEY_TRACE: cli->trace = optarg; break;
+		case 'v': cli->verbose = true; break;
+		case '?':
+			if (is_short(optopt) && strncmp(argv[optind - 1], "--", 2) != 0)
+				cli_bad_usage(cli, "unrecognized option '-%c'", optopt);
+			else if (optopt != 0)
+				cli_bad_usage(cli, "option '%s' takes no argument", argv[optind - 1]);
+			else
+				cli_bad_usage(cli, "unrecognized option '%s'", argv[optind - 1]);
+			break;
+		case ':':
+			cli_bad_usage(cli, "option '%s' needs an argument (%s)", argv[optind - 1],
+				      option_arg(cli, optopt));
+			break;
+		default:
+			cli->n_own++;
+			cli->tool->handle(cli, c, optarg);
+			break;
+		}
+	}
+	cli->args = argv + optind;
+	cli->n_args = (unsigned)(argc - optind);
+}
+
+/* --explain is a question of its own: with anything but --json it is a mistake. */
+static int explain(struct cli *cli)
+{
+	if (cli->n_own > 0 || cli->n_args > 0 || cli->trace || cli->verbose)
+		return cli_finish(cli, cli_bad_usage(cli, "--explain CODE takes no other option or "
+							  "argument than --json (got '%s')",
+						     cli->n_args ? cli->args[0] : "an option"));
+	odj_result r = cli_explain(cli, cli->explain);
+	return cli_finish(cli, r);
+}
+
+enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CTX *mem,
+			 void *priv, int argc, char **argv, int *rc)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->tool = tool;
+	cli->mem = mem;
+	cli->priv = priv;
+	cli->ctx = odj_ctx_new(mem);
+	if (cli->ctx == NULL) {
+		fprintf(stderr, "%s: out of memory\n", tool->name);
+		*rc = ODJ_E_UNEXPECTED;
+		return CLI_EXIT;
+	}
+	bool help = false, version = false;
+	parse(cli, argc, argv, &help, &version);
+	if (odj_error_get(cli->ctx)->result != ODJ_OK) {
+		*rc = cli_finish(cli, odj_error_get(cli->ctx)->result);
+		return CLI_EXIT;
+	}
+	*rc = ODJ_OK;
+	if (help) {
+		print_help(stdout, tool);
+		return CLI_EXIT;
+	}
+	if (version) {
+		cli_print_version(stdout, tool->name);
+		return CLI_EXIT;
+	}
+	if (cli->explain != NULL) {
+		*rc = explain(cli);
+		return CLI_EXIT;
+	}
+	if (cli->n_args < tool->min_args || cli->n_args > tool->max_args) {
+		if (cli->n_args > tool->max_args)
+			cli_bad_usage(cli, "unexpected argument '%s'", cli->args[tool->max_args]);
+		else
+			cli_bad_usage(cli, "missing argument: usage: %.*s", (int)strcspn(tool->synopsis, "\n"),
+				      tool->synopsis);
+		*rc = cli_finish(cli, ODJ_E_INPUT);
+		return CLI_EXIT;
+	}
+	if (cli->trace != NULL) {
+		struct odj_trace_file *tf = NULL;
+		odj_result r = odj_trace_file_open(cli->ctx, mem, cli->trace, &tf);
+		if (r != ODJ_OK) {
+			*rc = cli_finish(cli, r);
+			return CLI_EXIT;
+		}
+	}
+	if (cli->verbose)
+		cli_verbose(cli);
+	return CLI_RUN;
+}
+
+int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv)
+{
+	if (!cli_protect_process(tool->name))
+		return ODJ_E_CONFIG;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct cli cli;
+	int rc;
+	if (cli_start(&cli, tool, mem, priv, argc, argv, &rc) == CLI_RUN)
+		rc = cli_finish(&cli, tool->run(&cli));
+	talloc_free(mem); /* wipes the passwords and blobs the run read */
+	return rc;
+}

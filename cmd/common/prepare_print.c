@@ -1,0 +1,306 @@
+/* What odj-prepare prints: --check, one provision and a bulk run, for a person or as JSON. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <odj/password.h>
+
+#include "prepare_print.h"
+
+void cli_print_check(const struct odj_check_req *r, bool ok)
+{
+	const struct odj_domain_facts *f = r->out.facts;
+	const struct odj_dc_choice *dc = &r->out.dc;
+	if (dc->host != NULL) {
+		printf("DC              %s (%s), %s\n", dc->host, dc->address,
+		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+		printf("DC flags        0x%08x %s\n", dc->flags, dc->flags_text ? dc->flags_text : "");
+		printf("sites           DC %s, client %s\n", dc->dc_site ? dc->dc_site : "-",
+		       dc->client_site ? dc->client_site : "-");
+	}
+	if (r->out.client != NULL)
+		printf("Kerberos        %s via %s:88 (%.0f ms)\n", r->out.client, dc->address,
+		       r->out.ms_kerberos);
+	if (r->out.ms_smb > 0 && (r->out.ms_ldap > 0 || ok)) {
+		printf("SMB             \\\\%s\\IPC$ with Kerberos (%.0f ms)\n", dc->host, r->out.ms_smb);
+		if (r->out.smb_peer != NULL && dc->address != NULL &&
+		    strcmp(r->out.smb_peer, dc->address) != 0)
+			printf("                reached at %s, not %s: this host's resolver gives %s "
+			       "another address of the DC (Kerberos proved it is the DC)\n",
+			       r->out.smb_peer, dc->address, dc->host);
+	}
+	if (f != NULL) {
+		printf("LDAP            %s, %s (%.0f ms)\n", dc->host,
+		       r->out.ldap_tls ? "TLS with channel binding" : "SASL GSSAPI sealed",
+		       r->out.ms_ldap);
+		if (!r->out.ldap_tls)
+			printf("LDAP SSF        %u\n", r->out.ldap_ssf);
+		printf("domain          %s (NetBIOS %s), forest %s\n", f->dns_domain,
+		       f->netbios ? f->netbios : "?", f->forest ? f->forest : "?");
+		printf("domain SID      %s\n", f->sid_str ? f->sid_str : "?");
+		printf("domain GUID     %s\n", f->guid_str ? f->guid_str : "?");
+		printf("levels          domain %d, forest %d, DC %d\n", f->domain_level,
+		       f->forest_level, f->dc_level);
+		printf("clock offset    %+.1f s (DC minus this host)\n", f->skew_seconds);
+	}
+	if (r->out.container_dn != NULL)
+		printf("container       %s (may create computers: %s)\n", r->out.container_dn,
+		       r->out.may_create ? "yes" : "no");
+	if (r->out.machine_checked)
+		printf("account         %s %s\n", r->out.sam_account_name,
+		       r->out.account_exists ? "exists" : "does not exist yet");
+	printf("result          %s (%.0f ms)\n", ok ? "a provision would pass every step" : "FAILED",
+	       r->out.ms_total);
+}
+
+void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *ctx, bool ok)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	const struct odj_dc_choice *dc = &r->out.dc;
+	if (dc->host != NULL) {
+		json_object *d = json_object_new_object();
+		json_object_object_add(d, "host", cli_jstr(dc->host));
+		json_object_object_add(d, "address", cli_jstr(dc->address));
+		json_object_object_add(d, "found_by", cli_jstr(dc->found_by));
+		json_object_object_add(d, "flags", json_object_new_int64(dc->flags));
+		json_object_object_add(d, "flags_text", cli_jstr(dc->flags_text));
+		json_object_object_add(d, "dc_site", cli_jstr(dc->dc_site));
+		json_object_object_add(d, "client_site", cli_jstr(dc->client_site));
+		json_object_object_add(o, "dc", d);
+	}
+	const struct odj_domain_facts *f = r->out.facts;
+	if (f != NULL) {
+		json_object *d = json_object_new_object();
+		json_object_object_add(d, "dns_name", cli_jstr(f->dns_domain));
+		json_object_object_add(d, "netbios_name", cli_jstr(f->netbios));
+		json_object_object_add(d, "forest", cli_jstr(f->forest));
+		json_object_object_add(d, "sid", cli_jstr(f->sid_str));
+		json_object_object_add(d, "guid", cli_jstr(f->guid_str));
+		json_object_object_add(d, "domain_level", json_object_new_int(f->domain_level));
+		json_object_object_add(d, "forest_level", json_object_new_int(f->forest_level));
+		json_object_object_add(d, "dc_level", json_object_new_int(f->dc_level));
+		json_object_object_add(d, "clock_offset_seconds", json_object_new_double(f->skew_seconds));
+		json_object_object_add(o, "domain", d);
+	}
+	json_object_object_add(o, "realm", cli_jstr(r->out.realm));
+	json_object_object_add(o, "client", cli_jstr(r->out.client));
+	json_object_object_add(o, "ldap_ssf", json_object_new_int((int)r->out.ldap_ssf));
+	json_object_object_add(o, "ldap_tls", json_object_new_boolean(r->out.ldap_tls));
+	json_object_object_add(o, "container", cli_jstr(r->out.container_dn));
+	json_object_object_add(o, "may_create_computers", json_object_new_boolean(r->out.may_create));
+	if (r->out.machine_checked) {
+		json_object_object_add(o, "account", cli_jstr(r->out.sam_account_name));
+		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));
+	}
+	if (r->out.smb_peer != NULL)
+		json_object_object_add(o, "smb_peer", cli_jstr(r->out.smb_peer));
+	json_object *t = json_object_new_object();
+	json_object_object_add(t, "locate", json_object_new_double(r->out.ms_locate));
+	json_object_object_add(t, "kerberos", json_object_new_double(r->out.ms_kerberos));
+	json_object_object_add(t, "smb", json_object_new_double(r->out.ms_smb));
+	json_object_object_add(t, "ldap", json_object_new_double(r->out.ms_ldap));
+	json_object_object_add(t, "total", json_object_new_double(r->out.ms_total));
+	json_object_object_add(o, "ms", t);
+	if (!ok)
+		json_object_object_add(o, "error", cli_json_error(ctx));
+	cli_json_print(o);
+}
+
+static void enctypes_text(char *buf, size_t n, uint32_t e)
+{
+	snprintf(buf, n, "%u (%s%s%s)", e, e & 0x10 ? "AES256 " : "", e & 0x8 ? "AES128 " : "",
+		 e & 0x4 ? "RC4 " : "");
+	size_t len = strlen(buf);
+	if (len > 2 && buf[len - 2] == ' ') {
+		buf[len - 2] = ')';
+		buf[len - 1] = '\0';
+	}
+}
+
+void cli_print_provision(const struct odj_provision_req *p, bool ok)
+{
+	const struct odj_dc_choice *dc = &p->out.dc;
+	if (dc->host != NULL)
+		printf("DC              %s (%s), %s\n", dc->host, dc->address,
+		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+	if (p->out.dn != NULL && (p->out.created || p->out.reused))
+		printf("%-15s %s\n", p->out.created ? "created" : "reused", p->out.dn);
+	for (size_t i = 0; p->out.changes && p->out.changes[i]; i++)
+		printf("  changed       %s\n", p->out.changes[i]);
+	if (!ok) {
+		if (p->out.left_behind)
+			printf("left behind     %s\n", p->out.left_behind);
+		return;
+	}
+	printf("account         %s (RID %u, SID %s)\n", p->out.sam_account_name, p->out.rid,
+	       p->out.machine_sid);
+	printf("dNSHostName     %s\n", p->out.dns_host_name);
+	for (size_t i = 0; p->out.spns && p->out.spns[i]; i++)
+		printf("%-15s %s\n", i == 0 ? "SPNs" : "", p->out.spns[i]);
+	char et[64];
+	enctypes_text(et, sizeof(et), p->out.enctypes);
+	printf("enctypes        %s\n", et);
+	printf("kvno            %u\n", p->out.kvno);
+	const char *how = strcmp(p->out.password_method, "ldap") == 0 ? "sealed LDAP (unicodePwd)"
+									: "kpasswd";
+	const char *proof = p->out.proven ? "proven by a service ticket that opened with keys "
+					    "derived with the salt"
+					  : "NOT proven";
+	if (p->in.defpwd)
+		printf("password        the default password (the lower-case machine name) set over "
+		       "%s; %s\n", how, proof);
+	else
+		printf("password        %d random characters set over %s; %s\n", ODJ_PASSWORD_LENGTH,
+		       how, proof);
+	printf("salt            %s\n", p->out.salt);
+	if (p->in.savefile)
+		printf("blob            %s (%zu bytes, mode 0600)\n", p->in.savefile,
+		       odj_secret_len(p->out.blob_file));
+	printf("result          provisioned in %.0f ms (session %.0f, write %.0f, proof %.0f)\n",
+	       p->out.ms_total, p->out.ms_session, p->out.ms_write, p->out.ms_proof);
+}
+
+void cli_print_provision_json(const struct odj_provision_req *p, const struct odj_ctx *ctx,
+				 bool ok)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object_object_add(o, "dc", cli_jstr(p->out.dc.host));
+	json_object_object_add(o, "dc_address", cli_jstr(p->out.dc.address));
+	json_object_object_add(o, "realm", cli_jstr(p->out.realm));
+	json_object_object_add(o, "dn", cli_jstr(p->out.dn));
+	json_object_object_add(o, "created", json_object_new_boolean(p->out.created));
+	json_object_object_add(o, "reused", json_object_new_boolean(p->out.reused));
+	json_object_object_add(o, "sam_account_name", cli_jstr(p->out.sam_account_name));
+	json_object_object_add(o, "dns_host_name", cli_jstr(p->out.dns_host_name));
+	json_object *spns = json_object_new_array();
+	for (size_t i = 0; p->out.spns && p->out.spns[i]; i++)
+		json_object_array_add(spns, json_object_new_string(p->out.spns[i]));
+	json_object_object_add(o, "spns", spns);
+	json_object *ch = json_object_new_array();
+	for (size_t i = 0; p->out.changes && p->out.changes[i]; i++)
+		json_object_array_add(ch, json_object_new_string(p->out.changes[i]));
+	json_object_object_add(o, "changes", ch);
+	json_object_object_add(o, "enctypes", json_object_new_int64(p->out.enctypes));
+	json_object_object_add(o, "kvno", json_object_new_int64(p->out.kvno));
+	json_object_object_add(o, "rid", json_object_new_int64(p->out.rid));
+	json_object_object_add(o, "sid", cli_jstr(p->out.machine_sid));
+	json_object_object_add(o, "pwd_last_set", json_object_new_int64(p->out.pwd_last_set));
+	json_object_object_add(o, "salt", cli_jstr(p->out.salt));
+	json_object_object_add(o, "password_method", cli_jstr(p->out.password_method));
+	json_object_object_add(o, "proven", json_object_new_boolean(p->out.proven));
+	json_object_object_add(o, "savefile", cli_jstr(p->in.savefile));
+	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));
+	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
+	if (!ok)
+		json_object_object_add(o, "error", cli_json_error(ctx));
+	cli_json_print(o);
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+void cli_print_bulk(const struct odj_bulk_req *b, double rate)
+{
+	const struct odj_dc_choice *dc = &b->out.dc;
+	if (dc->host != NULL)
+		printf("DC              %s (%s), %s\n", dc->host, dc->address,
+		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+	if (b->out.container_dn)
+		printf("container       %s\n", b->out.container_dn);
+	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
+	       b->out.created, b->out.skipped, b->out.failed);
+	if (b->out.stopped)
+		printf("stopped         on request: %zu not started; rerun with --skip-existing for them\n",
+		       b->out.not_started);
+	else if (b->out.not_started > 0)
+		printf("not started     %zu: the outputs could take no more blobs; rerun with "
+		       "--skip-existing once the cause is fixed\n",
+		       b->out.not_started);
+	if (b->out.salvaged > 0)
+		printf("carried over    %zu blobs from a bundle an earlier run did not finish\n",
+		       b->out.salvaged);
+	if (b->out.partial_bundle != NULL)
+		printf("unfinished      %s holds the blobs of this run's accounts; rerun with "
+		       "--skip-existing\n",
+		       b->out.partial_bundle);
+	printf("rate            %.1f accounts/s (%.1f s after a %.0f ms session)\n", rate,
+	       (b->out.ms_total - b->out.ms_session) / 1e3, b->out.ms_session);
+	if (b->in.out_dir)
+		printf("out-dir         %s (one NAME.odj per machine, mode 0600)\n", b->in.out_dir);
+	if (b->in.bundle)
+		printf("bundle          %s (holds every machine's secret: never put it into an image)\n",
+		       b->in.bundle);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	for (size_t i = 0; i < b->out.n_failures; i++) {
+		const struct odj_bulk_failure *f = &b->out.failures[i];
+		printf("failed          %s: %s: %s\n", f->machine, odj_status_row(tmp, f->status),
+		       f->message);
+	}
+	talloc_free(tmp);
+	const struct odj_bulk_profile *p = &b->out.profile;
+	if (p->adds > 0)
+		printf("profile         per account: add %.0f ms (queued at the DC), read-back %.0f ms, "
+		       "keys %.1f ms, proof %.0f ms, blob %.1f ms; %zu batched searches %.0f ms each\n",
+		       p->add_latency / (double)p->adds, p->read_latency / (double)p->adds,
+		       p->derive / (double)p->adds, p->proof_latency / (double)p->adds,
+		       p->blob / (double)p->adds, p->batches,
+		       p->batches ? p->search / (double)p->batches : 0);
+	printf("peak RSS        %.1f MB\n", (double)max_rss_kb() / 1024.0);
+}
+
+void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct odj_ctx *ctx,
+			    odj_result r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object_object_add(o, "exit", json_object_new_int(r));
+	json_object_object_add(o, "dc", cli_jstr(b->out.dc.host));
+	json_object_object_add(o, "dc_address", cli_jstr(b->out.dc.address));
+	json_object_object_add(o, "machines", json_object_new_int64((int64_t)b->in.n_names));
+	json_object_object_add(o, "created", json_object_new_int64((int64_t)b->out.created));
+	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)b->out.skipped));
+	json_object_object_add(o, "failed", json_object_new_int64((int64_t)b->out.failed));
+	json_object_object_add(o, "stopped", json_object_new_boolean(b->out.stopped));
+	json_object_object_add(o, "not_started", json_object_new_int64((int64_t)b->out.not_started));
+	json_object_object_add(o, "salvaged", json_object_new_int64((int64_t)b->out.salvaged));
+	if (b->out.partial_bundle != NULL)
+		json_object_object_add(o, "partial_bundle", cli_jstr(b->out.partial_bundle));
+	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
+	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
+	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));
+	json_object_object_add(o, "max_rss_kb", json_object_new_int64(max_rss_kb()));
+	json_object *fl = json_object_new_array();
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	for (size_t i = 0; i < b->out.n_failures; i++) {
+		const struct odj_bulk_failure *f = &b->out.failures[i];
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "machine", cli_jstr(f->machine));
+		json_object_object_add(e, "status", json_object_new_int64(f->status));
+		json_object_object_add(e, "symbol", cli_jstr(odj_status_symbol(f->status)));
+		json_object_object_add(e, "row", cli_jstr(odj_status_row(tmp, f->status)));
+		json_object_object_add(e, "message", cli_jstr(f->message));
+		json_object_array_add(fl, e);
+	}
+	talloc_free(tmp);
+	json_object_object_add(o, "failures", fl);
+	const struct odj_bulk_profile *p = &b->out.profile;
+	json_object *pr = json_object_new_object();
+	json_object_object_add(pr, "adds", json_object_new_int64((int64_t)p->adds));
+	json_object_object_add(pr, "add_latency_ms", json_object_new_double(p->add_latency));
+	json_object_object_add(pr, "read_latency_ms", json_object_new_double(p->read_latency));
+	json_object_object_add(pr, "derive_ms", json_object_new_double(p->derive));
+	json_object_object_add(pr, "proof_latency_ms", json_object_new_double(p->proof_latency));
+	json_object_object_add(pr, "blob_ms", json_object_new_double(p->blob));
+	json_object_object_add(pr, "batches", json_object_new_int64((int64_t)p->batches));
+	json_object_object_add(pr, "search_ms", json_object_new_double(p->search));
+	json_object_object_add(o, "profile", pr);
+	if (r != ODJ_OK && b->out.n_failures == 0)
+		json_object_object_add(o, "error", cli_json_error(ctx));
+	cli_json_print(o);
+}
+
