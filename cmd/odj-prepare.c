@@ -203,39 +203,39 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_CHECK_VERSION;
-	req->in.domain = o->domain;
-	req->in.dc = o->dc;
-	req->in.machine = o->machine;
-	req->in.ou = o->ou;
-	req->in.creds = o->creds;
-	req->in.ldaps = o->ldaps;
-	req->in.ca_file = o->ca_file;
-	req->in.deadlines = o->deadlines;
+	req->in.conn.domain = o->domain;
+	req->in.conn.dc = o->dc;
+	req->in.account.machine = o->machine;
+	req->in.conn.ou = o->ou;
+	req->in.conn.creds = o->creds;
+	req->in.conn.ldaps = o->ldaps;
+	req->in.conn.ca_file = o->ca_file;
+	req->in.conn.deadlines = o->deadlines;
 }
 
 static void fill_provision(struct options *o, struct odj_provision_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_PROVISION_VERSION;
-	req->in.domain = o->domain;
-	req->in.dc = o->dc;
-	req->in.machine = o->machine;
-	req->in.netbios_name = o->netbios_name;
-	req->in.dns_host_name = o->dns_host_name;
-	req->in.ou = o->ou;
-	req->in.creds = o->creds;
-	req->in.reuse = o->reuse;
-	req->in.defpwd = o->defpwd;
-	req->in.allow_rc4 = o->allow_rc4;
-	req->in.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.upn = o->upn;
-	req->in.description = o->description;
-	req->in.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.os_version = o->os_version;
+	req->in.conn.domain = o->domain;
+	req->in.conn.dc = o->dc;
+	req->in.account.machine = o->machine;
+	req->in.account.netbios_name = o->netbios_name;
+	req->in.account.dns_host_name = o->dns_host_name;
+	req->in.conn.ou = o->ou;
+	req->in.conn.creds = o->creds;
+	req->in.account.reuse = o->reuse;
+	req->in.account.defpwd = o->defpwd;
+	req->in.account.allow_rc4 = o->allow_rc4;
+	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
+	req->in.account.upn = o->upn;
+	req->in.account.description = o->description;
+	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	req->in.account.os_version = o->os_version;
 	req->in.password_method = o->password_method;
-	req->in.ldaps = o->ldaps;
-	req->in.ca_file = o->ca_file;
-	req->in.deadlines = o->deadlines;
+	req->in.conn.ldaps = o->ldaps;
+	req->in.conn.ca_file = o->ca_file;
+	req->in.conn.deadlines = o->deadlines;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
 }
@@ -244,13 +244,13 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_BULK_VERSION;
-	req->in.domain = o->domain;
-	req->in.dc = o->dc;
-	req->in.ou = o->ou;
-	req->in.creds = o->creds;
-	req->in.ldaps = o->ldaps;
-	req->in.ca_file = o->ca_file;
-	req->in.deadlines = o->deadlines;
+	req->in.conn.domain = o->domain;
+	req->in.conn.dc = o->dc;
+	req->in.conn.ou = o->ou;
+	req->in.conn.creds = o->creds;
+	req->in.conn.ldaps = o->ldaps;
+	req->in.conn.ca_file = o->ca_file;
+	req->in.conn.deadlines = o->deadlines;
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;

@@ -3,7 +3,6 @@
  * (kpasswd) and commits the new keys, crash-safe (a rerun finishes or undoes
  * an interrupted rotation).  Parses options, calls odj_rotate(), prints.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +14,6 @@
 #include "cli.h"
 
 #define TOOL "odj-rotate"
-
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: odj-rotate [--dc HOST] [--root DIR] [--recover-only] [--wait-for-dc SECONDS]\n"
-		     "                  [--verbose] [--json] [--trace FILE]\n"
-		     "       odj-rotate --explain CODE\n"
-		     "       odj-rotate --version\n");
-}
 
 static void print_phase(void *priv, enum odj_rotate_phase p, const char *line)
 {
@@ -69,93 +60,80 @@ static void print_json(const struct odj_rotate_req *q, odj_result r, const struc
 	json_object_put(o);
 }
 
+struct options {
+	struct odj_rotate_req req;
+};
+
+enum { O_DC = 256, O_ROOT, O_RECOVER_ONLY, O_WAIT };
+
+static const struct cli_option options[] = {
+	{"dc", O_DC, "HOST", "the DC to use (default: the join record's, then DNS SRV)"},
+	{"root", O_ROOT, "DIR", "the joined root whose keytab and join record change (default /)"},
+	{"recover-only", O_RECOVER_ONLY, NULL, "finish or undo an interrupted rotation, start none"},
+	{"wait-for-dc", O_WAIT, "SECONDS", "retry with backoff while no DC answers (0 to 604800)"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int on_option(struct cli *cli, int key, const char *arg)
+{
+	struct options *o = cli->priv;
+	unsigned v;
+	switch (key) {
+	case O_DC: o->req.in.dc = arg; break;
+	case O_ROOT: o->req.in.root = arg; break;
+	case O_RECOVER_ONLY: o->req.in.recover_only = true; break;
+	case O_WAIT:
+		if (!cli_parse_uint(cli, arg, 0, 7 * 86400, "--wait-for-dc", &v))
+			return ODJ_E_INPUT;
+		o->req.in.wait_for_dc_s = (int)v;
+		break;
+	}
+	return ODJ_OK;
+}
+
+static odj_result run(struct cli *cli)
+{
+	struct options *o = cli->priv;
+	struct odj_rotate_req *q = &o->req;
+	if (cli->verbose)
+		q->in.on_phase = print_phase;
+	odj_result r = odj_rotate(cli->ctx, cli->mem, q);
+	if (cli->json) {
+		print_json(q, r, cli->ctx);
+		cli->json_printed = true;
+	} else if (r == ODJ_OK) {
+		if (q->out.recovered)
+			printf("an interrupted rotation of %s was %s\n", q->out.sam_account_name,
+			       q->out.recovered);
+		if (q->out.rotated || q->out.kvno_after != q->out.kvno_before)
+			printf("rotated the password of %s at %s: kvno %u -> %u; keytab kvnos: %s\n",
+			       q->out.sam_account_name, q->out.dc_name, q->out.kvno_before,
+			       q->out.kvno_after, kvnos(q));
+		else
+			printf("%s: nothing to rotate; keytab kvnos: %s\n", q->out.sam_account_name,
+			       kvnos(q));
+	}
+	return r;
+}
+
+static const struct cli_tool tool = {
+	.name = TOOL,
+	.synopsis = "odj-rotate [--dc HOST] [--root DIR] [--recover-only] [--wait-for-dc SECONDS]\n"
+		    "           [--verbose] [--json] [--trace FILE]\n"
+		    "odj-rotate --explain CODE [--json]",
+	.summary = "Changes this machine's password with its own Kerberos keys (kpasswd) and commits\n"
+		   "the new keys to the keytab and the join record, crash-safe: a rerun finishes or\n"
+		   "undoes an interrupted rotation.",
+	.options = options,
+	.handle = on_option,
+	.min_args = 0,
+	.max_args = 0,
+	.run = run,
+};
+
 int main(int argc, char **argv)
 {
-	cli_protect_process(); /* it holds the new password and the keytab's keys */
-	static const struct option opts[] = {
-		{"dc", required_argument, NULL, 'd'},	   {"root", required_argument, NULL, 'r'},
-		{"recover-only", no_argument, NULL, 'R'}, {"trace", required_argument, NULL, 't'},
-		{"verbose", no_argument, NULL, 'v'},	   {"json", no_argument, NULL, 'j'},
-		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},	   {"wait-for-dc", required_argument, NULL, 'w'},
-		{NULL, 0, NULL, 0},
-	};
-	struct odj_rotate_req req = ODJ_ROTATE_REQ_INIT;
-	const char *trace = NULL;
-	bool as_json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			req.in.dc = optarg;
-			break;
-		case 'r':
-			req.in.root = optarg;
-			break;
-		case 'R':
-			req.in.recover_only = true;
-			break;
-		case 'w': {
-			char *end = NULL;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || v < 0 || v > 7 * 86400) {
-				fprintf(stderr, "%s: --wait-for-dc needs seconds from 0 to 604800\n",
-					TOOL);
-				return ODJ_E_INPUT;
-			}
-			req.in.wait_for_dc_s = (int)v;
-			break;
-		}
-		case 't':
-			trace = optarg;
-			break;
-		case 'v':
-			req.in.on_phase = print_phase;
-			break;
-		case 'j':
-			as_json = true;
-			break;
-		case 'E':
-			return cli_explain(stdout, TOOL, optarg);
-		case 'V':
-			cli_print_version(stdout, TOOL);
-			return ODJ_OK;
-		case 'h':
-			usage(stdout);
-			return ODJ_OK;
-		default:
-			usage(stderr);
-			return ODJ_E_INPUT;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return ODJ_E_INPUT;
-	}
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	int rc = trace ? cli_trace_open(ctx, mem, TOOL, trace) : 0;
-	if (rc != 0) {
-		talloc_free(mem);
-		return rc;
-	}
-	odj_result r = odj_rotate(ctx, mem, &req);
-	if (as_json) {
-		print_json(&req, r, ctx);
-	} else if (r == ODJ_OK) {
-		if (req.out.recovered)
-			printf("an interrupted rotation of %s was %s\n", req.out.sam_account_name,
-			       req.out.recovered);
-		if (req.out.rotated || req.out.kvno_after != req.out.kvno_before)
-			printf("rotated the password of %s at %s: kvno %u -> %u; keytab kvnos: %s\n",
-			       req.out.sam_account_name, req.out.dc_name, req.out.kvno_before,
-			       req.out.kvno_after, kvnos(&req));
-		else
-			printf("%s: nothing to rotate; keytab kvnos: %s\n", req.out.sam_account_name,
-			       kvnos(&req));
-	}
-	if (r != ODJ_OK)
-		cli_print_error(TOOL, ctx);
-	talloc_free(mem);
-	return r;
+	/* it holds the new password and the keytab's keys: cli_main makes it undumpable first */
+	struct options o = {.req = ODJ_ROTATE_REQ_INIT};
+	return cli_main(&tool, &o, argc, argv);
 }

@@ -4,7 +4,6 @@
  * machine's own keys, reads the account and checks sssd.conf, in that order.
  * Parses options, calls odj_verify(), prints each step.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,14 +14,6 @@
 #include "cli.h"
 
 #define TOOL "odj-verify"
-
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: odj-verify [--dc HOST] [--root DIR] [--ccache CCACHE] [--verbose] [--json]\n"
-		     "                  [--trace FILE]\n"
-		     "       odj-verify --explain CODE\n"
-		     "       odj-verify --version\n");
-}
 
 static const char *state_name(enum odj_verify_state s)
 {
@@ -77,79 +68,68 @@ static void print_json(const struct odj_verify_req *q, odj_result r, const struc
 	json_object_put(o);
 }
 
+struct options {
+	struct odj_verify_req req;
+};
+
+enum { O_DC = 256, O_ROOT, O_CCACHE };
+
+static const struct cli_option options[] = {
+	{"dc", O_DC, "HOST", "the DC to ask (default: the join record's, then DNS SRV and CLDAP)"},
+	{"root", O_ROOT, "DIR", "where the join record and keytab are (default /)"},
+	{"ccache", O_CCACHE, "CCACHE", "where the machine's tickets go (default: a private memory cache)"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int on_option(struct cli *cli, int key, const char *arg)
+{
+	struct options *o = cli->priv;
+	switch (key) {
+	case O_DC: o->req.in.dc = arg; break;
+	case O_ROOT: o->req.in.root = arg; break;
+	case O_CCACHE: o->req.in.ccache = arg; break;
+	}
+	return ODJ_OK;
+}
+
+static odj_result run(struct cli *cli)
+{
+	struct options *o = cli->priv;
+	struct odj_verify_req *q = &o->req;
+	if (cli->verbose)
+		q->in.on_step = print_step;
+	odj_result r = odj_verify(cli->ctx, cli->mem, q);
+	if (cli->json) {
+		print_json(q, r, cli->ctx);
+		cli->json_printed = true;
+	} else if (r == ODJ_OK) {
+		printf("%s: the join of %s to %s works: %d steps passed (DC %s, keytab kvno %u)\n",
+		       TOOL, q->out.sam_account_name, q->out.domain, ODJ_VERIFY_STEPS, q->out.dc_name,
+		       q->out.keytab_kvno);
+	} else if (q->out.failed >= 0) {
+		fprintf(stderr, "%s: step %d/%d (%s) failed\n", TOOL, q->out.failed + 1,
+			ODJ_VERIFY_STEPS, odj_verify_step_name(q->out.failed));
+	}
+	return r;
+}
+
+static const struct cli_tool tool = {
+	.name = TOOL,
+	.synopsis = "odj-verify [--dc HOST] [--root DIR] [--ccache CCACHE] [--verbose] [--json]\n"
+		    "           [--trace FILE]\n"
+		    "odj-verify --explain CODE [--json]",
+	.summary = "Checks this machine's join step by step: the join record and keytab, a DC, the\n"
+		   "clock, a TGT and a host/ ticket with the machine's own keys, the account, sssd.",
+	.options = options,
+	.handle = on_option,
+	.min_args = 0,
+	.max_args = 0,
+	.run = run,
+};
+
 int main(int argc, char **argv)
 {
-	cli_protect_process(); /* it holds the keytab's keys */
-	static const struct option opts[] = {
-		{"dc", required_argument, NULL, 'd'},	  {"root", required_argument, NULL, 'r'},
-		{"ccache", required_argument, NULL, 'c'}, {"trace", required_argument, NULL, 't'},
-		{"verbose", no_argument, NULL, 'v'},	  {"json", no_argument, NULL, 'j'},
-		{"explain", required_argument, NULL, 'E'}, {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
-	};
-	struct odj_verify_req req = ODJ_VERIFY_REQ_INIT;
-	const char *trace = NULL;
-	bool as_json = false, verbose = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			req.in.dc = optarg;
-			break;
-		case 'r':
-			req.in.root = optarg;
-			break;
-		case 'c':
-			req.in.ccache = optarg;
-			break;
-		case 't':
-			trace = optarg;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'j':
-			as_json = true;
-			break;
-		case 'E':
-			return cli_explain(stdout, TOOL, optarg);
-		case 'V':
-			cli_print_version(stdout, TOOL);
-			return ODJ_OK;
-		case 'h':
-			usage(stdout);
-			return ODJ_OK;
-		default:
-			usage(stderr);
-			return ODJ_E_INPUT;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return ODJ_E_INPUT;
-	}
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	int rc = trace ? cli_trace_open(ctx, mem, TOOL, trace) : 0;
-	if (rc != 0) {
-		talloc_free(mem);
-		return rc;
-	}
-	if (verbose)
-		req.in.on_step = print_step;
-	odj_result r = odj_verify(ctx, mem, &req);
-	if (as_json)
-		print_json(&req, r, ctx);
-	else if (r == ODJ_OK)
-		printf("%s: the join of %s to %s works: %d steps passed (DC %s, keytab kvno %u)\n",
-		       TOOL, req.out.sam_account_name, req.out.domain, ODJ_VERIFY_STEPS,
-		       req.out.dc_name, req.out.keytab_kvno);
-	if (r != ODJ_OK) {
-		if (req.out.failed >= 0 && !as_json)
-			fprintf(stderr, "%s: step %d/%d (%s) failed\n", TOOL, req.out.failed + 1,
-				ODJ_VERIFY_STEPS, odj_verify_step_name(req.out.failed));
-		cli_print_error(TOOL, ctx);
-	}
-	talloc_free(mem);
-	return r;
+	/* it holds the keytab's keys: cli_main makes it undumpable first */
+	struct options o = {.req = ODJ_VERIFY_REQ_INIT};
+	return cli_main(&tool, &o, argc, argv);
 }

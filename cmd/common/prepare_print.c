@@ -49,6 +49,9 @@ void cli_print_check(const struct odj_check_req *r, bool ok)
 	if (r->out.machine_checked)
 		printf("account         %s %s\n", r->out.sam_account_name,
 		       r->out.account_exists ? "exists" : "does not exist yet");
+	for (size_t i = 0; i < r->out.n_steps; i++) /* the write steps, with writes off */
+		if (!r->out.steps[i].ran && r->out.steps[i].what != NULL)
+			printf("would           %s: %s\n", r->out.steps[i].name, r->out.steps[i].what);
 	printf("result          %s (%.0f ms)\n", ok ? "a provision would pass every step" : "FAILED",
 	       r->out.ms_total);
 }
@@ -92,7 +95,20 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	if (r->out.machine_checked) {
 		json_object_object_add(o, "account", cli_jstr(r->out.sam_account_name));
 		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));
+		json_object_object_add(o, "would_reset", json_object_new_boolean(r->out.would_reset));
+		json_object_object_add(o, "account_dn", cli_jstr(r->out.account_dn));
 	}
+	json_object *steps = json_object_new_array();
+	for (size_t i = 0; i < r->out.n_steps; i++) {
+		const struct odj_plan_step *st = &r->out.steps[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "step", cli_jstr(st->name));
+		json_object_object_add(j, "writes", json_object_new_boolean(st->writes));
+		json_object_object_add(j, "ran", json_object_new_boolean(st->ran));
+		json_object_object_add(j, st->ran ? "did" : "would", cli_jstr(st->what));
+		json_object_array_add(steps, j);
+	}
+	json_object_object_add(o, "steps", steps);
 	if (r->out.smb_peer != NULL)
 		json_object_object_add(o, "smb_peer", cli_jstr(r->out.smb_peer));
 	json_object *t = json_object_new_object();
@@ -147,7 +163,7 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 	const char *proof = p->out.proven ? "proven by a service ticket that opened with keys "
 					    "derived with the salt"
 					  : "NOT proven";
-	if (p->in.defpwd)
+	if (p->in.account.defpwd)
 		printf("password        the default password (the lower-case machine name) set over "
 		       "%s; %s\n", how, proof);
 	else
