@@ -20,7 +20,7 @@ help)
 	for t in "${tools[@]}"; do
 		n=$(basename "$t")
 		run 0 "$t" --help
-		opts=$(grep -cE '^  (-[a-zA-Z], )?--[a-z]' "$tmp/out")
+		opts=$(grep -cE '^  (-[a-zA-Z], |    )--[a-z]' "$tmp/out")
 		bare=$(grep -E '^  (-[a-zA-Z], |    )?--[a-z][a-z0-9-]*( [^ ]+)?$' "$tmp/out")
 		[ -z "$bare" ] || fail "$n --help: options without a description: $bare"
 		for o in "-h, --help" "--version" "--explain CODE" "-j, --json" "--trace FILE" "-v, --verbose"; do
