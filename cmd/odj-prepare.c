@@ -206,6 +206,17 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 	req->in.conn.domain = o->domain;
 	req->in.conn.dc = o->dc;
 	req->in.account.machine = o->machine;
+	/* The account part is the provision's: a check says what that provision would do. */
+	req->in.account.netbios_name = o->netbios_name;
+	req->in.account.dns_host_name = o->dns_host_name;
+	req->in.account.reuse = o->reuse;
+	req->in.account.defpwd = o->defpwd;
+	req->in.account.allow_rc4 = o->allow_rc4;
+	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
+	req->in.account.upn = o->upn;
+	req->in.account.description = o->description;
+	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	req->in.account.os_version = o->os_version;
 	req->in.conn.ou = o->ou;
 	req->in.conn.creds = o->creds;
 	req->in.conn.ldaps = o->ldaps;

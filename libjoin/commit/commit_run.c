@@ -431,17 +431,20 @@ static odj_result mark_committed(struct run *rn)
 	char *line = odj_commit_journal_line(rn->mem, "committed");
 	if (line == NULL)
 		return odj_commit_fail_errno(rn->site, ENOMEM, ODJ_COMMIT_JOURNAL, "write");
+	/*
+	 * The renamed files' directories first: the mark is written only once
+	 * every rename is durable, so a power cut never finds the mark with a
+	 * rename missing.
+	 */
+	odj_result synced = sync_pending(rn);
+	if (synced != ODJ_OK)
+		return synced;
 	int err = 0;
 	const char *bad_path = ODJ_COMMIT_JOURNAL, *bad_what = "commit";
 	if (FAULT("write committed") || odj_commit_write_all(rn->jfd, line, strlen(line)) != 0) {
 		err = errno;
 	} else {
-		/*
-		 * The renamed files' directories and the mark, synced together.  The
-		 * mark may reach the disk before a rename does: a recovery that finds
-		 * it finishes the renames from the staged copies, synced before
-		 * "prepared".
-		 */
+		/* The mark (the directories were synced above; nothing is pending). */
 		int fds[PENDING_MAX + 1] = {0}, errs[PENDING_MAX + 1] = {0};
 		size_t n = rn->n_pending;
 		for (size_t i = 0; i < n; i++) {
