@@ -67,6 +67,11 @@ void cli_print_apply(const struct odj_apply_req *req, char *const *extra_warning
 	} else {
 		print_list("files:", req->out.files, req->out.n_files);
 	}
+	if (req->out.samba) {
+		print_list("samba files:", req->out.samba_files, req->out.n_samba_files);
+		print_list("secrets.tdb keys (values never shown):", req->out.samba_secrets,
+			   req->out.n_samba_secrets);
+	}
 	print_list("clone state removed (must not survive into a new join):", req->out.removed,
 		   req->out.n_removed);
 	if (req->out.consumed)
@@ -121,6 +126,10 @@ void cli_print_apply_json(const struct odj_apply_req *req, char *const *extra_wa
 	json_object_object_add(o, "keys", json_keys(req));
 	json_object_object_add(o, "files", cli_jstrs(req->out.files, req->out.n_files));
 	json_object_object_add(o, "removed", cli_jstrs(req->out.removed, req->out.n_removed));
+	json_object_object_add(o, "samba", json_object_new_boolean(req->out.samba));
+	json_object_object_add(o, "samba_files", cli_jstrs(req->out.samba_files, req->out.n_samba_files));
+	json_object_object_add(o, "samba_secrets",
+			       cli_jstrs(req->out.samba_secrets, req->out.n_samba_secrets));
 	json_object_object_add(o, "notes", cli_jstrs(req->out.notes, req->out.n_notes));
 	json_object *w = cli_jstrs(req->out.warnings, req->out.n_warnings);
 	for (size_t i = 0; i < n_extra; i++)
