@@ -33,20 +33,15 @@ static char *kvnos(const struct odj_rotate_req *q)
 	return buf;
 }
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static void print_json(const struct odj_rotate_req *q, odj_result r, const struct odj_ctx *ctx)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
-	json_object_object_add(o, "sam_account_name", jstr(q->out.sam_account_name));
-	json_object_object_add(o, "dc", jstr(q->out.dc_name));
-	json_object_object_add(o, "dc_address", jstr(q->out.dc_address));
+	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
+	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
+	json_object_object_add(o, "dc_address", cli_jstr(q->out.dc_address));
 	json_object_object_add(o, "rotated", json_object_new_boolean(q->out.rotated));
-	json_object_object_add(o, "recovered", jstr(q->out.recovered));
+	json_object_object_add(o, "recovered", cli_jstr(q->out.recovered));
 	json_object_object_add(o, "kvno_before", json_object_new_int64(q->out.kvno_before));
 	json_object_object_add(o, "kvno_after", json_object_new_int64(q->out.kvno_after));
 	json_object *kv = json_object_new_array();
@@ -55,9 +50,7 @@ static void print_json(const struct odj_rotate_req *q, odj_result r, const struc
 	json_object_object_add(o, "keytab_kvnos", kv);
 	if (r != ODJ_OK)
 		json_object_object_add(o, "error", cli_json_error(ctx));
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_json_print(o);
 }
 
 struct options {

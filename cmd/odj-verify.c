@@ -28,20 +28,15 @@ static void print_step(void *priv, const struct odj_verify_step *s)
 		s->name, state_name(s->state), s->summary ? s->summary : "", s->ms);
 }
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static void print_json(const struct odj_verify_req *q, odj_result r, const struct odj_ctx *ctx)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
-	json_object_object_add(o, "sam_account_name", jstr(q->out.sam_account_name));
-	json_object_object_add(o, "domain", jstr(q->out.domain));
-	json_object_object_add(o, "dc", jstr(q->out.dc_name));
-	json_object_object_add(o, "dc_address", jstr(q->out.dc_address));
-	json_object_object_add(o, "site", jstr(q->out.site));
+	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
+	json_object_object_add(o, "domain", cli_jstr(q->out.domain));
+	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
+	json_object_object_add(o, "dc_address", cli_jstr(q->out.dc_address));
+	json_object_object_add(o, "site", cli_jstr(q->out.site));
 	json_object_object_add(o, "skew_s", json_object_new_double(q->out.skew_s));
 	json_object_object_add(o, "keytab_kvno", json_object_new_int64(q->out.keytab_kvno));
 	json_object_object_add(o, "account_kvno",
@@ -52,20 +47,18 @@ static void print_json(const struct odj_verify_req *q, odj_result r, const struc
 	for (int i = 0; i < ODJ_VERIFY_STEPS; i++) {
 		const struct odj_verify_step *s = &q->out.steps[i];
 		json_object *js = json_object_new_object();
-		json_object_object_add(js, "step", jstr(s->name));
-		json_object_object_add(js, "state", jstr(s->state == ODJ_VERIFY_PASSED   ? "passed"
+		json_object_object_add(js, "step", cli_jstr(s->name));
+		json_object_object_add(js, "state", cli_jstr(s->state == ODJ_VERIFY_PASSED   ? "passed"
 							 : s->state == ODJ_VERIFY_FAILED ? "failed"
 											 : "skipped"));
-		json_object_object_add(js, "summary", jstr(s->summary));
+		json_object_object_add(js, "summary", cli_jstr(s->summary));
 		json_object_object_add(js, "ms", json_object_new_double(s->ms));
 		if (s->state == ODJ_VERIFY_FAILED)
 			json_object_object_add(js, "error", cli_json_error(ctx));
 		json_object_array_add(steps, js);
 	}
 	json_object_object_add(o, "steps", steps);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_json_print(o);
 }
 
 struct options {
