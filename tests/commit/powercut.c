@@ -44,7 +44,10 @@
 
 extern char **environ;
 
-#define ALL_SUBSETS_MAX 10   /* pending entry changes explored as every subset */
+/* Pending directory changes explored as every subset (--subsets N).  The
+ * commit renames all its files before it syncs their directories, so more
+ * are pending at once: beyond this, the bounded patterns below. */
+static size_t all_subsets_max = 4;
 #define VARIANTS_ALL_MAX 64 /* unsynced inodes explored in every combination */
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -438,7 +441,7 @@ static void explore_subset(struct pc_model *m, const bool *keep, size_t k, const
 
 /*
  * The crash states of the model as it stands after call k.  Up to
- * ALL_SUBSETS_MAX pending directory changes: every subset.  More: every
+ * all_subsets_max pending directory changes: every subset.  More: every
  * prefix of them in order; all but one, and only one; and for each
  * directory every subset of its own changes with all the others kept, and
  * with all the others lost.
@@ -452,7 +455,7 @@ static void explore_now(struct pc_model *m, size_t k, const struct pc_op *op, co
 		t->max_pending = np;
 	bool *keep = calloc(np + 1, sizeof(bool));
 #define EXPLORE() explore_subset(m, keep, k, op, crash_root, old, new_, seen, t)
-	if (np <= ALL_SUBSETS_MAX) {
+	if (np <= all_subsets_max) {
 		for (size_t mask = 0; mask < ((size_t)1 << np); mask++) {
 			for (size_t b = 0; b < np; b++)
 				keep[b] = (mask >> b) & 1;
@@ -486,8 +489,8 @@ static void explore_now(struct pc_model *m, size_t k, const struct pc_op *op, co
 		for (size_t b = 0; b < np; b++)
 			if (pc_model_pending_dir(m, b) == dir)
 				mine[n_mine++] = b;
-		if (n_mine > ALL_SUBSETS_MAX)
-			n_mine = ALL_SUBSETS_MAX;
+		if (n_mine > all_subsets_max)
+			n_mine = all_subsets_max;
 		for (int others = 0; others <= 1; others++)
 			for (size_t mask = 0; mask < ((size_t)1 << n_mine); mask++) {
 				for (size_t b = 0; b < np; b++)
@@ -511,6 +514,7 @@ int main(int argc, char **argv)
 					     {"vectors", required_argument, NULL, 'v'},
 					     {"order-only", no_argument, NULL, 'o'},
 					     {"first-join", no_argument, NULL, 'f'},
+					     {"subsets", required_argument, NULL, 's'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -524,6 +528,8 @@ int main(int argc, char **argv)
 			order_only = true;
 		else if (c == 'f')
 			first_join = true;
+		else if (c == 's')
+			all_subsets_max = strtoul(optarg, NULL, 10);
 		else
 			return 2;
 	}
@@ -611,7 +617,7 @@ int main(int argc, char **argv)
 	if (t.bounded_calls)
 		printf("powercut: after %zu calls more than %d directory changes were pending (at most "
 		       "%zu): explored in order, all but one, one, and every subset per directory\n",
-		       t.bounded_calls, ALL_SUBSETS_MAX, t.max_pending);
+		       t.bounded_calls, (int)all_subsets_max, t.max_pending);
 	if (t.bounded_variants)
 		printf("powercut: %zu times more than %d combinations of unsynced inodes: each inode's "
 		       "variants explored with the others durable, and with the others cached\n",

@@ -54,7 +54,7 @@ pinned)
 	trap 'count_clear; rm -rf "$dir"' EXIT
 	count_on
 	start=$(date +%s.%N)
-	admin | KRB5_CONFIG="$dir/krb5.conf" "$prep" --check --domain "$TESTDC_DOMAIN\\$TESTDC_DC" \
+	admin | KRB5_CONFIG="$dir/krb5.conf" count_run "$prep" --check --domain "$TESTDC_DOMAIN\\$TESTDC_DC" \
 		--user administrator --password-stdin PINNED01 >"$dir/out" 2>&1 || { cat "$dir/out"; fail "check failed"; }
 	echo "took $(secs_since "$start") s"
 	read -r to_dc to_others kdc_syns < <(count_read)

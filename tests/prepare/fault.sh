@@ -32,16 +32,20 @@ fault_swallow_proof_tgs() {
 fault_counter() { nft list table inet "$fault_table" 2>/dev/null | grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}'; }
 
 # Counting (no dropping): packets to the DC, packets to any other address
-# except DNS to the DC, and TCP SYNs to its KDC.
+# except DNS to the DC, and TCP SYNs to its KDC.  Only the sockets of a
+# command run with count_run are counted (its group is count_gid): other
+# DCs and tests on this machine send on the same loopback meanwhile.
 count_table=odjcount_${TESTDC_INSTANCE:-default}
+count_gid=$((61000 + $$ % 4000))
+count_run() { setpriv --regid "$count_gid" --clear-groups "$@"; }
 count_clear() { nft delete table inet "$count_table" 2>/dev/null || true; }
 count_on() {
 	count_clear
 	nft add table inet "$count_table"
 	nft add chain inet "$count_table" out '{ type filter hook output priority -20; policy accept; }'
-	nft add rule inet "$count_table" out ip daddr "$TESTDC_IP" counter comment '"to-dc"'
-	nft add rule inet "$count_table" out meta oif lo ip daddr != "$TESTDC_IP" ip saddr != "$TESTDC_IP" counter comment '"to-others"'
-	nft add rule inet "$count_table" out ip daddr "$TESTDC_IP" tcp dport 88 tcp flags syn counter comment '"kdc-syn"'
+	nft add rule inet "$count_table" out meta skgid "$count_gid" ip daddr "$TESTDC_IP" counter comment '"to-dc"'
+	nft add rule inet "$count_table" out meta skgid "$count_gid" meta oif lo ip daddr != "$TESTDC_IP" ip saddr != "$TESTDC_IP" counter comment '"to-others"'
+	nft add rule inet "$count_table" out meta skgid "$count_gid" ip daddr "$TESTDC_IP" tcp dport 88 tcp flags syn counter comment '"kdc-syn"'
 }
 count_read() { # prints: to-dc to-others kdc-syn
 	nft list table inet "$count_table" | awk '
