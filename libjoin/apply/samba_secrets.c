@@ -21,6 +21,7 @@
 #include <tdb.h>
 
 #include <odj/blob.h>
+#include <odj/samba.h>
 #include <odj/status.h>
 
 #include "apply_samba.h"
@@ -256,6 +257,60 @@ static odj_result tdb_failed(struct odj_ctx *ctx, struct tdb_context *t, const c
 	return ODJ_E_UNEXPECTED;
 }
 
+/*
+ * The new file, fresh (so no freed record keeps an old secret), inside a tdb
+ * transaction in a memfd: old's records the plan does not name, then the
+ * plan's values.  *tdb is its bytes, on mem.
+ */
+static odj_result write_tdb(struct odj_ctx *ctx, TALLOC_CTX *mem, TALLOC_CTX *tmp,
+			    struct tdb_context *old, const struct plan *p, struct odj_secret **tdb)
+{
+	struct memfile *newf = memfile_new(tmp, NULL, 0);
+	struct tdb_context *dst =
+		newf ? tdb_open(newf->path, 0, TDB_DEFAULT, O_RDWR | O_CREAT, 0600) : NULL;
+	if (dst == NULL)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, odj_commit_errno_status(errno),
+				"cannot create secrets.tdb in memory");
+	odj_result r = ODJ_OK;
+	struct copy_state c = {.dst = dst, .p = p};
+	if (tdb_transaction_start(dst) != 0)
+		r = tdb_failed(ctx, dst, "starting a transaction");
+	else if (old != NULL && (tdb_traverse_read(old, copy_record, &c) < 0 || c.failed))
+		r = tdb_failed(ctx, c.failed ? dst : old, "copying the old records");
+	for (size_t i = 0; r == ODJ_OK && i < p->n; i++) {
+		if (p->v[i].remove)
+			continue;
+		TDB_DATA v = {.dptr = p->v[i].value, .dsize = p->v[i].len};
+		if (tdb_store(dst, tdb_key(p->v[i].key), v, TDB_REPLACE) != 0)
+			r = tdb_failed(ctx, dst, "storing a key");
+	}
+	if (r != ODJ_OK) {
+		tdb_transaction_cancel(dst);
+		tdb_close(dst);
+		return r;
+	}
+	if (tdb_transaction_commit(dst) != 0) {
+		r = tdb_failed(ctx, dst, "committing the transaction");
+		tdb_close(dst);
+		return r;
+	}
+	tdb_close(dst);
+	struct stat st;
+	if (fstat(newf->fd, &st) != 0 || (*tdb = odj_secret_new(mem, (size_t)st.st_size)) == NULL)
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	for (size_t have = 0; have < (size_t)st.st_size;) {
+		ssize_t got = pread(newf->fd, odj_secret_data(*tdb) + have, (size_t)st.st_size - have,
+				    (off_t)have);
+		if (got <= 0) {
+			TALLOC_FREE(*tdb);
+			return odj_fail(ctx, ODJ_E_UNEXPECTED, odj_commit_errno_status(errno ? errno : EIO),
+					"cannot read back the staged secrets.tdb");
+		}
+		have += (size_t)got;
+	}
+	return ODJ_OK;
+}
+
 /* The machine secret the old file holds for the domain, beside the planned one. */
 struct old_secret {
 	bool present;   /* a MACHINE_PASSWORD is there */
@@ -296,8 +351,8 @@ odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
 {
 	memset(out, 0, sizeof(*out));
 	TALLOC_CTX *tmp = talloc_new(mem);
-	struct tdb_context *old = NULL, *dst = NULL;
-	struct memfile *oldf = NULL, *newf = NULL;
+	struct tdb_context *old = NULL;
+	struct memfile *oldf = NULL;
 	struct plan p = {0};
 	odj_result r = ODJ_OK;
 	if (tmp == NULL)
@@ -349,60 +404,63 @@ odj_result odj_samba_secrets(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	if (old != NULL && old_is_current(old, &p))
 		goto done; /* out->tdb stays NULL: nothing to change */
 
-	newf = memfile_new(tmp, NULL, 0);
-	dst = newf ? tdb_open(newf->path, 0, TDB_DEFAULT, O_RDWR | O_CREAT, 0600) : NULL;
-	if (dst == NULL) {
-		r = odj_fail(ctx, ODJ_E_UNEXPECTED, odj_commit_errno_status(errno),
-			     "cannot create secrets.tdb in memory");
-		goto done;
-	}
-	if (tdb_transaction_start(dst) != 0) {
-		r = tdb_failed(ctx, dst, "starting a transaction");
-		goto done;
-	}
-	struct copy_state c = {.dst = dst, .p = &p};
-	if (old != NULL && (tdb_traverse_read(old, copy_record, &c) < 0 || c.failed)) {
-		tdb_transaction_cancel(dst);
-		r = tdb_failed(ctx, c.failed ? dst : old, "copying the old records");
-		goto done;
-	}
-	for (size_t i = 0; i < p.n; i++) {
-		if (p.v[i].remove)
-			continue;
-		TDB_DATA v = {.dptr = p.v[i].value, .dsize = p.v[i].len};
-		if (tdb_store(dst, tdb_key(p.v[i].key), v, TDB_REPLACE) != 0) {
-			tdb_transaction_cancel(dst);
-			r = tdb_failed(ctx, dst, "storing a key");
-			goto done;
-		}
-	}
-	if (tdb_transaction_commit(dst) != 0) {
-		r = tdb_failed(ctx, dst, "committing the transaction");
-		goto done;
-	}
-	tdb_close(dst);
-	dst = NULL;
-	struct stat st;
-	if (fstat(newf->fd, &st) != 0 || (out->tdb = odj_secret_new(mem, (size_t)st.st_size)) == NULL) {
-		r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-		goto done;
-	}
-	for (size_t have = 0; have < (size_t)st.st_size;) {
-		ssize_t got = pread(newf->fd, odj_secret_data(out->tdb) + have,
-				    (size_t)st.st_size - have, (off_t)have);
-		if (got <= 0) {
-			TALLOC_FREE(out->tdb);
-			r = odj_fail(ctx, ODJ_E_UNEXPECTED, odj_commit_errno_status(errno ? errno : EIO),
-				     "cannot read back the staged secrets.tdb");
-			goto done;
-		}
-		have += (size_t)got;
-	}
+	r = write_tdb(ctx, mem, tmp, old, &p, &out->tdb);
 done:
-	if (dst != NULL)
-		tdb_close(dst);
 	if (old != NULL)
 		tdb_close(old);
 	talloc_free(tmp); /* the planned values and both memory files, wiped */
+	return r;
+}
+
+odj_result odj_samba_secrets_rotate(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t *old_tdb,
+				    size_t old_len, const char *netbios_domain,
+				    const struct odj_secret *password_utf16, int64_t now,
+				    struct odj_secret **tdb)
+{
+	*tdb = NULL;
+	TALLOC_CTX *tmp = talloc_new(mem);
+	struct memfile *oldf = tmp ? memfile_new(tmp, old_tdb, old_len) : NULL;
+	struct tdb_context *old =
+		oldf ? tdb_open(oldf->path, 0, TDB_DEFAULT, O_RDONLY, 0600) : NULL;
+	if (old == NULL) {
+		talloc_free(tmp);
+		odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_INVALID_DATA,
+			 "secrets.tdb is not a TDB file libtdb can read");
+		return ODJ_E_CONFIG;
+	}
+	char *pw_key = talloc_asprintf(tmp, "SECRETS/MACHINE_PASSWORD/%s", netbios_domain);
+	TDB_DATA prev = tdb_fetch(old, tdb_key(pw_key));
+	struct odj_secret *pw = NULL;
+	odj_result r = ODJ_OK;
+	if (prev.dptr == NULL)
+		r = odj_fail(ctx, ODJ_E_CONFIG, ODJ_ERROR_FILE_NOT_FOUND,
+			     "secrets.tdb holds no machine password for %s", netbios_domain);
+	else
+		r = odj_password_utf8(ctx, tmp, password_utf16, &pw);
+	uint8_t when[4];
+	put_le32(when, (uint32_t)now);
+	struct plan p = {0};
+	/*
+	 * What net ads changetrustpw leaves in the legacy keys: the new password,
+	 * the one before it, the change time.  Samba's MACHINE_DOMAIN_INFO would
+	 * win over them: it goes, and Samba builds it again from these keys.
+	 */
+	if (r == ODJ_OK &&
+	    !(add(tmp, &p, pw_key, odj_secret_data(pw), odj_secret_len(pw) + 1, false) &&
+	      add(tmp, &p, talloc_asprintf(tmp, "SECRETS/MACHINE_PASSWORD.PREV/%s", netbios_domain),
+		  prev.dptr, prev.dsize, false) &&
+	      add(tmp, &p,
+		  talloc_asprintf(tmp, "SECRETS/MACHINE_LAST_CHANGE_TIME/%s", netbios_domain), when,
+		  sizeof(when), false) &&
+	      add(tmp, &p, talloc_asprintf(tmp, "SECRETS/MACHINE_DOMAIN_INFO/%s", netbios_domain),
+		  NULL, 0, true) &&
+	      add(tmp, &p, talloc_asprintf(tmp, "SECRETS/PROTECT/IDS/%s", netbios_domain), NULL, 0,
+		  true)))
+		r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	free_wiped(&prev);
+	if (r == ODJ_OK)
+		r = write_tdb(ctx, mem, tmp, old, &p, tdb);
+	tdb_close(old);
+	talloc_free(tmp); /* the passwords and both memory files, wiped */
 	return r;
 }

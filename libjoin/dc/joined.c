@@ -348,3 +348,26 @@ void odj_joined_clone_diagnosis(struct odj_ctx *ctx, const struct odj_joined *j,
 	if (kdc_said != NULL)
 		odj_error_detail(ctx, "with the keytab's kvno %u keys: %s", j->kt_kvno, kdc_said);
 }
+
+odj_result odj_joined_read_secret(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *root,
+				  const char *path, size_t max, const char *what,
+				  struct odj_secret **out)
+{
+	char *file = below(mem, root, path);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	odj_result r = read_private(ctx, mem, file, max, 077, &data, &len, &st, what);
+	if (r == ODJ_OK) {
+		*out = odj_secret_new(mem, len);
+		if (*out == NULL)
+			r = odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+		else
+			memcpy(odj_secret_data(*out), data, len);
+	}
+	if (data != NULL)
+		odj_wipe(data, len);
+	talloc_free(data);
+	talloc_free(file);
+	return r;
+}

@@ -13,6 +13,7 @@
 #include <odj/error.h>
 #include <odj/keytab.h>
 #include <odj/prepare.h>
+#include <odj/secret.h>
 
 #include "krb.h"
 
@@ -40,6 +41,14 @@ struct odj_joined {
  */
 odj_result odj_joined_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *root,
 			   struct odj_joined **out);
+
+/*
+ * Reads path below root (a file only root may read, of at most max bytes)
+ * into a secret on mem; ENOENT is NERR_SetupNotJoined.
+ */
+odj_result odj_joined_read_secret(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *root,
+				  const char *path, size_t max, const char *what,
+				  struct odj_secret **out);
 
 /* Whether the keytab holds every principal of the record at kvno, for every enctype. */
 bool odj_joined_keytab_has(const struct odj_joined *j, uint32_t kvno, char **missing,

@@ -111,20 +111,29 @@ static odj_result account_kvno(struct rotate_run *r, uint32_t *kvno)
 	return rc;
 }
 
-/* Finishes a rotation the DC took: the keys at pending become kvno (the KDC's). */
+/*
+ * Finishes a rotation the DC took: the keys at pending go into the keytab
+ * at once (every moment before that commit, the keytab lags the DC), then
+ * the kvno the KDC issues tickets at is read and the keys relabeled if it
+ * is not pending.
+ */
 static odj_result finish(struct rotate_run *r, uint32_t pending, uint32_t previous)
 {
-	uint32_t kvno = pending;
-	odj_result rc = account_kvno(r, &kvno);
+	odj_result rc = odj_rotate_commit(r, pending, pending, previous, false);
 	if (rc != ODJ_OK)
 		return rc;
-	rc = odj_rotate_commit(r, pending, kvno, previous, false);
+	uint32_t kvno = pending;
+	rc = login(r, pending, NULL);
+	if (rc == ODJ_OK)
+		rc = account_kvno(r, &kvno);
+	if (rc == ODJ_OK && kvno != pending)
+		rc = odj_rotate_commit(r, pending, kvno, previous, false);
 	if (rc == ODJ_OK) {
 		r->req->out.kvno_after = kvno;
 		phase(r, ODJ_ROTATE_COMMITTED,
 		      "committed: keytab kvno %u (kvno %u kept for tickets in flight), join record "
-		      "kvno %u",
-		      kvno, previous, kvno);
+		      "kvno %u%s",
+		      kvno, previous, kvno, r->samba_tdb ? ", Samba's secrets.tdb" : "");
 	}
 	return rc;
 }
@@ -137,6 +146,15 @@ static odj_result recover(struct rotate_run *r)
 	for (size_t i = 0; i < j->kt->n; i++)
 		if (j->kt->entries[i].kvno < pending && j->kt->entries[i].kvno > previous)
 			previous = j->kt->entries[i].kvno;
+	if (!odj_joined_keytab_has(j, pending, NULL, r->mem)) {
+		/* no staged password: the DC was never told (kpasswd needs it) */
+		r->req->out.recovered = "undone";
+		phase(r, ODJ_ROTATE_LOCATED,
+		      "an interrupted rotation to kvno %u left no password staged; undoing it",
+		      pending);
+		r->req->out.kvno_after = previous;
+		return odj_rotate_commit(r, pending, 0, previous, true);
+	}
 	odj_doing(r->ctx, "asking the KDC which keys of %s it takes (kvno %u or %u)", j->sam, pending,
 		  previous);
 	uint32_t which = 0;
@@ -190,8 +208,9 @@ static odj_result rotate(struct rotate_run *r)
 		return rc;
 	}
 	phase(r, ODJ_ROTATE_KEYS_STAGED,
-	      "keytab: new keys staged as kvno %u next to kvno %u; join record marks the rotation",
-	      next, current);
+	      "new password staged for kvno %u in %s (the keytab keeps kvno %u until the DC takes "
+	      "it); join record marks the rotation",
+	      next, ODJ_ROTATE_PASSWORD, current);
 	rc = odj_kpasswd_change(r->ctx, r->krb, r->j->realm, r->req->out.dc_address, pw,
 				r->req->in.kpasswd_ms > 0 ? r->req->in.kpasswd_ms : 15000);
 	talloc_free(pw);
@@ -223,10 +242,7 @@ static odj_result rotate(struct rotate_run *r)
 	r->req->out.rotated = true;
 	phase(r, ODJ_ROTATE_DC_CHANGED, "kpasswd: the DC %s accepted the new password",
 	      r->req->out.dc_name);
-	rc = login(r, next, NULL);
-	if (rc == ODJ_OK)
-		rc = finish(r, next, current);
-	return rc;
+	return finish(r, next, current);
 }
 
 /*
@@ -270,9 +286,9 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 	if (rc == ODJ_OK && lock < 0)
 		return odj_error_get(ctx)->result;
 	if (rc == ODJ_OK)
-		rc = odj_joined_load(ctx, mem, root, &r.j);
+		rc = odj_rotate_load(&r);
 	if (rc == ODJ_OK)
-		rc = odj_rotate_samba_check(&r);
+		rc = odj_rotate_samba_find(&r);
 	if (rc != ODJ_OK) {
 		if (lock >= 0)
 			close(lock);
@@ -294,8 +310,7 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 		bool undone = req->out.recovered && strcmp(req->out.recovered, "undone") == 0;
 		if (rc != ODJ_OK || req->in.recover_only || !undone)
 			goto out;
-		talloc_free(r.j);
-		if ((rc = odj_joined_load(ctx, mem, root, &r.j)) != ODJ_OK)
+		if ((rc = odj_rotate_load(&r)) != ODJ_OK)
 			goto out;
 	}
 	if (!req->in.recover_only)

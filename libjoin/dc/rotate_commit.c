@@ -16,7 +16,13 @@
 #include <odj/join.h>
 #include <odj/keys.h>
 
+#include <odj/samba.h>
+
 #include "rotate_internal.h"
+
+#define SECRETS_TDB_MAX (64u * 1024u * 1024u)
+
+enum commit_mode { COMMIT_STAGE, COMMIT_FINISH, COMMIT_UNDO };
 
 static bool ours(const struct odj_joined *j, const struct odj_keytab_entry *e, TALLOC_CTX *mem)
 {
@@ -36,15 +42,93 @@ static char *iso_now(TALLOC_CTX *mem)
 	return talloc_strdup(mem, buf);
 }
 
+/* The keys of the staged password, at the pending kvno, into the join's keytab in memory. */
+static odj_result merge_staged(struct rotate_run *r)
+{
+	struct odj_joined *j = r->j;
+	TALLOC_FREE(r->staged_pw16);
+	if (j->pending_kvno == 0)
+		return ODJ_OK;
+	struct stat st;
+	char *file = strcmp(j->root, "/") == 0 ? talloc_strdup(r->mem, ODJ_ROTATE_PASSWORD)
+					       : talloc_asprintf(r->mem, "%s%s", j->root,
+								 ODJ_ROTATE_PASSWORD);
+	if (lstat(file, &st) != 0 && errno == ENOENT)
+		return ODJ_OK; /* nothing staged: the pending rotation can only be undone */
+	odj_result rc = odj_joined_read_secret(r->ctx, r->mem, j->root, ODJ_ROTATE_PASSWORD, 1024,
+					       "staged password", &r->staged_pw16);
+	if (rc != ODJ_OK)
+		return rc;
+	uint32_t bits = j->enctypes & 0x1c ? j->enctypes & 0x1c : 0x18;
+	char *salt = odj_krb5_salt(r->mem, j->realm, j->sam);
+	struct odj_keyset *ks = NULL;
+	krb5_context kctx = NULL;
+	if (krb5_init_context(&kctx) != 0)
+		return odj_fail(r->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"cannot start a Kerberos context");
+	rc = odj_keys_derive(r->ctx, r->mem, kctx, r->staged_pw16, salt, bits, &ks);
+	uint32_t stamp = (uint32_t)time(NULL);
+	for (size_t p = 0; rc == ODJ_OK && p < j->n_principals; p++)
+		for (size_t k = 0; rc == ODJ_OK && k < ks->n; k++)
+			rc = odj_keytab_add(r->ctx, j->kt, j->principals[p], j->pending_kvno,
+					    ks->keys[k].enctype, ks->keys[k].block.contents,
+					    ks->keys[k].block.length, stamp);
+	talloc_free(ks);
+	krb5_free_context(kctx);
+	return rc;
+}
+
+odj_result odj_rotate_load(struct rotate_run *r)
+{
+	const char *root = r->j ? r->j->root : (r->req->in.root ? r->req->in.root : "/");
+	struct odj_joined *fresh = NULL;
+	odj_result rc = odj_joined_load(r->ctx, r->mem, root, &fresh);
+	if (rc != ODJ_OK)
+		return rc;
+	talloc_free(r->j);
+	r->j = fresh;
+	return merge_staged(r);
+}
+
+/* secrets.tdb with the password of the rotation, for the commit that finishes it. */
+static odj_result samba_put(struct rotate_run *r, struct odj_commit *tx)
+{
+	if (r->samba_tdb == NULL || r->j->pending_kvno == 0)
+		return ODJ_OK; /* (a kvno relabeled after the rotation: the password is the same) */
+	if (r->staged_pw16 == NULL)
+		return odj_fail(r->ctx, ODJ_E_CONFIG, ODJ_ERROR_NOT_SUPPORTED,
+				"Samba's %s holds this machine's password, and the password of the "
+				"pending rotation is not staged: secrets.tdb cannot follow",
+				r->samba_tdb);
+	struct odj_secret *old = NULL, *tdb = NULL;
+	odj_doing(r->ctx, "changing the machine password in Samba's %s", r->samba_tdb);
+	odj_result rc = odj_joined_read_secret(r->ctx, r->mem, r->j->root, r->samba_tdb,
+					       SECRETS_TDB_MAX, "Samba secrets file", &old);
+	if (rc == ODJ_OK)
+		rc = odj_samba_secrets_rotate(r->ctx, r->mem, odj_secret_data(old),
+					      odj_secret_len(old), r->j->netbios_domain,
+					      r->staged_pw16, time(NULL), &tdb);
+	if (rc == ODJ_OK)
+		rc = odj_commit_put_secret(tx, r->samba_tdb, tdb, 0600, 0, 0);
+	talloc_free(old);
+	talloc_free(tdb);
+	return rc;
+}
+
 /*
- * Writes the keytab and the record in one transaction, with the pending mark
- * for the unit created (pending) or removed, then reloads the join.
+ * One transaction, then the join is loaded again.  stage: the record with
+ * its rotation mark, the staged password (0600) and the unit's pending mark;
+ * the keytab is not touched, so the machine keeps logging in with the keys
+ * the DC has.  finish and undo: the keytab, the record, secrets.tdb (finish,
+ * a Samba member), the staged password and the pending mark removed.
  */
-static odj_result commit(struct rotate_run *r, json_object *record, bool pending)
+static odj_result commit(struct rotate_run *r, json_object *record, enum commit_mode mode,
+			 const struct odj_secret *stage_pw16)
 {
 	struct odj_joined *j = r->j;
 	struct odj_secret *kt = NULL;
-	odj_result rc = odj_keytab_serialize(r->ctx, r->mem, j->kt, &kt);
+	odj_result rc = mode == COMMIT_STAGE ? ODJ_OK
+					     : odj_keytab_serialize(r->ctx, r->mem, j->kt, &kt);
 	if (rc != ODJ_OK)
 		return rc;
 	const char *text = json_object_to_json_string_ext(record, JSON_C_TO_STRING_PRETTY |
@@ -53,29 +137,28 @@ static odj_result commit(struct rotate_run *r, json_object *record, bool pending
 	struct odj_commit *tx = odj_commit_begin(r->mem, r->ctx, j->root);
 	if (tx == NULL)
 		return odj_error_get(r->ctx)->result;
-	rc = odj_commit_put_secret(tx, j->keytab, kt, 0600, 0, 0);
+	if (kt != NULL)
+		rc = odj_commit_put_secret(tx, j->keytab, kt, 0600, 0, 0);
+	if (rc == ODJ_OK && mode == COMMIT_FINISH)
+		rc = samba_put(r, tx);
 	if (rc == ODJ_OK)
 		rc = odj_commit_put(tx, ODJ_APPLY_JOIN_RECORD, record_text, strlen(record_text),
 				    j->record_st.st_mode & 0644, 0, 0);
-	static const char mark[] = "odj-rotate has staged new keys; the next run finishes or "
-				   "undoes the rotation\n";
+	static const char mark[] = "odj-rotate has staged a new password; the next run finishes "
+				   "or undoes the rotation\n";
+	if (rc == ODJ_OK && mode == COMMIT_STAGE)
+		rc = odj_commit_put_secret(tx, ODJ_ROTATE_PASSWORD, stage_pw16, 0600, 0, 0);
+	else if (rc == ODJ_OK)
+		rc = odj_commit_remove(tx, ODJ_ROTATE_PASSWORD);
 	if (rc == ODJ_OK)
-		rc = pending ? odj_commit_put(tx, ODJ_ROTATE_PENDING, mark, sizeof(mark) - 1, 0644, 0, 0)
+		rc = mode == COMMIT_STAGE
+			     ? odj_commit_put(tx, ODJ_ROTATE_PENDING, mark, sizeof(mark) - 1, 0644, 0, 0)
 			     : odj_commit_remove(tx, ODJ_ROTATE_PENDING);
 	if (rc == ODJ_OK)
 		rc = odj_commit_run(tx);
 	talloc_free(tx);
 	talloc_free(kt);
-	if (rc != ODJ_OK)
-		return rc;
-	const char *root = j->root;
-	struct odj_joined *fresh = NULL;
-	rc = odj_joined_load(r->ctx, r->mem, root, &fresh);
-	if (rc == ODJ_OK) {
-		talloc_free(r->j);
-		r->j = fresh;
-	}
-	return rc;
+	return rc == ODJ_OK ? odj_rotate_load(r) : rc;
 }
 
 static json_object *parse_record(struct rotate_run *r)
@@ -94,29 +177,17 @@ odj_result odj_rotate_stage(struct rotate_run *r, const struct odj_secret *passw
 			    uint32_t next)
 {
 	struct odj_joined *j = r->j;
-	uint32_t bits = j->enctypes & 0x1c ? j->enctypes & 0x1c : 0x18;
-	char *salt = odj_krb5_salt(r->mem, j->realm, j->sam);
-	krb5_context kctx = odj_krb_context(r->krb);
-	struct odj_keyset *ks = NULL;
-	odj_doing(r->ctx, "staging the new keys of %s as kvno %u in %s", j->sam, next,
-		  j->keytab_file);
-	odj_result rc = odj_keys_derive(r->ctx, r->mem, kctx, password_utf16, salt, bits, &ks);
-	uint32_t stamp = (uint32_t)time(NULL);
-	for (size_t p = 0; rc == ODJ_OK && p < j->n_principals; p++)
-		for (size_t k = 0; rc == ODJ_OK && k < ks->n; k++)
-			rc = odj_keytab_add(r->ctx, j->kt, j->principals[p], next, ks->keys[k].enctype,
-					    ks->keys[k].block.contents, ks->keys[k].block.length,
-					    stamp);
-	talloc_free(ks);
-	json_object *o = rc == ODJ_OK ? parse_record(r) : NULL;
+	odj_doing(r->ctx, "staging the new password of %s for kvno %u in %s", j->sam, next,
+		  ODJ_ROTATE_PASSWORD);
+	json_object *o = parse_record(r);
 	if (o == NULL)
-		return rc != ODJ_OK ? rc : odj_error_get(r->ctx)->result;
+		return odj_error_get(r->ctx)->result;
 	json_object *rot = json_object_new_object();
 	json_object_object_add(rot, "pending_kvno", json_object_new_int64(next));
 	json_object_object_add(rot, "from_kvno", json_object_new_int64(j->kt_kvno));
 	json_object_object_add(rot, "started_at", json_object_new_string(iso_now(r->mem)));
 	json_object_object_add(o, "rotation", rot);
-	rc = commit(r, o, true);
+	odj_result rc = commit(r, o, COMMIT_STAGE, password_utf16);
 	json_object_put(o);
 	return rc;
 }
@@ -148,7 +219,7 @@ odj_result odj_rotate_commit(struct rotate_run *r, uint32_t pending, uint32_t kv
 		json_object_object_add(o, "kvno_source", json_object_new_string("odj-rotate"));
 		json_object_object_add(o, "rotated_at", json_object_new_string(iso_now(r->mem)));
 	}
-	odj_result rc = commit(r, o, false);
+	odj_result rc = commit(r, o, undo ? COMMIT_UNDO : COMMIT_FINISH, NULL);
 	json_object_put(o);
 	return rc;
 }
@@ -173,50 +244,54 @@ void odj_rotate_keytab_kvnos(struct rotate_run *r)
 	}
 }
 
-#define SECRETS_TDB_MAX (64u * 1024u * 1024u)
-
-odj_result odj_rotate_samba_check(struct rotate_run *r)
+odj_result odj_rotate_samba_find(struct rotate_run *r)
 {
 	static const char *const paths[] = {"/var/lib/samba/private/secrets.tdb",
 					    "/var/lib/samba/secrets.tdb"};
 	struct odj_joined *j = r->j;
+	r->samba_tdb = NULL;
 	if (j->netbios_domain == NULL)
 		return ODJ_OK;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		char *path = strcmp(j->root, "/") == 0 ? talloc_strdup(r->mem, paths[i])
-						       : talloc_asprintf(r->mem, "%s%s", j->root, paths[i]);
-		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		char *file = strcmp(j->root, "/") == 0
+				     ? talloc_strdup(r->mem, paths[i])
+				     : talloc_asprintf(r->mem, "%s%s", j->root, paths[i]);
 		struct stat st;
-		if (fd < 0)
+		if (lstat(file, &st) != 0)
 			continue;
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > SECRETS_TDB_MAX) {
-			close(fd);
+		/*
+		 * Proves now, before anything changes, that the file can follow the
+		 * rotation: libtdb reads it and it holds this domain's machine
+		 * password (a throwaway password; the result is dropped).
+		 */
+		odj_doing(r->ctx, "reading Samba's secrets.tdb %s", file);
+		struct odj_secret *old = NULL, *probe = NULL, *tdb = NULL;
+		odj_result rc = odj_joined_read_secret(r->ctx, r->mem, j->root, paths[i],
+						       SECRETS_TDB_MAX, "Samba secrets file", &old);
+		if (rc == ODJ_OK && (probe = odj_secret_new(r->mem, 2)) == NULL)
+			rc = odj_fail(r->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				      "out of memory");
+		if (rc == ODJ_OK) {
+			memcpy(odj_secret_data(probe), "x", 2);
+			rc = odj_samba_secrets_rotate(r->ctx, r->mem, odj_secret_data(old),
+						      odj_secret_len(old), j->netbios_domain, probe,
+						      0, &tdb);
+		}
+		talloc_free(old);
+		talloc_free(probe);
+		talloc_free(tdb);
+		if (rc == ODJ_OK) {
+			r->samba_tdb = talloc_strdup(r->mem, paths[i]);
+			return ODJ_OK;
+		}
+		if (odj_error_get(r->ctx)->status == ODJ_ERROR_FILE_NOT_FOUND) {
+			odj_error_clear(r->ctx); /* Samba's file, another domain's or none */
 			continue;
 		}
-		char *data = talloc_size(r->mem, (size_t)st.st_size + 1);
-		ssize_t n = data ? read(fd, data, (size_t)st.st_size) : -1;
-		close(fd);
-		/* The keys Samba keeps the machine password under (TDB stores keys verbatim). */
-		const char *found = NULL;
-		const char *keys[] = {"SECRETS/MACHINE_PASSWORD/", "SECRETS/MACHINE_DOMAIN_INFO/"};
-		for (size_t k = 0; n > 0 && found == NULL && k < 2; k++) {
-			char *key = talloc_asprintf(r->mem, "%s%s", keys[k], j->netbios_domain);
-			if (memmem(data, (size_t)n, key, strlen(key)) != NULL)
-				found = key;
-		}
-		if (found == NULL)
-			continue;
-		odj_doing(r->ctx, "checking Samba's secrets.tdb %s", path);
-		odj_fail(r->ctx, ODJ_E_CONFIG, ODJ_ERROR_NOT_SUPPORTED,
-			 "Samba's %s holds this machine's password (%s): odj-rotate does not write "
-			 "secrets.tdb, and changing the password here would leave winbind with the "
-			 "old one; nothing was changed",
-			 path, found);
-		odj_error_advice(r->ctx, "Rotate with Samba's own tool, which updates secrets.tdb and "
-					 "the keytab together (net ads changetrustpw with 'kerberos "
-					 "method = secrets and keytab'), or let one rotator do it for "
-					 "both (sssd with ad_update_samba_machine_account_password).");
-		return ODJ_E_CONFIG;
+		odj_error_detail(r->ctx, "odj-rotate changes the machine password in secrets.tdb "
+					 "together with the keytab, and this file cannot be changed; "
+					 "nothing was changed");
+		return rc;
 	}
 	return ODJ_OK;
 }

@@ -11,8 +11,11 @@
 #   interop      after odj-rotate: adcli testjoin, kinit -k, stock sssd; after
 #                adcli update: odj-verify (and odj-rotate again)
 #   staged|during|changed   odj-rotate killed before / during / after the kpasswd
-#                exchange; odj-verify says what is pending, a rerun finishes or
-#                undoes, then odj-verify passes
+#                exchange; staged: the keytab is untouched, kinit -k and odj-verify
+#                pass with no rerun; during/changed: the DC has the new password
+#                and the keytab lags it until the rerun (MIT logs in with the
+#                highest kvno only); the rerun finishes or undoes, then odj-verify
+#                and kinit -k pass
 set -uo pipefail
 case=$1 prep=$2 apply=$3 verify=$4 rotate=$5 probe=${6:-}
 dir=$(mktemp -d); root=$dir/root
@@ -150,7 +153,7 @@ kpasswd-blocked)
 	nft delete table inet "$table"
 	cat "$dir/r.out"
 	[ $rc -eq 5 ] || fail "odj-rotate exited $rc with kpasswd black-holed, expected 5"
-	grep -q 'new keys staged as kvno' "$dir/r.out" || fail "the keys were never staged"
+	grep -q 'new password staged for kvno' "$dir/r.out" || fail "the password was never staged"
 	grep -q 'The rotation was undone' "$dir/r.out" || fail "not undone"
 	snapshot "$dir/after.sum"
 	cmp -s "$dir/before.sum" "$dir/after.sum" || fail "the undo left files changed: $(diff "$dir/before.sum" "$dir/after.sum")"
@@ -175,6 +178,7 @@ samba)
 	;;
 staged | during | changed)
 	before=$(dc_kvno)
+	kt_sum=$(sha256sum <"$root/etc/krb5.keytab")
 	step "odj-rotate killed: $case"
 	case $case in
 	staged | changed) "$probe" "$root" "$case" 2>&1; rc=$? ;;
@@ -199,8 +203,21 @@ staged | during | changed)
 	kvnos
 	[ "$(jget "$root/var/lib/odj/join.json" 'd.get("rotation", {}).get("pending_kvno")')" = $((before + 1)) ] || fail "no pending mark in the join record"
 	[ -f "$root/var/lib/odj/rotation-pending" ] || fail "no /var/lib/odj/rotation-pending for the unit"
-	step "odj-verify right after the kill"
-	"$verify" --root "$root" >"$dir/v0.out" 2>&1; echo "exit $?"; cat "$dir/v0.out"
+	[ "$(stat -c %a "$root/var/lib/odj/rotation-password")" = 600 ] || fail "the staged password is not 0600"
+	[ "$(sha256sum <"$root/etc/krb5.keytab")" = "$kt_sum" ] || fail "the kill left the keytab changed"
+	echo "ok: keytab byte-identical to before the run; the new password staged 0600"
+	step "right after the kill, no rerun: kinit -k and odj-verify"
+	KRB5CCNAME="FILE:$dir/k0.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" 2>"$dir/k0.err"; krc=$?
+	echo "kinit -k: exit $krc $(cat "$dir/k0.err")"
+	"$verify" --root "$root" >"$dir/v0.out" 2>&1; vrc=$?; echo "odj-verify: exit $vrc"; cat "$dir/v0.out"
+	if [ "$case" = staged ]; then
+		[ $krc -eq 0 ] || fail "kinit -k failed after a kill before the DC was told"
+		[ $vrc -eq 0 ] || fail "odj-verify failed after a kill before the DC was told"
+	else
+		# the DC took the password and the keytab is not written yet: the one
+		# window the keytab lags the DC (the rerun below, or the unit, ends it)
+		[ $krc -ne 0 ] || fail "kinit -k passed with the DC at kvno $(dc_kvno) and the keytab at $(kt_kvnos)"
+	fi
 	step "the rerun of odj-rotate"
 	"$rotate" --root "$root" --verbose >"$dir/r.out" 2>&1 || { cat "$dir/r.out"; fail "rerun"; }
 	cat "$dir/r.out"

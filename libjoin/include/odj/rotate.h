@@ -3,16 +3,25 @@
  * Kerberos credentials (kpasswd change-password, RFC 3244) and commits the new
  * keys, crash-safe:
  *
- *   1. a new random password ([MS-WKST] 3.2.4.13.3 step 21); its keys with
- *      the account's salt are committed into the keytab as kvno N+1, next
- *      to kvno N, and the join record marks the rotation pending;
+ *   1. a new random password ([MS-WKST] 3.2.4.13.3 step 21) is committed to
+ *      ODJ_ROTATE_PASSWORD (0600) and the join record marks the rotation
+ *      pending; the keytab still holds only what the DC has;
  *   2. kpasswd tells the DC (initial kadmin/changepw ticket from the kvno N keys);
- *   3. the join record gets kvno N+1; keys older than N are removed (N stays
- *      for tickets in flight and replication, as adcli does).
+ *   3. at once, one commit puts the password's keys (the account's salt)
+ *      into the keytab as kvno N+1 and, on a Samba member, the password into
+ *      secrets.tdb (the old one as the previous password); keys older than N
+ *      go (N stays for tickets in flight and replication, as adcli does);
+ *      the staged password and the pending mark go.
  *
- * A kill between 1 and 3 leaves the pending mark: the next run first asks the
- * KDC which keys it takes and finishes (N+1 accepted) or undoes (N accepted)
- * the rotation.  A DC that cannot be reached before step 1 changes nothing.
+ * MIT Kerberos logs in with the keytab's highest kvno only (kinit -k, sssd),
+ * so the keytab cannot work for both the DC's old and new password: it
+ * follows the DC.  A kill before the DC takes the new password leaves a
+ * machine that logs in as before; between the DC's change and step 3's
+ * commit (the kpasswd reply in flight, or lost) the keytab lags the DC until
+ * the next run.  The next run (the unit runs while ODJ_ROTATE_PENDING
+ * exists) asks the KDC which keys it takes and finishes (N+1 accepted) or
+ * undoes (N accepted) the rotation.  A DC that cannot be reached before
+ * step 1 changes nothing.
  */
 #ifndef ODJ_ROTATE_H
 #define ODJ_ROTATE_H
@@ -36,9 +45,12 @@ extern "C" {
  */
 #define ODJ_ROTATE_PENDING "/var/lib/odj/rotation-pending"
 
+/* The password of a pending rotation (UTF-16LE, 0600), from step 1 to step 3. */
+#define ODJ_ROTATE_PASSWORD "/var/lib/odj/rotation-password"
+
 enum odj_rotate_phase {
 	ODJ_ROTATE_LOCATED,        /* a DC answered, the keytab's keys work */
-	ODJ_ROTATE_KEYS_STAGED,    /* step 1 committed: new keys in the keytab, DC not told */
+	ODJ_ROTATE_KEYS_STAGED,    /* step 1 committed: new password staged, DC not told */
 	ODJ_ROTATE_DC_CHANGED,     /* step 2 done: the DC has the new password */
 	ODJ_ROTATE_COMMITTED,      /* step 3 committed */
 	ODJ_ROTATE_WAITING,        /* no DC answered; waiting before the next try */
