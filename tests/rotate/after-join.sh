@@ -6,7 +6,8 @@
 #   rotate       odj-rotate twice: kvno on the DC and in the keytab, odj-verify after each
 #   unreachable  no DC answers: odj-rotate changes nothing (files byte-identical)
 #   kpasswd-blocked  the kpasswd exchange times out: the staged keys are undone (files as before)
-#   samba        a secrets.tdb holding the machine password: refused, nothing changed
+#   samba        a damaged secrets.tdb: refused, nothing changed; one holding the
+#                machine password: changed with the keytab (password, previous, time)
 #   mislabeled   the right keys at a wrong kvno: step 5 fails (adcli testjoin would pass)
 #   interop      after odj-rotate: adcli testjoin, kinit -k, stock sssd; after
 #                adcli update: odj-verify (and odj-rotate again)
@@ -162,19 +163,43 @@ kpasswd-blocked)
 	;;
 samba)
 	nb=$(jget "$root/var/lib/odj/join.json" 'd["netbios_domain"]')
+	tdb=$root/var/lib/samba/private/secrets.tdb
 	mkdir -p "$root/var/lib/samba/private"
-	# what a winbind member's secrets.tdb holds under its domain's name
-	printf 'create %s\nstore SECRETS/MACHINE_PASSWORD/%s placeholder\nquit\n' \
-		"$root/var/lib/samba/private/secrets.tdb" "$nb" | tdbtool >/dev/null
-	tdbdump "$root/var/lib/samba/private/secrets.tdb" | grep -q "MACHINE_PASSWORD/$nb" || fail "tdbtool did not store the key"
-	chmod 600 "$root/var/lib/samba/private/secrets.tdb"
+	step "secrets.tdb that is not a TDB: refused, nothing changed"
+	printf 'SECRETS/MACHINE_PASSWORD/%s but no TDB\n' "$nb" >"$tdb"
+	chmod 600 "$tdb"
 	snapshot "$dir/before.sum"
 	"$rotate" --root "$root" >"$dir/r.out" 2>&1; rc=$?
 	cat "$dir/r.out"
-	[ $rc -eq 6 ] || fail "odj-rotate exited $rc with secrets.tdb holding the password, expected 6"
-	grep -q "holds this machine's password (SECRETS/MACHINE_PASSWORD/$nb)" "$dir/r.out" || fail "no reason"
+	[ $rc -eq 6 ] || fail "odj-rotate exited $rc with a damaged secrets.tdb, expected 6"
+	grep -q "not a TDB file" "$dir/r.out" && grep -q "nothing was changed" "$dir/r.out" || fail "no reason"
 	snapshot "$dir/after.sum"
 	cmp -s "$dir/before.sum" "$dir/after.sum" || fail "files changed"
+	step "secrets.tdb holding the machine password: odj-rotate changes it with the keytab"
+	rm -f "$tdb"
+	# what a winbind member's secrets.tdb holds under its domain's name (and another record)
+	printf 'create %s\nstore SECRETS/MACHINE_PASSWORD/%s placeholder\nstore SECRETS/MACHINE_DOMAIN_INFO/%s stale\nstore SECRETS/SID/OTHER keep\nquit\n' \
+		"$tdb" "$nb" "$nb" | tdbtool >/dev/null
+	chmod 600 "$tdb"
+	"$rotate" --root "$root" --verbose >"$dir/r.out" 2>&1 || { cat "$dir/r.out"; fail "odj-rotate with secrets.tdb"; }
+	grep "committed:" "$dir/r.out" | tail -1
+	kvnos
+	[ "$(stat -c %a "$tdb")" = 600 ] || fail "secrets.tdb is not 0600"
+	tdbdump "$tdb" | sed -n 's/^key([0-9]*) = "\(.*\)"$/  \1/p'
+	val() { tdbdump -k "$1" "$tdb" 2>/dev/null; }
+	[ "$(val "SECRETS/MACHINE_PASSWORD.PREV/$nb")" = 'placeholder' ] || fail "the previous password is not the old one"
+	pw=$(val "SECRETS/MACHINE_PASSWORD/$nb")
+	[ -n "$pw" ] && [ "$pw" != placeholder ] || fail "the machine password did not change"
+	val "SECRETS/MACHINE_DOMAIN_INFO/$nb" >/dev/null && fail "the stale MACHINE_DOMAIN_INFO stayed"
+	[ "$(val SECRETS/SID/OTHER)" = keep ] || fail "another record was lost"
+	# tdbdump writes a byte that is not printable as \XX
+	t=$(val "SECRETS/MACHINE_LAST_CHANGE_TIME/$nb" | python3 -c 'import re, struct, sys
+b = re.sub(rb"\\([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), sys.stdin.buffer.read().strip())
+print(struct.unpack("<I", b[:4])[0])')
+	[ $(( $(date +%s) - t )) -lt 120 ] || fail "MACHINE_LAST_CHANGE_TIME $t is not now"
+	echo "ok: MACHINE_PASSWORD changed, .PREV the old one, MACHINE_LAST_CHANGE_TIME $t, MACHINE_DOMAIN_INFO gone, other records kept"
+	[ -e "$root/var/lib/odj/rotation-password" ] && fail "the staged password stayed"
+	verify_ok "the rotation with secrets.tdb"
 	;;
 staged | during | changed)
 	before=$(dc_kvno)

@@ -231,6 +231,20 @@ rotate_adcli() {
 	in_step "adcli update"
 }
 
+rotate_odj() {
+	step "odj-rotate --root (keytab, join record and secrets.tdb in one commit)"
+	local before; before=$(dc_kvno)
+	"${ODJ_ROTATE:?member.sh passes odj-rotate}" --root "$root" --verbose >"$work/rotate.out" 2>&1 ||
+		{ cat "$work/rotate.out"; fail "odj-rotate"; }
+	grep -E 'kpasswd:|committed:' "$work/rotate.out" | grep -v Netp
+	echo "DC kvno $before -> $(dc_kvno)"
+	cp -a "$root/etc/krb5.keytab" /etc/krb5.keytab # this namespace's /etc is a copy
+	# winbindd holds the secrets.tdb it opened: the new file is for a new winbindd
+	stop_daemons
+	start_daemons
+	in_step "odj-rotate"
+}
+
 start_daemons
 last_digest=$(secret_digest)
 case $phase in
@@ -238,6 +252,7 @@ check | requestodj) check_member ;;
 rotate-net-first) rotate_net; rotate_adcli ;;
 rotate-adcli-first) rotate_adcli; rotate_net ;;
 coexist) coexist ;;
+rotate-odj) check_member; rotate_odj; rotate_adcli ;;
 *) fail "unknown phase $phase" ;;
 esac
 stop_daemons

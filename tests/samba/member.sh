@@ -6,15 +6,18 @@
 # then winbindd and smbd run on the applied state (member-ns.sh), smbd on an
 # address of its own ($MEMBER_IP), since the test DC is a Samba too.
 #
-# Usage: member.sh ODJ-PREPARE ODJ-APPLY MODE
+# Usage: member.sh ODJ-PREPARE ODJ-APPLY MODE [ODJ-ROTATE]
 #   odj                 odj-apply, then the member's checks
 #   requestodj          the same checks after Samba's net offlinejoin requestodj
 #                       into an empty /etc/samba (with the smb.conf it needs)
 #   rotate-net-first    net ads changetrustpw, then sssd's adcli update
 #   rotate-adcli-first  the other order
 #   coexist             sssd runs next to winbind: one SID, one UNIX id
+#   rotate-odj          odj-rotate (keytab and secrets.tdb in one commit), then
+#                       the member's checks with a winbindd started afresh
 set -uo pipefail
 prep=$1 apply=$2 mode=$3
+export ODJ_ROTATE=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d /tmp/odj-samba.XXXXXX); root=$dir/root
 cleanup() { rm -rf "$dir"; }
@@ -74,7 +77,7 @@ requestodj)
 	unshare -m --propagation private "$here/member-ns.sh" "$dir" "$root" "$n" requestodj "$dir/$n.odj"
 	exit $?
 	;;
-odj | rotate-net-first | rotate-adcli-first | coexist) ;;
+odj | rotate-net-first | rotate-adcli-first | coexist | rotate-odj) ;;
 *) fail "unknown mode $mode" ;;
 esac
 
