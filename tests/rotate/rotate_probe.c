@@ -1,6 +1,6 @@
 /*
  * rotate_probe ROOT PHASE: runs odj_rotate on ROOT and SIGKILLs itself when
- * the engine reaches PHASE ("staged": the new keys are committed, the DC not
+ * the engine reaches PHASE ("staged": the new password is staged, the DC not
  * told yet; "changed": the DC took the new password, nothing committed after).
  * The kill points of the fault runs, at the engine's real phases.
  */
