@@ -133,6 +133,19 @@ odj_result odj_verify_tgt(struct verify_run *v)
 					 "keys and fail.");
 		return ODJ_E_CONFIG;
 	}
+	if (j->pending_kvno != 0) {
+		/* odj-rotate writes the keytab after the DC's change: a kill between the two */
+		odj_fail(v->ctx, ODJ_E_CONFIG, ODJ_ERROR_TRUSTED_RELATIONSHIP_FAILURE,
+			 "keytab kvno %u: the KDC refuses these keys, and an interrupted odj-rotate "
+			 "staged a new password for kvno %u: the DC took it before the keytab was "
+			 "written",
+			 j->kt_kvno, j->pending_kvno);
+		odj_error_detail(v->ctx, "%s", kdc_said);
+		odj_error_advice(v->ctx, "Run odj-rotate: it asks the KDC and finishes the rotation "
+					 "(the keytab gets the staged password's keys); "
+					 "odj-rotate.service does it at the next boot.");
+		return ODJ_E_CONFIG;
+	}
 	uint32_t account = v->req->in.ccache ? odj_verify_account_kvno_with(v, v->req->in.ccache) : 0;
 	v->req->out.account_kvno = account;
 	odj_doing(v->ctx, "getting a ticket-granting ticket for %s with the keytab %s", j->principal,

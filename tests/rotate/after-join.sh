@@ -17,6 +17,7 @@
 #                and the keytab lags it until the rerun (MIT logs in with the
 #                highest kvno only); the rerun finishes or undoes, then odj-verify
 #                and kinit -k pass
+#   staged-sssd  staged, and stock sssd resolves a domain user before the rerun
 set -uo pipefail
 case=$1 prep=$2 apply=$3 verify=$4 rotate=$5 probe=${6:-}
 dir=$(mktemp -d); root=$dir/root
@@ -201,12 +202,13 @@ print(struct.unpack("<I", b[:4])[0])')
 	[ -e "$root/var/lib/odj/rotation-password" ] && fail "the staged password stayed"
 	verify_ok "the rotation with secrets.tdb"
 	;;
-staged | during | changed)
+staged | staged-sssd | during | changed)
 	before=$(dc_kvno)
 	kt_sum=$(sha256sum <"$root/etc/krb5.keytab")
 	step "odj-rotate killed: $case"
 	case $case in
-	staged | changed) "$probe" "$root" "$case" 2>&1; rc=$? ;;
+	staged | staged-sssd) "$probe" "$root" staged 2>&1; rc=$? ;;
+	changed) "$probe" "$root" "$case" 2>&1; rc=$? ;;
 	during)
 		# the DC gets the request and changes the password; its reply never arrives
 		nft add table inet "$table"
@@ -235,18 +237,26 @@ staged | during | changed)
 	KRB5CCNAME="FILE:$dir/k0.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" 2>"$dir/k0.err"; krc=$?
 	echo "kinit -k: exit $krc $(cat "$dir/k0.err")"
 	"$verify" --root "$root" >"$dir/v0.out" 2>&1; vrc=$?; echo "odj-verify: exit $vrc"; cat "$dir/v0.out"
-	if [ "$case" = staged ]; then
+	if [ "$case" != during ] && [ "$case" != changed ]; then
 		[ $krc -eq 0 ] || fail "kinit -k failed after a kill before the DC was told"
 		[ $vrc -eq 0 ] || fail "odj-verify failed after a kill before the DC was told"
+		if [ "$case" = staged-sssd ]; then
+			step "stock sssd on the root as the kill left it (no rerun)"
+			. "$ODJ_SOURCE_DIR/tests/e2e/sssd-check.sh"
+			run_sssd_check "$root" "$dir" "$TESTDC_DOMAIN" "$TESTDC_DC" "administrator@$TESTDC_DOMAIN" ||
+				fail "sssd after a kill before the DC was told"
+		fi
 	else
 		# the DC took the password and the keytab is not written yet: the one
 		# window the keytab lags the DC (the rerun below, or the unit, ends it)
 		[ $krc -ne 0 ] || fail "kinit -k passed with the DC at kvno $(dc_kvno) and the keytab at $(kt_kvnos)"
+		grep -q "an interrupted odj-rotate staged a new password for kvno $((before + 1)): the DC took it" "$dir/v0.out" ||
+			fail "odj-verify does not name the interrupted rotation"
 	fi
 	step "the rerun of odj-rotate"
 	"$rotate" --root "$root" --verbose >"$dir/r.out" 2>&1 || { cat "$dir/r.out"; fail "rerun"; }
 	cat "$dir/r.out"
-	if [ "$case" = staged ]; then
+	if [ "$case" = staged ] || [ "$case" = staged-sssd ]; then
 		grep -q 'was undone' "$dir/r.out" || fail "the staged keys were not undone"
 		[ "$(dc_kvno)" = $((before + 1)) ] || fail "no fresh rotation after the undo"
 	else
