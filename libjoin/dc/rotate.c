@@ -133,7 +133,10 @@ static odj_result finish(struct rotate_run *r, uint32_t pending, uint32_t previo
 		phase(r, ODJ_ROTATE_COMMITTED,
 		      "committed: keytab kvno %u (kvno %u kept for tickets in flight), join record "
 		      "kvno %u%s",
-		      kvno, previous, kvno, r->samba_tdb ? ", Samba's secrets.tdb" : "");
+		      kvno, previous, kvno,
+		      r->samba_tdb ? ", Samba's secrets.tdb (a running winbindd keeps the file it "
+				     "opened: restart it)"
+				   : "");
 	}
 	return rc;
 }
