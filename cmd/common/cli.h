@@ -146,8 +146,8 @@ void cli_print_version(FILE *out, const char *tool);
 /*
  * For a tool that holds passwords: no core file and no ptrace by other
  * processes of the same user (PR_SET_DUMPABLE 0, RLIMIT_CORE 0).  Copies that
- * libraries free without wiping (libldap's BER of an add with unicodePwd)
- * then stay out of reach until the memory is reused or the process ends.
+ * libraries may free without wiping then stay out of reach until the memory
+ * is reused or the process ends.
  * Returns false (after a message on stderr) when either call failed: the
  * tool must not go on to read a secret.
  */

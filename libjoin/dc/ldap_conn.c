@@ -277,6 +277,12 @@ odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct o
 				"the LDAP connection to %s is not sealed (SSF %u)", o->dc_host,
 				(unsigned)ssf);
 	}
+	if (odj_ldap_wipe_sent(c->ld) != 0) {
+		talloc_free(c);
+		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				"cannot set up the LDAP connection to %s to wipe what it sends",
+				o->dc_host);
+	}
 	odj_trace(ctx, "NetpLdapBind: bound to %s as %s, SSF %u%s: 0x0", c->uri, odj_krb_client(krb),
 		  c->ssf, c->tls ? ", TLS" : "");
 	*out = c;

@@ -33,6 +33,13 @@ struct odj_ldap_options {
 #define ODJ_LDAP_OPTIONS_VERSION 1
 #define ODJ_LDAP_OPTIONS_INIT {ODJ_LDAP_OPTIONS_VERSION, NULL, NULL, false, NULL, 3000, 30000}
 
+/*
+ * Makes the connection of ld wipe each request's encoding once it is sent
+ * (the add or modify with unicodePwd among them): libldap frees it unwiped.
+ * Returns 0, or -1 if the layer could not be added.
+ */
+int odj_ldap_wipe_sent(LDAP *ld);
+
 /* Connects and binds with the Kerberos session's tickets (ldap/<host> must be in it). */
 odj_result odj_ldap_connect(struct odj_ctx *ctx, TALLOC_CTX *mem, const struct odj_ldap_options *o,
 			    struct odj_krb *krb, struct odj_ldap **out);

@@ -4,9 +4,9 @@
  * every writable mapping of its own memory for the machine password (the
  * UTF-16LE form that went into unicodePwd, and the UTF-8 form the keys came
  * from).  Prints "copies: utf16=N utf8=M libldap=K": K copies sit in a freed
- * BER of the add (libldap frees its encoding of the request unwiped; they
- * last until the memory is reused), N and M are all others.  "plant" leaves
- * one copy of each on the heap first: the search must find it.
+ * BER of the add (libldap's encoding of the request, "unicodePwd" shortly
+ * before them), N and M are all others.  "plant" leaves one copy of each on
+ * the heap first: the search must find it.
  */
 #include <fcntl.h>
 #include <stdbool.h>
