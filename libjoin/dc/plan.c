@@ -188,6 +188,22 @@ static char *container_what(struct odj_plan *p)
 			       p->may_create ? "yes" : "no");
 }
 
+/* May the caller take over the existing account?  (KB5020276: its owner decides.) */
+static odj_result check_reuse_owner(struct odj_plan *p)
+{
+	struct odj_provision_req *req = R(p);
+	odj_doing(p->ctx, "reading who owns %s and who the caller is", p->have->dn);
+	struct odj_account_owner owner;
+	char **token = NULL;
+	odj_result r = odj_account_read_owner(p->s->ldap, p->mem, p->have->dn, &owner);
+	if (r == ODJ_OK)
+		r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+	if (r == ODJ_OK)
+		r = odj_rule_reuse_owner(p->ctx, req->out.client, p->have->dn, &owner,
+					 (const char *const *)token, req->in.account.trusted_owners);
+	return r;
+}
+
 static odj_result find_account(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
@@ -198,6 +214,8 @@ static odj_result find_account(struct odj_plan *p)
 	if (r == ODJ_OK)
 		r = odj_rule_existing(p->ctx, p->have, req->in.account.reuse, true, req->in.conn.ou,
 				      p->container);
+	if (r == ODJ_OK && p->have != NULL)
+		r = check_reuse_owner(p);
 	return r;
 }
 

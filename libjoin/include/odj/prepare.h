@@ -117,6 +117,13 @@ struct odj_account_request {
 	const char *description;
 	const char *os_name;
 	const char *os_version;
+	/*
+	 * With reuse: SIDs ("S-1-5-21-...-1105") whose accounts may be taken
+	 * over although the caller did not create them (the "Allow computer
+	 * account re-use during domain join" list of KB5020276); NULL-terminated,
+	 * may be NULL.
+	 */
+	const char *const *trusted_owners;
 };
 
 /*
