@@ -68,6 +68,21 @@ reuse-admin)
 	[ $rc -eq 0 ] || fail "--trusted-owner $owner: exit $rc: $out"
 	[ "$(kvno_of "$n")" = 2 ] || fail "kvno after the trusted reuse $(kvno_of "$n")"
 	echo "ok: refused (exit 4, 0xAAC, kvno 1 kept), with --trusted-owner $owner exit 0, kvno 2" ;;
+reset-refused)
+	# someone else's account outside OU=Fleet, its owner trusted: the DC refuses
+	# the password reset; the error names the right and reports no change
+	n=$(name PD)
+	prep_admin --savefile "$dir/1.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
+	out=$(prep_prov --reuse --trusted-owner "$TESTDC_SID-512" --savefile "$dir/2.odj" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|refused|changed'
+	[ $rc -eq 3 ] || fail "exit $rc, expected 3"
+	grep -q '0x5 5 ERROR_ACCESS_DENIED' <<<"$out" || fail "no ERROR_ACCESS_DENIED row"
+	grep -q "refused resetting the computer account CN=$n,CN=Computers,.*unicodePwd (the Reset Password right)" <<<"$out" ||
+		fail "the operation or the attribute is not named"
+	grep -q 'changed' <<<"$out" && fail "a refused reset reports a change"
+	[ ! -e "$dir/2.odj" ] || fail "a blob was written"
+	[ "$(kvno_of "$n")" = 1 ] || fail "kvno $(kvno_of "$n")"
+	echo "ok: refused with ERROR_ACCESS_DENIED naming unicodePwd, no change reported, kvno 1 kept" ;;
 check)
 	n=$(name PK)
 	out=$(prep_prov --ou "$ou" --check "$n" 2>&1); rc=$?
