@@ -229,8 +229,14 @@ static odj_result write_denied(struct odj_ldap *c, const char *op, const char *d
 				: m->list[i]->mod_type);
 	char *diag = NULL;
 	ldap_get_option(odj_ldap_handle(c), LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-	odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
-		 "the DC refused %s %s: no right to write %s", op, dn, attrs ? attrs : "(?)");
+	if (strncmp(op, "creating", 8) == 0) /* an add needs Create Child first */
+		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
+			 "the DC refused %s %s: no right to create computer objects there (or to "
+			 "write %s)",
+			 op, dn, attrs ? attrs : "(?)");
+	else
+		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
+			 "the DC refused %s %s: no right to write %s", op, dn, attrs ? attrs : "(?)");
 	odj_error_detail(ctx, "LDAP 50 (insufficientAccessRights)%s%s", diag ? "; server said: " : "",
 			 diag ? diag : "");
 	ldap_memfree(diag);

@@ -142,4 +142,12 @@ char *odj_sd_owner_sid(TALLOC_CTX *mem, const uint8_t *sd, size_t len);
 /* The SIDs of the bound identity's token (rootDSE tokenGroups: the user and its groups). */
 odj_result odj_ldap_token_sids(struct odj_ldap *c, TALLOC_CTX *mem, char ***sids);
 
+/*
+ * The machine account quota: ms-DS-MachineAccountQuota of the domain (-1:
+ * not set) and how many computer objects name one of token (the caller's
+ * SIDs) as mS-DS-CreatorSID.
+ */
+odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *default_nc,
+			  const char *const *token, int *quota, unsigned *used);
+
 #endif

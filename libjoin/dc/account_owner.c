@@ -1,4 +1,5 @@
 /* Who owns a computer account, and who the bound identity is: the inputs of the reuse rule. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "account.h"
@@ -110,5 +111,67 @@ odj_result odj_ldap_token_sids(struct odj_ldap *c, TALLOC_CTX *mem, char ***sids
 		return odj_fail(odj_ldap_ctx(c), ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				"out of memory");
 	*sids = out;
+	return ODJ_OK;
+}
+
+/* A SID string as an LDAP filter value: its binary form, every byte \\xx. */
+static char *sid_filter_value(TALLOC_CTX *mem, const char *str)
+{
+	struct odj_sid sid;
+	if (!odj_sid_parse(str, &sid))
+		return NULL;
+	char *f = talloc_asprintf(mem, "\\%02x\\%02x", sid.revision, sid.num_auths);
+	for (int i = 0; f && i < 6; i++)
+		f = talloc_asprintf_append(f, "\\%02x", sid.id_auth[i]);
+	for (unsigned i = 0; f && i < sid.num_auths; i++)
+		for (unsigned k = 0; f && k < 4; k++)
+			f = talloc_asprintf_append(f, "\\%02x", (sid.sub_auths[i] >> (8 * k)) & 0xff);
+	return f;
+}
+
+odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *default_nc,
+			  const char *const *token, int *quota, unsigned *used)
+{
+	*quota = -1;
+	*used = 0;
+	LDAP *ld = odj_ldap_handle(c);
+	char *want[] = {"ms-DS-MachineAccountQuota", NULL};
+	LDAPMessage *res = NULL;
+	int rc = ldap_search_ext_s(ld, default_nc, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL,
+				   NULL, NULL, 0, &res);
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (e == NULL) {
+		ldap_msgfree(res);
+		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
+				     "reading ms-DS-MachineAccountQuota of %s failed", default_nc);
+	}
+	struct berval **v = ldap_get_values_len(ld, e, "ms-DS-MachineAccountQuota");
+	if (v && v[0]) {
+		char *q = talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len);
+		*quota = q ? atoi(q) : -1;
+		talloc_free(q);
+	}
+	ldap_value_free_len(v);
+	ldap_msgfree(res);
+	TALLOC_CTX *tmp = talloc_new(mem);
+	char *filter = talloc_strdup(tmp, "(&(objectClass=computer)(|");
+	for (size_t i = 0; filter && token && token[i]; i++) {
+		char *value = sid_filter_value(tmp, token[i]);
+		if (value != NULL)
+			filter = talloc_asprintf_append(filter, "(mS-DS-CreatorSID=%s)", value);
+	}
+	filter = filter ? talloc_strdup_append(filter, "))") : NULL;
+	char *none[] = {"1.1", NULL};
+	res = NULL;
+	rc = filter ? ldap_search_ext_s(ld, default_nc, LDAP_SCOPE_SUBTREE, filter, none, 0, NULL,
+					NULL, NULL, 0, &res)
+		    : LDAP_NO_MEMORY;
+	talloc_free(tmp);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return odj_ldap_fail(c, rc, "counting the computers the caller created failed");
+	}
+	*used = (unsigned)ldap_count_entries(ld, res);
+	ldap_msgfree(res);
 	return ODJ_OK;
 }

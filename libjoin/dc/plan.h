@@ -32,6 +32,9 @@ struct odj_plan {
 	struct odj_account_spec spec;
 	struct odj_secret *pw_utf16;
 	struct odj_account_readback rb;
+	int quota;                     /* ms-DS-MachineAccountQuota when a create relies on it */
+	unsigned quota_used;           /* computers whose mS-DS-CreatorSID is the caller */
+	bool by_quota;                 /* no delegated right: the DC's quota is to allow the add */
 	double t0, t_write;
 };
 

@@ -91,12 +91,31 @@ check)
 	grep -q "^container *$ou (may create computers: yes)" <<<"$out" || fail "container line"
 	grep -q "^would *create-or-reset: create CN=$n,$ou" <<<"$out" || fail "would-create line"
 	exists "$n\$" && fail "--check created the account"
-	# outside its OU it may not create: the check says so and exits non-zero
-	out=$(prep_prov --check "$n" 2>&1); rc=$?
-	echo "$out" | tail -3
-	[ $rc -ne 0 ] && grep -q 'ERROR_ACCESS_DENIED' <<<"$out" || fail "--check in Computers: exit $rc"
+	echo "ok: --check passes in $ou, nothing created" ;;
+helpdesk-quota)
+	# a plain user: no right anywhere, but ms-DS-MachineAccountQuota in Computers
+	n=$(name PQ)
+	helpdesk() { printf '%s\n' "$TESTDC_HELPDESK_PASS" | "$prep" --domain "$TESTDC_DOMAIN" --user "$TESTDC_HELPDESK" --password-stdin "$@"; }
+	out=$(helpdesk --check "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^(container|quota|result)'
+	[ $rc -eq 0 ] || fail "--check in Computers: exit $rc: $out"
+	grep -q "^container *CN=Computers,$TESTDC_BASEDN (may create computers: no)" <<<"$out" || fail "container line"
+	grep -q "^quota *relies on ms-DS-MachineAccountQuota: [0-9]* of 10 used by $TESTDC_HELPDESK@$TESTDC_REALM" <<<"$out" || fail "no quota line"
+	# Samba 4.17 grants no quota add over LDAP: the DC's refusal is mapped, nothing is left
+	out=$(helpdesk --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|refused|^check'
+	[ $rc -eq 3 ] && grep -q '0x5 5 ERROR_ACCESS_DENIED' <<<"$out" || fail "provision in Computers: exit $rc"
+	grep -q "refused creating the computer account CN=$n,CN=Computers" <<<"$out" || fail "the operation is not named"
+	grep -q 'relied on ms-DS-MachineAccountQuota' <<<"$out" || fail "no quota advice"
 	exists "$n\$" && fail "created anyway"
-	echo "ok: --check passes in $ou, refuses Computers, nothing created" ;;
+	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
+	# in an OU the quota does not apply: refused up front, naming the right
+	out=$(helpdesk --check --ou "$ou" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|may not'
+	[ $rc -eq 3 ] && grep -q "may not create computer objects in $ou" <<<"$out" || fail "--check in $ou: exit $rc"
+	grep -q '^quota' <<<"$out" && fail "a quota line for an OU"
+	exists "$n\$" && fail "created anyway"
+	echo "ok: --check relies on the quota in Computers, the DC's refusal is ERROR_ACCESS_DENIED, refused up front in $ou" ;;
 rollback)
 	# the key proof fails after the delegated user created the account (TGS
 	# replies dropped once its ccache holds the session's tickets): the

@@ -34,9 +34,10 @@ check-reuse)
 	# (Domain Admins own the account: trusted by name, or the reuse rule refuses first)
 	da="--trusted-owner $TESTDC_SID-512"
 	m=$(name CN)
-	out=$(as_user --check "$m" 2>&1); rc=$?
+	# (in an OU: in Computers the machine account quota may still allow the add)
+	out=$(as_user --check --ou "$TESTDC_FLEET_OU" "$m" 2>&1); rc=$?
 	echo "$out" | grep -E '^(container|odj-prepare)|may not'
-	[ $rc -eq 3 ] && grep -q 'may not create computer objects' <<<"$out" || fail "a new account without the right: exit $rc"
+	[ $rc -eq 3 ] && grep -q "may not create computer objects in $TESTDC_FLEET_OU" <<<"$out" || fail "a new account without the right: exit $rc"
 	out=$(as_user --check --reuse $da --allow-rc4 "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|may not'
 	[ $rc -eq 3 ] && grep -q "may not write msDS-SupportedEncryptionTypes of $dn" <<<"$out" ||

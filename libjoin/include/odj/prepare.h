@@ -156,6 +156,9 @@ struct odj_check_req {
 		bool ldap_tls;
 		char *container_dn;     /* where the account would go */
 		bool may_create;        /* allowedChildClassesEffective has computer */
+		bool by_quota;          /* !may_create in Computers: the add relies on the quota */
+		int machine_account_quota; /* with by_quota: ms-DS-MachineAccountQuota */
+		unsigned quota_used;    /* with by_quota: computers whose mS-DS-CreatorSID is the caller */
 		bool machine_checked;   /* machine given: the next fields are meaningful */
 		char *sam_account_name;
 		bool account_exists;
