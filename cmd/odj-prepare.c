@@ -11,6 +11,7 @@
 #include "secret_input.h"
 
 #define MAX_EXTRA_SPNS 32
+#define MAX_TRUSTED_OWNERS 32
 
 /* What the command line says; each verb's request is filled from it in one function. */
 struct options {
@@ -26,6 +27,8 @@ struct options {
 		*os_version;
 	const char *spns[MAX_EXTRA_SPNS + 1];
 	size_t n_spns;
+	const char *trusted[MAX_TRUSTED_OWNERS + 1];
+	size_t n_trusted;
 	bool reuse, defpwd, allow_rc4, windows;
 	enum odj_password_method password_method;
 	/* what to do, where the blob goes */
@@ -42,7 +45,8 @@ enum {
 	O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
 	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
 	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
-	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE
+	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
+	O_TRUSTED_OWNER
 };
 
 static const struct cli_option options[] = {
@@ -55,6 +59,8 @@ static const struct cli_option options[] = {
 	{"check", O_CHECK, NULL, "run every step up to the directory write, create nothing"},
 	{NULL, 0, NULL, "account:"},
 	{"reuse", O_REUSE, NULL, "reset an existing computer account (new password)"},
+	{"trusted-owner", O_TRUSTED_OWNER, "SID",
+	 "with --reuse: also take over accounts this SID owns or created (repeatable)"},
 	{"defpwd", O_DEFPWD, NULL, "use the default password (lower-case name), like djoin /defpwd"},
 	{"spn", O_SPN, "SPN", "an extra servicePrincipalName (repeatable)"},
 	{"upn", O_UPN, "UPN", "the account's userPrincipalName"},
@@ -113,6 +119,15 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_NETBIOS: o->netbios_name = arg; break;
 	case O_DNSHOST: o->dns_host_name = arg; break;
 	case O_REUSE: o->reuse = true; break;
+	case O_TRUSTED_OWNER: {
+		struct odj_sid sid;
+		if (!odj_sid_parse(arg, &sid))
+			return cli_bad_usage(cli, "--trusted-owner: '%s' is not a SID (S-1-5-21-...)", arg);
+		if (o->n_trusted == MAX_TRUSTED_OWNERS)
+			return cli_bad_usage(cli, "at most %d --trusted-owner", MAX_TRUSTED_OWNERS);
+		o->trusted[o->n_trusted++] = arg;
+		break;
+	}
 	case O_DEFPWD: o->defpwd = true; break;
 	case O_SPN:
 		if (o->n_spns == MAX_EXTRA_SPNS)
@@ -165,12 +180,12 @@ static int check_options(struct cli *cli, struct options *o)
 	if (o->domain == NULL)
 		return cli_bad_usage(cli, "--domain is required");
 	if (o->bulk) {
-		if (o->check || o->savefile || o->print || o->reuse || o->machine || o->defpwd ||
-		    o->n_spns || o->upn || o->netbios_name || o->dns_host_name ||
+		if (o->check || o->savefile || o->print || o->reuse || o->n_trusted || o->machine ||
+		    o->defpwd || o->n_spns || o->upn || o->netbios_name || o->dns_host_name ||
 		    o->password_method == ODJ_PASSWORD_METHOD_KPASSWD)
 			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, "
-						  "--check, --savefile, --print, --reuse, --defpwd, --spn, "
-						  "--upn, --netbios-name, --dns-host-name or kpasswd");
+						  "--check, --savefile, --print, --reuse, --trusted-owner, "
+						  "--defpwd, --spn, --upn, --netbios-name, --dns-host-name or kpasswd");
 		if ((o->count != 0) != (o->name_template != NULL) ||
 		    (o->names_from != NULL) == (o->count != 0))
 			return cli_bad_usage(cli, "give --count N with --name-template T, or "
@@ -178,6 +193,8 @@ static int check_options(struct cli *cli, struct options *o)
 		if (o->out_dir == NULL && o->bundle == NULL)
 			return cli_bad_usage(cli, "where should the blobs go? give --out-dir DIR or "
 						  "--bundle FILE");
+	} else if (o->n_trusted && !o->reuse) {
+		return cli_bad_usage(cli, "--trusted-owner applies to --reuse only");
 	} else if (!o->check && o->savefile == NULL && !o->print) {
 		return cli_bad_usage(cli, "where should the blob go? give --savefile FILE or --print");
 	}
@@ -213,6 +230,7 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 	req->in.account.defpwd = o->defpwd;
 	req->in.account.allow_rc4 = o->allow_rc4;
 	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
+	req->in.account.trusted_owners = o->n_trusted ? o->trusted : NULL;
 	req->in.account.upn = o->upn;
 	req->in.account.description = o->description;
 	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
@@ -239,6 +257,7 @@ static void fill_provision(struct options *o, struct odj_provision_req *req)
 	req->in.account.defpwd = o->defpwd;
 	req->in.account.allow_rc4 = o->allow_rc4;
 	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
+	req->in.account.trusted_owners = o->n_trusted ? o->trusted : NULL;
 	req->in.account.upn = o->upn;
 	req->in.account.description = o->description;
 	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");

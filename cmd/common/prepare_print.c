@@ -46,6 +46,11 @@ void cli_print_check(const struct odj_check_req *r, bool ok)
 	if (r->out.container_dn != NULL)
 		printf("container       %s (may create computers: %s)\n", r->out.container_dn,
 		       r->out.may_create ? "yes" : "no");
+	if (r->out.by_quota)
+		printf("quota           relies on ms-DS-MachineAccountQuota: %u of %d used by %s "
+		       "(computers whose mS-DS-CreatorSID is the caller)\n",
+		       r->out.quota_used, r->out.machine_account_quota,
+		       r->out.client ? r->out.client : "the caller");
 	if (r->out.machine_checked)
 		printf("account         %s %s\n", r->out.sam_account_name,
 		       r->out.account_exists ? "exists" : "does not exist yet");

@@ -211,15 +211,57 @@ LDAPMod **odj_account_add_mods(TALLOC_CTX *mem, const struct odj_account_spec *s
 	return m.list;
 }
 
+/*
+ * insufficientAccessRights on a write: ERROR_ACCESS_DENIED naming the
+ * operation and the attributes it wrote (the password as the control
+ * access right it needs).
+ */
+static odj_result write_denied(struct odj_ldap *c, const char *op, const char *dn,
+			       const struct mods *m)
+{
+	struct odj_ctx *ctx = odj_ldap_ctx(c);
+	char *attrs = talloc_strdup(m->mem, "");
+	for (size_t i = 0; attrs && i < m->n; i++)
+		attrs = talloc_asprintf_append(
+			attrs, "%s%s", i ? ", " : "",
+			strcasecmp(m->list[i]->mod_type, "unicodePwd") == 0
+				? "unicodePwd (the Reset Password right)"
+				: m->list[i]->mod_type);
+	char *diag = NULL;
+	ldap_get_option(odj_ldap_handle(c), LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	if (strncmp(op, "creating", 8) == 0) /* an add needs Create Child first */
+		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
+			 "the DC refused %s %s: no right to create computer objects there (or to "
+			 "write %s)",
+			 op, dn, attrs ? attrs : "(?)");
+	else
+		odj_fail(ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_ACCESS_DENIED,
+			 "the DC refused %s %s: no right to write %s", op, dn, attrs ? attrs : "(?)");
+	odj_error_detail(ctx, "LDAP 50 (insufficientAccessRights)%s%s", diag ? "; server said: " : "",
+			 diag ? diag : "");
+	ldap_memfree(diag);
+	odj_error_advice(ctx, "Delegate those rights on the account or its OU (samba-tool dsacl set, "
+			      "dsacls), or run as an identity that has them.");
+	return ODJ_E_CREDENTIALS;
+}
+
 odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 			      const struct odj_account_spec *spec)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);
-	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, odj_account_add_mods(tmp, spec), NULL, NULL);
+	LDAPMod **list = odj_account_add_mods(tmp, spec);
+	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, list, NULL, NULL);
+	odj_result r = ODJ_OK;
+	if (rc == LDAP_INSUFFICIENT_ACCESS) {
+		struct mods m = {tmp, list, 0};
+		while (list && list[m.n])
+			m.n++;
+		r = write_denied(c, "creating the computer account", dn, &m);
+	} else if (rc != LDAP_SUCCESS) {
+		r = odj_ldap_fail(c, rc, "creating the computer account %s failed", dn);
+	}
 	talloc_free(tmp); /* wipes the quoted password */
-	if (rc != LDAP_SUCCESS)
-		return odj_ldap_fail(c, rc, "creating the computer account %s failed", dn);
-	return ODJ_OK;
+	return r;
 }
 
 /* The modifications a reset sends (on tmp), and what they change in words (on mem). */
@@ -295,10 +337,16 @@ odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct 
 	struct mods m = reset_mods(tmp, mem, have, spec, changes);
 	int rc = m.n ? ldap_modify_ext_s(odj_ldap_handle(c), have->dn, m.list, NULL, NULL)
 		     : LDAP_SUCCESS;
+	odj_result r = ODJ_OK;
+	if (rc == LDAP_INSUFFICIENT_ACCESS)
+		r = write_denied(c, "resetting the computer account", have->dn, &m);
+	else if (rc != LDAP_SUCCESS)
+		r = odj_ldap_fail(c, rc, "updating the computer account %s failed", have->dn);
 	talloc_free(tmp);
-	if (rc != LDAP_SUCCESS)
-		return odj_ldap_fail(c, rc, "updating the computer account %s failed", have->dn);
-	return ODJ_OK;
+	if (r != ODJ_OK) { /* the DC changed nothing */
+		TALLOC_FREE(*changes);
+	}
+	return r;
 }
 
 int odj_account_remove(struct odj_ldap *c, const char *dn)

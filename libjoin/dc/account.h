@@ -120,4 +120,34 @@ odj_result odj_account_readback_parse(struct odj_ldap *c, struct odj_ctx *ctx, T
 odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *base, const char *sam,
 			    struct odj_account **out);
 
+/* Who owns an existing account: the inputs of the KB5020276 reuse rule. */
+struct odj_account_owner {
+	char *owner;        /* the security descriptor's owner SID; NULL: unreadable */
+	char *owner_name;   /* its sAMAccountName (NULL: unknown) */
+	char *creator;      /* mS-DS-CreatorSID (NULL: none, the account was not a quota add) */
+	char *creator_name;
+};
+
+/*
+ * Reads the owner of dn's security descriptor (with the SD flags control,
+ * OWNER_SECURITY_INFORMATION only: no READ_CONTROL on the DACL needed) and
+ * its mS-DS-CreatorSID, and names both.
+ */
+odj_result odj_account_read_owner(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
+				  struct odj_account_owner *out);
+
+/* The owner SID of a self-relative security descriptor; NULL if malformed or none. */
+char *odj_sd_owner_sid(TALLOC_CTX *mem, const uint8_t *sd, size_t len);
+
+/* The SIDs of the bound identity's token (rootDSE tokenGroups: the user and its groups). */
+odj_result odj_ldap_token_sids(struct odj_ldap *c, TALLOC_CTX *mem, char ***sids);
+
+/*
+ * The machine account quota: ms-DS-MachineAccountQuota of the domain (-1:
+ * not set) and how many computer objects name one of token (the caller's
+ * SIDs) as mS-DS-CreatorSID.
+ */
+odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *default_nc,
+			  const char *const *token, int *quota, unsigned *used);
+
 #endif

@@ -15,6 +15,9 @@ static void copy_out(struct odj_check_req *req, const struct odj_plan *p)
 	req->out.client = pr->out.client;
 	req->out.container_dn = p->container;
 	req->out.may_create = p->may_create;
+	req->out.by_quota = p->by_quota;
+	req->out.machine_account_quota = p->quota;
+	req->out.quota_used = p->quota_used;
 	req->out.machine_checked = p->account_checked;
 	req->out.sam_account_name = pr->out.sam_account_name;
 	req->out.account_exists = p->have != NULL;

@@ -188,6 +188,22 @@ static char *container_what(struct odj_plan *p)
 			       p->may_create ? "yes" : "no");
 }
 
+/* May the caller take over the existing account?  (KB5020276: its owner decides.) */
+static odj_result check_reuse_owner(struct odj_plan *p)
+{
+	struct odj_provision_req *req = R(p);
+	odj_doing(p->ctx, "reading who owns %s and who the caller is", p->have->dn);
+	struct odj_account_owner owner;
+	char **token = NULL;
+	odj_result r = odj_account_read_owner(p->s->ldap, p->mem, p->have->dn, &owner);
+	if (r == ODJ_OK)
+		r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+	if (r == ODJ_OK)
+		r = odj_rule_reuse_owner(p->ctx, req->out.client, p->have->dn, &owner,
+					 (const char *const *)token, req->in.account.trusted_owners);
+	return r;
+}
+
 static odj_result find_account(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
@@ -198,6 +214,8 @@ static odj_result find_account(struct odj_plan *p)
 	if (r == ODJ_OK)
 		r = odj_rule_existing(p->ctx, p->have, req->in.account.reuse, true, req->in.conn.ou,
 				      p->container);
+	if (r == ODJ_OK && p->have != NULL)
+		r = check_reuse_owner(p);
 	return r;
 }
 
@@ -229,9 +247,41 @@ static void make_spec(struct odj_plan *p)
 	p->spec = spec;
 }
 
+/*
+ * No delegated right to create computers in the default container: any
+ * authenticated user may still add up to ms-DS-MachineAccountQuota there
+ * ("Add workstations to domain"), which allowedChildClassesEffective does
+ * not show.  The add is left to the DC unless the quota is 0 or used up.
+ */
+static odj_result check_quota(struct odj_plan *p)
+{
+	const char *client = R(p)->out.client ? R(p)->out.client : "the bound identity";
+	odj_doing(p->ctx, "reading ms-DS-MachineAccountQuota and the computers %s created", client);
+	char **token = NULL;
+	odj_result r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+	if (r == ODJ_OK)
+		r = odj_quota_read(p->s->ldap, p->mem, p->s->facts->default_nc,
+				   (const char *const *)token, &p->quota, &p->quota_used);
+	if (r != ODJ_OK)
+		return r;
+	if (p->quota <= 0)
+		return odj_rule_may_create(p->ctx, client, p->container, false);
+	if (p->quota_used >= (unsigned)p->quota) {
+		odj_fail(p->ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED,
+			 "%s may not create computer objects in %s and has used its machine account "
+			 "quota: %u of ms-DS-MachineAccountQuota %d",
+			 client, p->container, p->quota_used, p->quota);
+		return ODJ_E_CREDENTIALS;
+	}
+	p->by_quota = true;
+	return ODJ_OK;
+}
+
 static odj_result check_rights(struct odj_plan *p)
 {
 	/* a new account (or a bulk run's) needs the right to create computers */
+	if (p->have == NULL && !p->may_create && R(p)->in.conn.ou == NULL && !p->bulk)
+		return check_quota(p);
 	if (p->have == NULL)
 		return odj_rule_may_create(p->ctx, R(p)->out.client, p->container, p->may_create);
 	/* a reset needs none: it needs to write the attributes it changes */
@@ -246,6 +296,12 @@ static odj_result check_rights(struct odj_plan *p)
 
 static char *rights_what(struct odj_plan *p)
 {
+	if (p->by_quota)
+		return talloc_asprintf(p->mem,
+				       "no right to create computers in %s: relies on "
+				       "ms-DS-MachineAccountQuota, %u of %d used by %s",
+				       p->container, p->quota_used, p->quota,
+				       R(p)->out.client ? R(p)->out.client : "the caller");
 	return p->have ? talloc_asprintf(p->mem, "may reset %s (no right to create needed)",
 					 p->have->dn)
 		       : talloc_asprintf(p->mem, "may create computers in %s", p->container);
@@ -286,6 +342,13 @@ static odj_result create_or_reset(struct odj_plan *p)
 		odj_doing(p->ctx, "creating the computer account %s", req->out.dn);
 		r = odj_account_create(p->s->ldap, p->mem, req->out.dn, &p->spec);
 		req->out.created = r == ODJ_OK;
+		if (r != ODJ_OK && p->by_quota &&
+		    odj_error_get(p->ctx)->status == ODJ_ERROR_ACCESS_DENIED)
+			odj_error_advice(p->ctx,
+					 "The add relied on ms-DS-MachineAccountQuota (%u of %d used): "
+					 "this DC does not grant it (Samba does not over LDAP). Delegate "
+					 "Create Computer objects on an OU (--ou), or pre-create the account.",
+					 p->quota_used, p->quota);
 	} else {
 		req->out.dn = p->have->dn;
 		odj_doing(p->ctx, "resetting the computer account %s", p->have->dn);

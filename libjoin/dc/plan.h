@@ -32,6 +32,9 @@ struct odj_plan {
 	struct odj_account_spec spec;
 	struct odj_secret *pw_utf16;
 	struct odj_account_readback rb;
+	int quota;                     /* ms-DS-MachineAccountQuota when a create relies on it */
+	unsigned quota_used;           /* computers whose mS-DS-CreatorSID is the caller */
+	bool by_quota;                 /* no delegated right: the DC's quota is to allow the add */
 	double t0, t_write;
 };
 
@@ -79,6 +82,19 @@ odj_result odj_rule_may_reset(struct odj_ctx *ctx, const char *client, const cha
  */
 odj_result odj_rule_existing(struct odj_ctx *ctx, const struct odj_account *have, bool reuse,
 			     bool can_reuse, const char *ou, const char *container);
+
+/*
+ * find-account, on reuse: KB5020276.  Taking over the existing account dn
+ * is allowed when its owner or mS-DS-CreatorSID is in the caller's token
+ * (the caller made it), when the caller is a member of Domain Admins,
+ * Enterprise Admins or BUILTIN\\Administrators, or when the owner or the
+ * creator is one of trusted (--trusted-owner); otherwise
+ * NERR_AccountReuseBlockedByPolicy naming the owner.  token and trusted are
+ * NULL-terminated SID strings (either may be NULL).
+ */
+odj_result odj_rule_reuse_owner(struct odj_ctx *ctx, const char *client, const char *dn,
+				const struct odj_account_owner *o, const char *const *token,
+				const char *const *trusted);
 
 /* The names an account to be created or reset claims in the directory. */
 struct odj_claim {

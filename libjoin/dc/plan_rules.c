@@ -154,6 +154,62 @@ odj_result odj_rule_existing(struct odj_ctx *ctx, const struct odj_account *have
 	return ODJ_OK;
 }
 
+/* ---- reuse of an account someone else made (KB5020276) ---- */
+
+static bool sid_in(const char *sid, const char *const *list)
+{
+	for (size_t i = 0; sid && list && list[i]; i++)
+		if (strcasecmp(sid, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool rid_is(const char *sid, const char *rid)
+{
+	size_t n = strlen(sid), k = strlen(rid);
+	return strncmp(sid, "S-1-5-21-", 9) == 0 && n > k + 1 && sid[n - k - 1] == '-' &&
+	       strcmp(sid + n - k, rid) == 0;
+}
+
+/* Domain Admins, Enterprise Admins or BUILTIN\Administrators: the groups Windows trusts. */
+static bool admin_group(const char *sid)
+{
+	return strcmp(sid, "S-1-5-32-544") == 0 || rid_is(sid, "512") || rid_is(sid, "519");
+}
+
+static char *who(TALLOC_CTX *mem, const char *sid, const char *name)
+{
+	return name ? talloc_asprintf(mem, "%s (%s)", name, sid) : talloc_strdup(mem, sid);
+}
+
+odj_result odj_rule_reuse_owner(struct odj_ctx *ctx, const char *client, const char *dn,
+				const struct odj_account_owner *o, const char *const *token,
+				const char *const *trusted)
+{
+	if (sid_in(o->owner, token) || sid_in(o->creator, token))
+		return ODJ_OK; /* the caller's own account */
+	for (size_t i = 0; token && token[i]; i++)
+		if (admin_group(token[i]))
+			return ODJ_OK;
+	if (sid_in(o->owner, trusted) || sid_in(o->creator, trusted))
+		return ODJ_OK;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *owner = o->owner ? who(tmp, o->owner, o->owner_name) : "an owner odj may not read";
+	const char *creator = o->creator ? talloc_asprintf(tmp, ", mS-DS-CreatorSID %s",
+							   who(tmp, o->creator, o->creator_name))
+					 : "";
+	odj_fail(ctx, ODJ_E_DIRECTORY, ODJ_NERR_AccountReuseBlockedByPolicy,
+		 "%s may not reuse %s: it is owned by %s%s, not by the caller, and that owner is "
+		 "not trusted",
+		 client ? client : "the bound identity", dn, owner, creator);
+	odj_error_advice(ctx, "Run as the account's owner or a domain admin, or name the owner as "
+			      "trusted with --trusted-owner %s (the \"Allow computer account re-use "
+			      "during domain join\" list), or delete the old account first.",
+			 o->owner ? o->owner : o->creator ? o->creator : "SID");
+	talloc_free(tmp);
+	return ODJ_E_DIRECTORY;
+}
+
 /* ---- conflicts: other holders of the names ---- */
 
 char *odj_claim_filter_terms(TALLOC_CTX *mem, char *filter, const struct odj_claim *c)

@@ -31,23 +31,26 @@ check-reuse)
 	u=plain$tag pw="Odj-Plain-$tag-1" smbconf=$TESTDC_DC_SMBCONF
 	samba-tool user create "$u" "$pw" -s "$smbconf" >/dev/null 2>&1 || fail "user create"
 	as_user() { printf '%s\n' "$pw" | "$prep" --domain "$TESTDC_DOMAIN" --user "$u" --password-stdin "$@"; }
+	# (Domain Admins own the account: trusted by name, or the reuse rule refuses first)
+	da="--trusted-owner $TESTDC_SID-512"
 	m=$(name CN)
-	out=$(as_user --check "$m" 2>&1); rc=$?
+	# (in an OU: in Computers the machine account quota may still allow the add)
+	out=$(as_user --check --ou "$TESTDC_FLEET_OU" "$m" 2>&1); rc=$?
 	echo "$out" | grep -E '^(container|odj-prepare)|may not'
-	[ $rc -eq 3 ] && grep -q 'may not create computer objects' <<<"$out" || fail "a new account without the right: exit $rc"
-	out=$(as_user --check --reuse --allow-rc4 "$n" 2>&1); rc=$?
+	[ $rc -eq 3 ] && grep -q "may not create computer objects in $TESTDC_FLEET_OU" <<<"$out" || fail "a new account without the right: exit $rc"
+	out=$(as_user --check --reuse $da --allow-rc4 "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|may not'
 	[ $rc -eq 3 ] && grep -q "may not write msDS-SupportedEncryptionTypes of $dn" <<<"$out" ||
 		fail "a reset without write access: exit $rc"
 	usid=$(samba-tool user show "$u" -s "$smbconf" --attributes=objectSid 2>/dev/null | awk '/^objectSid:/ {print $2}')
 	samba-tool dsacl set -s "$smbconf" --objectdn="$dn" --sddl="(A;;RPWPCRSW;;;$usid)" >/dev/null 2>&1 || fail "dsacl"
-	out=$(as_user --check --reuse --allow-rc4 "$n" 2>&1); rc=$?
+	out=$(as_user --check --reuse $da --allow-rc4 "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^(container|would|result|odj-prepare)'
 	[ $rc -eq 0 ] || fail "--check --reuse demands the right to create: exit $rc"
 	grep -q 'may create computers: no' <<<"$out" || fail "$u may create computers: the case proves nothing"
 	grep -q "^would *create-or-reset: reset $dn.*msDS-SupportedEncryptionTypes 24 -> 28" <<<"$out" ||
 		fail "no reset announced for $u"
-	out=$(as_user --reuse --allow-rc4 --savefile "$dir/2.odj" "$n" 2>&1) || fail "the reset the check passed failed: $out"
+	out=$(as_user --reuse $da --allow-rc4 --savefile "$dir/2.odj" "$n" 2>&1) || fail "the reset the check passed failed: $out"
 	[ "$(attr "$n\$" msDS-KeyVersionNumber)" = 2 ] || fail "kvno after the reset"
 	echo "ok: --check --reuse passes and would reset $dn" ;;
 check-spn-conflict)

@@ -162,6 +162,9 @@ static void ldap_codes_map_to_win32(void **state)
 		{19, "0000052D: Constraint violation - check_password_restrictions: the password is "
 		     "too short",
 		 ODJ_ERROR_PASSWORD_RESTRICTION},
+		/* AD's answer to an add beyond ms-DS-MachineAccountQuota (the documented form) */
+		{53, "0000216D: SvcErr: DSID-031A1236, problem 5003 (WILL_NOT_PERFORM), data 0\n",
+		 ODJ_ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED},
 		/* A failed bind: the logon error is in "data". */
 		{49, "80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data "
 		     "52e, v4563",

@@ -117,6 +117,13 @@ struct odj_account_request {
 	const char *description;
 	const char *os_name;
 	const char *os_version;
+	/*
+	 * With reuse: SIDs ("S-1-5-21-...-1105") whose accounts may be taken
+	 * over although the caller did not create them (the "Allow computer
+	 * account re-use during domain join" list of KB5020276); NULL-terminated,
+	 * may be NULL.
+	 */
+	const char *const *trusted_owners;
 };
 
 /*
@@ -149,6 +156,9 @@ struct odj_check_req {
 		bool ldap_tls;
 		char *container_dn;     /* where the account would go */
 		bool may_create;        /* allowedChildClassesEffective has computer */
+		bool by_quota;          /* !may_create in Computers: the add relies on the quota */
+		int machine_account_quota; /* with by_quota: ms-DS-MachineAccountQuota */
+		unsigned quota_used;    /* with by_quota: computers whose mS-DS-CreatorSID is the caller */
 		bool machine_checked;   /* machine given: the next fields are meaningful */
 		char *sam_account_name;
 		bool account_exists;
