@@ -2,15 +2,19 @@
 #include <string.h>
 
 #include <odj/bulk.h>
+#include <odj/bundle_seal.h>
 #include <odj/dc.h>
+#include <odj/seal.h>
 #include <odj/trace.h>
 
 #include "cli.h"
 #include "prepare_print.h"
 #include "progress.h"
+#include "seal_print.h"
 #include "secret_input.h"
 
 #define MAX_EXTRA_SPNS 32
+#define MAX_FOR 256
 
 /* What the command line says; each verb's request is filled from it in one function. */
 struct options {
@@ -36,13 +40,22 @@ struct options {
 	unsigned count, first, parallel, window;
 	double max_rate;
 	const char *name_template, *names_from, *out_dir, *bundle;
+	/* signed and sealed blobs, sealed bundles */
+	const char *new_signing_key, *signing_key, *passphrase_file;
+	const char *fors[MAX_FOR];
+	size_t n_fors;
+	struct odj_signing_key *key;
+	struct odj_request **requests;
+	size_t n_requests;
+	struct odj_secret *passphrase;
 };
 
 enum {
 	O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
 	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
 	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
-	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE
+	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
+	O_NEW_KEY, O_SIGNING_KEY, O_FOR, O_PASSPHRASE
 };
 
 static const struct cli_option options[] = {
@@ -87,6 +100,11 @@ static const struct cli_option options[] = {
 	{"parallel", O_PARALLEL, "K", "LDAP connections (default 1)"},
 	{"window", O_WINDOW, "W", "adds in flight per connection (default 4)"},
 	{"max-rate", O_MAX_RATE, "R", "at most R new accounts per second (protects a busy DC)"},
+	{"bundle-passphrase-file", O_PASSPHRASE, "P", "seal the --bundle with the passphrase in P (0600)"},
+	{NULL, 0, NULL, "signed and sealed blobs:"},
+	{"new-signing-key", O_NEW_KEY, "FILE", "make a signing key: FILE (0600) and FILE.pub, and exit"},
+	{"signing-key", O_SIGNING_KEY, "KEY", "sign every blob with KEY (targets trust KEY.pub)"},
+	{"for", O_FOR, "REQUEST", "seal to a target's request (odj-apply --request); repeatable or a DIR"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -146,6 +164,14 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_SKIP_EXISTING: o->skip_existing = true; break;
 	case O_PARALLEL: cli_parse_uint(cli, arg, 1, 16, "--parallel", &o->parallel); break;
 	case O_WINDOW: cli_parse_uint(cli, arg, 1, 64, "--window", &o->window); break;
+	case O_NEW_KEY: o->new_signing_key = arg; break;
+	case O_SIGNING_KEY: o->signing_key = arg; break;
+	case O_PASSPHRASE: o->passphrase_file = arg; break;
+	case O_FOR:
+		if (o->n_fors == MAX_FOR)
+			return cli_bad_usage(cli, "at most %d --for (give a directory of requests)", MAX_FOR);
+		o->fors[o->n_fors++] = arg;
+		break;
 	case O_MAX_RATE:
 		if (cli_parse_positive(cli, arg, 100000, "--max-rate", &d))
 			o->max_rate = d;
@@ -171,10 +197,11 @@ static int check_options(struct cli *cli, struct options *o)
 			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, "
 						  "--check, --savefile, --print, --reuse, --defpwd, --spn, "
 						  "--upn, --netbios-name, --dns-host-name or kpasswd");
-		if ((o->count != 0) != (o->name_template != NULL) ||
-		    (o->names_from != NULL) == (o->count != 0))
-			return cli_bad_usage(cli, "give --count N with --name-template T, or "
-						  "--names-from FILE");
+		if (o->n_requests > 0 ? o->count != 0 || o->names_from != NULL
+				      : (o->count != 0) != (o->name_template != NULL) ||
+					(o->names_from != NULL) == (o->count != 0))
+			return cli_bad_usage(cli, "give --count N with --name-template T, "
+						  "--names-from FILE, or --for REQUEST...");
 		if (o->out_dir == NULL && o->bundle == NULL)
 			return cli_bad_usage(cli, "where should the blobs go? give --out-dir DIR or "
 						  "--bundle FILE");
@@ -199,69 +226,62 @@ static int check_options(struct cli *cli, struct options *o)
 	return ODJ_OK;
 }
 
+static void fill_conn(const struct options *o, struct odj_connection *c)
+{
+	c->domain = o->domain;
+	c->dc = o->dc;
+	c->ou = o->ou;
+	c->creds = o->creds;
+	c->ldaps = o->ldaps;
+	c->ca_file = o->ca_file;
+	c->deadlines = o->deadlines;
+}
+
+/* The account part is the same for a check and a provision: a check says what that provision would do. */
+static void fill_account(const struct options *o, struct odj_account_request *a)
+{
+	a->machine = o->machine;
+	a->netbios_name = o->netbios_name;
+	a->dns_host_name = o->dns_host_name;
+	a->reuse = o->reuse;
+	a->defpwd = o->defpwd;
+	a->allow_rc4 = o->allow_rc4;
+	a->extra_spns = o->n_spns ? o->spns : NULL;
+	a->upn = o->upn;
+	a->description = o->description;
+	a->os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	a->os_version = o->os_version;
+}
+
 static void fill_check(const struct options *o, struct odj_check_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_CHECK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	/* The account part is the provision's: a check says what that provision would do. */
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 }
 
 static void fill_provision(struct options *o, struct odj_provision_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_PROVISION_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 	req->in.password_method = o->password_method;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
+	req->in.seal.key = o->key;
+	req->in.seal.request = o->n_requests == 1 ? o->requests[0] : NULL;
 }
 
 static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_BULK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
+	req->in.signing_key = o->key;
+	req->in.requests = o->n_requests ? (const struct odj_request *const *)o->requests : NULL;
+	req->in.bundle_passphrase = o->passphrase;
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;
@@ -310,8 +330,13 @@ static odj_result bulk_names(struct cli *cli, const struct options *o, struct od
 {
 	char **names = NULL;
 	size_t n = 0;
-	odj_result r;
-	if (o->names_from != NULL) {
+	odj_result r = ODJ_OK;
+	if (o->n_requests > 0) {
+		/* the machines the requests name, each blob sealed to its own request */
+		names = talloc_array(cli->mem, char *, o->n_requests);
+		for (n = 0; names != NULL && n < o->n_requests; n++)
+			names[n] = o->requests[n]->machine;
+	} else if (o->names_from != NULL) {
 		r = odj_bulk_names_file(cli->ctx, cli->mem, o->names_from, &names, &n);
 	} else {
 		r = odj_bulk_names_template(cli->ctx, cli->mem, o->name_template, o->first, o->count,
@@ -352,10 +377,43 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 	return r;
 }
 
+/* --signing-key, --for, --bundle-passphrase-file: read before anything else is done. */
+static odj_result load_seal(struct cli *cli, struct options *o)
+{
+	if (o->n_fors > 0 && o->signing_key == NULL)
+		return cli_bad_usage(cli, "--for REQUEST seals a signed blob: give --signing-key KEY too");
+	if (o->passphrase_file != NULL && o->bundle == NULL)
+		return cli_bad_usage(cli, "--bundle-passphrase-file seals the --bundle FILE");
+	if (o->signing_key != NULL && o->print)
+		return cli_bad_usage(cli, "--print writes a bare blob: a signed or sealed one goes to "
+					  "--savefile, --out-dir or --bundle");
+	odj_result r = ODJ_OK;
+	if (o->passphrase_file != NULL)
+		r = odj_passphrase_read_file(cli->ctx, cli->mem, o->passphrase_file, &o->passphrase);
+	if (r == ODJ_OK && o->signing_key != NULL)
+		r = odj_signing_key_load(cli->ctx, cli->mem, o->signing_key, &o->key);
+	if (r == ODJ_OK && o->n_fors > 0)
+		r = odj_requests_load(cli->ctx, cli->mem, o->fors, o->n_fors, &o->requests,
+				      &o->n_requests);
+	if (r != ODJ_OK)
+		return r;
+	if (o->n_requests == 1 && o->out_dir == NULL && o->bundle == NULL) {
+		if (o->machine == NULL && cli->n_args == 0)
+			o->machine = o->requests[0]->machine; /* the plan checks a name given too */
+	} else if (o->n_requests > 0) {
+		o->bulk = true;
+	}
+	return ODJ_OK;
+}
+
 static odj_result run(struct cli *cli)
 {
 	struct options *o = cli->priv;
-	odj_result r = check_options(cli, o);
+	if (o->new_signing_key != NULL)
+		return cli_new_signing_key(cli, o->new_signing_key);
+	odj_result r = load_seal(cli, o);
+	if (r == ODJ_OK)
+		r = check_options(cli, o);
 	if (r == ODJ_OK && o->creds.user != NULL) {
 		char *prompt = talloc_asprintf(cli->mem, "Password for %s: ", o->creds.user);
 		struct odj_secret *password = NULL; /* on cli->mem: wiped when the run ends */
@@ -372,6 +430,9 @@ static const struct cli_tool tool = {
 	.synopsis = "odj-prepare --domain DOMAIN [--dc DC] MACHINE --savefile FILE [options]\n"
 		    "odj-prepare --check --domain DOMAIN [--dc DC] [MACHINE] [options]\n"
 		    "odj-prepare --domain DOMAIN --count N --name-template T --bundle FILE [options]\n"
+		    "odj-prepare --domain DOMAIN --for REQUEST... --signing-key KEY --savefile FILE|\n"
+		    "            --out-dir DIR|--bundle FILE [options]\n"
+		    "odj-prepare --new-signing-key FILE\n"
 		    "odj-prepare --explain CODE",
 	.summary = "Next to a DC: checks the DC and the rights, creates (or with --reuse resets) the\n"
 		   "computer account, sets a random machine password, proves it and writes the\n"
