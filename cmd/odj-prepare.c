@@ -104,7 +104,7 @@ static const struct cli_option options[] = {
 	{NULL, 0, NULL, "signed and sealed blobs:"},
 	{"new-signing-key", O_NEW_KEY, "FILE", "make a signing key: FILE (0600) and FILE.pub, and exit"},
 	{"signing-key", O_SIGNING_KEY, "KEY", "sign every blob with KEY (targets trust KEY.pub)"},
-	{"for", O_FOR, "REQUEST", "seal to a target's request (odj-apply --request); repeatable or a DIR"},
+	{"for", O_FOR, "REQUEST", "seal to a request file made on the target; repeatable, or a DIR"},
 	{NULL, 0, NULL, NULL},
 };
 
