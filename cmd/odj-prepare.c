@@ -2,19 +2,17 @@
 #include <string.h>
 
 #include <odj/bulk.h>
-#include <odj/bundle_seal.h>
 #include <odj/dc.h>
-#include <odj/seal.h>
 #include <odj/trace.h>
 
 #include "cli.h"
 #include "prepare_print.h"
 #include "progress.h"
+#include "seal_options.h"
 #include "seal_print.h"
 #include "secret_input.h"
 
 #define MAX_EXTRA_SPNS 32
-#define MAX_FOR 256
 
 /* What the command line says; each verb's request is filled from it in one function. */
 struct options {
@@ -40,22 +38,14 @@ struct options {
 	unsigned count, first, parallel, window;
 	double max_rate;
 	const char *name_template, *names_from, *out_dir, *bundle;
-	/* signed and sealed blobs, sealed bundles */
-	const char *new_signing_key, *signing_key, *passphrase_file;
-	const char *fors[MAX_FOR];
-	size_t n_fors;
-	struct odj_signing_key *key;
-	struct odj_request **requests;
-	size_t n_requests;
-	struct odj_secret *passphrase;
+	struct cli_seal_options seal; /* signed and sealed blobs, sealed bundles */
 };
 
 enum {
 	O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
 	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
 	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
-	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
-	O_NEW_KEY, O_SIGNING_KEY, O_FOR, O_PASSPHRASE
+	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE
 };
 
 static const struct cli_option options[] = {
@@ -100,11 +90,8 @@ static const struct cli_option options[] = {
 	{"parallel", O_PARALLEL, "K", "LDAP connections (default 1)"},
 	{"window", O_WINDOW, "W", "adds in flight per connection (default 4)"},
 	{"max-rate", O_MAX_RATE, "R", "at most R new accounts per second (protects a busy DC)"},
-	{"bundle-passphrase-file", O_PASSPHRASE, "P", "seal the --bundle with the passphrase in P (0600)"},
-	{NULL, 0, NULL, "signed and sealed blobs:"},
-	{"new-signing-key", O_NEW_KEY, "FILE", "make a signing key: FILE (0600) and FILE.pub, and exit"},
-	{"signing-key", O_SIGNING_KEY, "KEY", "sign every blob with KEY (targets trust KEY.pub)"},
-	{"for", O_FOR, "REQUEST", "seal to a request file made on the target; repeatable, or a DIR"},
+	CLI_SEAL_BUNDLE_OPTION,
+	CLI_SEAL_OPTIONS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -112,6 +99,8 @@ static int on_option(struct cli *cli, int key, const char *arg)
 {
 	struct options *o = cli->priv;
 	double d;
+	if (cli_seal_option(cli, &o->seal, key, arg))
+		return ODJ_OK;
 	switch (key) {
 	case O_CHECK: o->check = true; break;
 	case O_DOMAIN: o->domain = arg; break;
@@ -164,14 +153,6 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_SKIP_EXISTING: o->skip_existing = true; break;
 	case O_PARALLEL: cli_parse_uint(cli, arg, 1, 16, "--parallel", &o->parallel); break;
 	case O_WINDOW: cli_parse_uint(cli, arg, 1, 64, "--window", &o->window); break;
-	case O_NEW_KEY: o->new_signing_key = arg; break;
-	case O_SIGNING_KEY: o->signing_key = arg; break;
-	case O_PASSPHRASE: o->passphrase_file = arg; break;
-	case O_FOR:
-		if (o->n_fors == MAX_FOR)
-			return cli_bad_usage(cli, "at most %d --for (give a directory of requests)", MAX_FOR);
-		o->fors[o->n_fors++] = arg;
-		break;
 	case O_MAX_RATE:
 		if (cli_parse_positive(cli, arg, 100000, "--max-rate", &d))
 			o->max_rate = d;
@@ -197,7 +178,7 @@ static int check_options(struct cli *cli, struct options *o)
 			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, "
 						  "--check, --savefile, --print, --reuse, --defpwd, --spn, "
 						  "--upn, --netbios-name, --dns-host-name or kpasswd");
-		if (o->n_requests > 0 ? o->count != 0 || o->names_from != NULL
+		if (o->seal.n_requests > 0 ? o->count != 0 || o->names_from != NULL
 				      : (o->count != 0) != (o->name_template != NULL) ||
 					(o->names_from != NULL) == (o->count != 0))
 			return cli_bad_usage(cli, "give --count N with --name-template T, "
@@ -270,8 +251,8 @@ static void fill_provision(struct options *o, struct odj_provision_req *req)
 	req->in.password_method = o->password_method;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
-	req->in.seal.key = o->key;
-	req->in.seal.request = o->n_requests == 1 ? o->requests[0] : NULL;
+	req->in.seal.key = o->seal.key;
+	req->in.seal.request = o->seal.n_requests == 1 ? o->seal.requests[0] : NULL;
 }
 
 static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
@@ -279,9 +260,9 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_BULK_VERSION;
 	fill_conn(o, &req->in.conn);
-	req->in.signing_key = o->key;
-	req->in.requests = o->n_requests ? (const struct odj_request *const *)o->requests : NULL;
-	req->in.bundle_passphrase = o->passphrase;
+	req->in.signing_key = o->seal.key;
+	req->in.requests = o->seal.n_requests ? (const struct odj_request *const *)o->seal.requests : NULL;
+	req->in.bundle_passphrase = o->seal.passphrase;
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;
@@ -331,11 +312,11 @@ static odj_result bulk_names(struct cli *cli, const struct options *o, struct od
 	char **names = NULL;
 	size_t n = 0;
 	odj_result r = ODJ_OK;
-	if (o->n_requests > 0) {
+	if (o->seal.n_requests > 0) {
 		/* the machines the requests name, each blob sealed to its own request */
-		names = talloc_array(cli->mem, char *, o->n_requests);
-		for (n = 0; names != NULL && n < o->n_requests; n++)
-			names[n] = o->requests[n]->machine;
+		names = talloc_array(cli->mem, char *, o->seal.n_requests);
+		for (n = 0; names != NULL && n < o->seal.n_requests; n++)
+			names[n] = o->seal.requests[n]->machine;
 	} else if (o->names_from != NULL) {
 		r = odj_bulk_names_file(cli->ctx, cli->mem, o->names_from, &names, &n);
 	} else {
@@ -380,27 +361,13 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 /* --signing-key, --for, --bundle-passphrase-file: read before anything else is done. */
 static odj_result load_seal(struct cli *cli, struct options *o)
 {
-	if (o->n_fors > 0 && o->signing_key == NULL)
-		return cli_bad_usage(cli, "--for REQUEST seals a signed blob: give --signing-key KEY too");
-	if (o->passphrase_file != NULL && o->bundle == NULL)
-		return cli_bad_usage(cli, "--bundle-passphrase-file seals the --bundle FILE");
-	if (o->signing_key != NULL && o->print)
-		return cli_bad_usage(cli, "--print writes a bare blob: a signed or sealed one goes to "
-					  "--savefile, --out-dir or --bundle");
-	odj_result r = ODJ_OK;
-	if (o->passphrase_file != NULL)
-		r = odj_passphrase_read_file(cli->ctx, cli->mem, o->passphrase_file, &o->passphrase);
-	if (r == ODJ_OK && o->signing_key != NULL)
-		r = odj_signing_key_load(cli->ctx, cli->mem, o->signing_key, &o->key);
-	if (r == ODJ_OK && o->n_fors > 0)
-		r = odj_requests_load(cli->ctx, cli->mem, o->fors, o->n_fors, &o->requests,
-				      &o->n_requests);
-	if (r != ODJ_OK)
+	odj_result r = cli_seal_load(cli, &o->seal, o->bundle != NULL, o->print);
+	if (r != ODJ_OK || o->seal.n_requests == 0)
 		return r;
-	if (o->n_requests == 1 && o->out_dir == NULL && o->bundle == NULL) {
+	if (o->seal.n_requests == 1 && o->out_dir == NULL && o->bundle == NULL) {
 		if (o->machine == NULL && cli->n_args == 0)
-			o->machine = o->requests[0]->machine; /* the plan checks a name given too */
-	} else if (o->n_requests > 0) {
+			o->machine = o->seal.requests[0]->machine; /* the plan checks a name given too */
+	} else {
 		o->bulk = true;
 	}
 	return ODJ_OK;
@@ -409,8 +376,8 @@ static odj_result load_seal(struct cli *cli, struct options *o)
 static odj_result run(struct cli *cli)
 {
 	struct options *o = cli->priv;
-	if (o->new_signing_key != NULL)
-		return cli_new_signing_key(cli, o->new_signing_key);
+	if (o->seal.new_signing_key != NULL)
+		return cli_new_signing_key(cli, o->seal.new_signing_key);
 	odj_result r = load_seal(cli, o);
 	if (r == ODJ_OK)
 		r = check_options(cli, o);
