@@ -131,16 +131,7 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_OSNAME: o->os_name = arg; break;
 	case O_OSVER: o->os_version = arg; break;
 	case O_RC4: o->allow_rc4 = true; break;
-	case O_PWMETHOD:
-		if (strcmp(arg, "ldap") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_LDAP;
-		else if (strcmp(arg, "kpasswd") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_KPASSWD;
-		else if (strcmp(arg, "auto") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_AUTO;
-		else
-			return cli_bad_usage(cli, "--password-method is ldap, kpasswd or auto");
-		break;
+	case O_PWMETHOD: cli_parse_password_method(cli, arg, &o->password_method); break;
 	case O_SAVEFILE: o->savefile = arg; break;
 	case O_PRINT: o->print = true; break;
 	case O_WINDOWS: o->windows = true; break;
@@ -312,18 +303,13 @@ static odj_result bulk_names(struct cli *cli, const struct options *o, struct od
 	char **names = NULL;
 	size_t n = 0;
 	odj_result r = ODJ_OK;
-	if (o->seal.n_requests > 0) {
-		/* the machines the requests name, each blob sealed to its own request */
-		names = talloc_array(cli->mem, char *, o->seal.n_requests);
-		for (n = 0; names != NULL && n < o->seal.n_requests; n++)
-			names[n] = o->seal.requests[n]->machine;
-	} else if (o->names_from != NULL) {
+	if (o->seal.n_requests > 0)
+		names = cli_seal_names(cli, &o->seal, &n);
+	else if (o->names_from != NULL)
 		r = odj_bulk_names_file(cli->ctx, cli->mem, o->names_from, &names, &n);
-	} else {
-		r = odj_bulk_names_template(cli->ctx, cli->mem, o->name_template, o->first, o->count,
-					    &names);
+	else if ((r = odj_bulk_names_template(cli->ctx, cli->mem, o->name_template, o->first,
+					      o->count, &names)) == ODJ_OK)
 		n = o->count;
-	}
 	if (r == ODJ_OK)
 		r = odj_bulk_names_unique(cli->ctx, names, n);
 	b->in.names = names;
@@ -358,27 +344,14 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 	return r;
 }
 
-/* --signing-key, --for, --bundle-passphrase-file: read before anything else is done. */
-static odj_result load_seal(struct cli *cli, struct options *o)
-{
-	odj_result r = cli_seal_load(cli, &o->seal, o->bundle != NULL, o->print);
-	if (r != ODJ_OK || o->seal.n_requests == 0)
-		return r;
-	if (o->seal.n_requests == 1 && o->out_dir == NULL && o->bundle == NULL) {
-		if (o->machine == NULL && cli->n_args == 0)
-			o->machine = o->seal.requests[0]->machine; /* the plan checks a name given too */
-	} else {
-		o->bulk = true;
-	}
-	return ODJ_OK;
-}
-
 static odj_result run(struct cli *cli)
 {
 	struct options *o = cli->priv;
 	if (o->seal.new_signing_key != NULL)
 		return cli_new_signing_key(cli, o->seal.new_signing_key);
-	odj_result r = load_seal(cli, o);
+	/* the key, the requests and the passphrase are read before anything else is done */
+	odj_result r = cli_seal_load(cli, &o->seal, o->bundle, o->out_dir, o->print,
+				     cli->n_args == 0 ? &o->machine : NULL, &o->bulk);
 	if (r == ODJ_OK)
 		r = check_options(cli, o);
 	if (r == ODJ_OK && o->creds.user != NULL) {

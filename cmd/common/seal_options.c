@@ -19,11 +19,12 @@ bool cli_seal_option(struct cli *cli, struct cli_seal_options *s, int key, const
 	return false;
 }
 
-odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, bool bundle, bool print)
+odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, const char *bundle,
+			 const char *out_dir, bool print, const char **machine, bool *bulk)
 {
 	if (s->n_fors > 0 && s->signing_key == NULL)
 		return cli_bad_usage(cli, "--for REQUEST seals a signed blob: give --signing-key KEY too");
-	if (s->passphrase_file != NULL && !bundle)
+	if (s->passphrase_file != NULL && bundle == NULL)
 		return cli_bad_usage(cli, "--bundle-passphrase-file seals the --bundle FILE");
 	if (s->signing_key != NULL && print)
 		return cli_bad_usage(cli, "--print writes a bare blob: a signed or sealed one goes to "
@@ -36,5 +37,21 @@ odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, bool bundl
 	if (r == ODJ_OK && s->n_fors > 0)
 		r = odj_requests_load(cli->ctx, cli->mem, s->fors, s->n_fors, &s->requests,
 				      &s->n_requests);
-	return r;
+	if (r != ODJ_OK || s->n_requests == 0)
+		return r;
+	if (s->n_requests > 1 || out_dir != NULL || bundle != NULL)
+		*bulk = true;
+	else if (machine != NULL && *machine == NULL)
+		*machine = s->requests[0]->machine; /* the plan checks a name given too */
+	return ODJ_OK;
+}
+
+char **cli_seal_names(struct cli *cli, const struct cli_seal_options *s, size_t *n)
+{
+	char **names = talloc_array(cli->mem, char *, s->n_requests);
+	for (*n = 0; names != NULL && *n < s->n_requests; (*n)++)
+		names[*n] = s->requests[*n]->machine;
+	if (names == NULL)
+		odj_fail(cli->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	return names;
 }

@@ -40,9 +40,15 @@ struct cli_seal_options {
 bool cli_seal_option(struct cli *cli, struct cli_seal_options *s, int key, const char *arg);
 
 /*
- * Checks the combinations (bundle: --bundle is given; print: --print) and
- * reads the passphrase, the signing key and the requests.
+ * Checks the combinations and reads the passphrase, the signing key and the
+ * requests.  Several requests, or an out-dir or bundle, make a bulk run
+ * (*bulk); one request names the machine (*machine, when machine is given and
+ * *machine is NULL).
  */
-odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, bool bundle, bool print);
+odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, const char *bundle,
+			 const char *out_dir, bool print, const char **machine, bool *bulk);
+
+/* The machines the requests name, in order (each blob is sealed to its own request). */
+char **cli_seal_names(struct cli *cli, const struct cli_seal_options *s, size_t *n);
 
 #endif
