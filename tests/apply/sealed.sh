@@ -96,7 +96,8 @@ hostile)
 		fail "provision signed by u"
 	refused "$R" TRUST_E_SUBJECT_NOT_TRUSTED "an untrusted signer" "$dir/u.odj"
 	# past its expiry (the request's: 30 days); the clock runs 31 days ahead
-	refused "$R" CERT_E_EXPIRED "expired" "$dir/s.odj" LD_PRELOAD="$shift_so" ODJ_CLOCK_SHIFT=$((31 * 86400))
+	refused "$R" CERT_E_EXPIRED "expired" "$dir/s.odj" LD_PRELOAD="$shift_so${LD_PRELOAD:+:$LD_PRELOAD}" \
+		ODJ_CLOCK_SHIFT=$((31 * 86400)) ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 	# a plain blob where the root requires a signature
 	prep_admin --reuse --savefile "$dir/plain.odj" "$n" >/dev/null || fail "plain provision"
 	refused "$R" TRUST_E_NOSIGNATURE "a plain blob, signature required" "$dir/plain.odj"
