@@ -7,19 +7,24 @@
 #include <sys/stat.h>
 
 #include <odj/apply.h>
+#include <odj/bundle_seal.h>
+#include <odj/fileio.h>
+#include <odj/seal.h>
 
 #include "apply_print.h"
 #include "cli.h"
+#include "seal_print.h"
 
 struct options {
-	const char *blob, *bundle, *name, *root, *keytab;
+	const char *blob, *bundle, *name, *root, *keytab, *passphrase_file, *request, *machine;
 	uint32_t kvno;
+	unsigned valid_days;
 	bool rejoin, dry_run, consume, ignore_unknown_essential;
 	enum odj_apply_samba samba;
 };
 
 enum { O_BLOB = 256, O_BUNDLE, O_NAME, O_ROOT, O_KEYTAB, O_KVNO, O_REJOIN, O_CONSUME,
-       O_IGNORE_ESSENTIAL, O_SAMBA, O_NO_SAMBA };
+       O_IGNORE_ESSENTIAL, O_SAMBA, O_NO_SAMBA, O_PASSPHRASE, O_REQUEST, O_MACHINE, O_VALID };
 
 static const struct cli_option options[] = {
 	{"blob", O_BLOB, "FILE|-", "the provisioning blob (- reads standard input)"},
@@ -35,6 +40,11 @@ static const struct cli_option options[] = {
 	 "apply although a part marked essential is of a type odj does not know"},
 	{"samba", O_SAMBA, NULL, "make a Samba member (smb.conf, secrets.tdb) even without smbd/winbindd"},
 	{"no-samba", O_NO_SAMBA, NULL, "leave Samba alone even when it is installed"},
+	{"bundle-passphrase-file", O_PASSPHRASE, "P", "with --bundle: the sealed bundle's passphrase (0600)"},
+	{NULL, 0, NULL, "sealed blobs (trusted signers: ROOT/etc/odj/trusted.d/*.pub):"},
+	{"request", O_REQUEST, "FILE|-", "make a request for a sealed blob (key in ROOT/var/lib/odj)"},
+	{"machine", O_MACHINE, "NAME", "with --request: the machine (default: the root's host name)"},
+	{"valid", O_VALID, "DAYS", "with --request: how long the request holds (default 30)"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -56,6 +66,10 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_IGNORE_ESSENTIAL: o->ignore_unknown_essential = true; break;
 	case O_SAMBA: o->samba = ODJ_APPLY_SAMBA_ON; break;
 	case O_NO_SAMBA: o->samba = ODJ_APPLY_SAMBA_OFF; break;
+	case O_PASSPHRASE: o->passphrase_file = arg; break;
+	case O_REQUEST: o->request = arg; break;
+	case O_MACHINE: o->machine = arg; break;
+	case O_VALID: cli_parse_uint(cli, arg, 1, 3650, "--valid", &o->valid_days); break;
 	}
 	return ODJ_OK;
 }
@@ -64,6 +78,10 @@ static int fill_apply(struct cli *cli, const struct options *o, struct odj_apply
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_APPLY_VERSION;
+	if ((o->machine != NULL || o->valid_days != 0) && o->request == NULL)
+		return cli_bad_usage(cli, "--machine and --valid go with --request FILE");
+	if (o->passphrase_file != NULL && o->bundle == NULL)
+		return cli_bad_usage(cli, "--bundle-passphrase-file goes with --bundle FILE --name NAME");
 	if (o->bundle != NULL && o->blob == NULL && o->name != NULL) {
 		req->in.blob_path = o->bundle;
 		req->in.bundle_name = o->name;
@@ -99,10 +117,49 @@ static char *exposed_blob_warning(TALLOC_CTX *mem, const char *path)
 			       (unsigned)(st.st_mode & 07777));
 }
 
+/* --request: a key pair on the target, its public half in a request for odj-prepare --for. */
+static odj_result make_request(struct cli *cli, const struct options *o)
+{
+	if (o->blob || o->bundle || o->name || o->keytab || o->kvno || o->rejoin || o->dry_run ||
+	    o->consume || o->passphrase_file)
+		return cli_bad_usage(cli, "--request FILE takes only --machine, --valid and --root");
+	if (strcmp(o->request, "-") == 0 && cli->json)
+		return cli_bad_usage(cli, "--request - writes the request to stdout: it does not go "
+					  "with --json");
+	struct odj_request_create req = ODJ_REQUEST_CREATE_INIT;
+	req.in.root = o->root;
+	req.in.machine = o->machine;
+	if (o->valid_days != 0)
+		req.in.valid_days = o->valid_days;
+	odj_result r = odj_request_create(cli->ctx, cli->mem, &req);
+	if (r == ODJ_OK && strcmp(o->request, "-") == 0) {
+		fputs(req.out.text, stdout);
+	} else if (r == ODJ_OK) {
+		odj_doing(cli->ctx, "writing the request to %s", o->request);
+		r = odj_write_file_atomic(cli->ctx, o->request, (const uint8_t *)req.out.text,
+					  strlen(req.out.text));
+	}
+	if (r == ODJ_OK && cli->json) {
+		cli_print_request_json(cli->mem, o->request, &req);
+		cli->json_printed = true;
+	} else if (r == ODJ_OK) {
+		cli_print_request(cli->mem, cli->tool->name, o->request, &req);
+	}
+	return r;
+}
+
 static odj_result run(struct cli *cli)
 {
+	const struct options *o = cli->priv;
+	if (o->request != NULL)
+		return make_request(cli, o);
 	struct odj_apply_req req;
 	odj_result r = fill_apply(cli, cli->priv, &req);
+	if (r == ODJ_OK && o->passphrase_file != NULL) {
+		struct odj_secret *pass = NULL; /* on cli->mem: wiped when the run ends */
+		r = odj_passphrase_read_file(cli->ctx, cli->mem, o->passphrase_file, &pass);
+		req.in.bundle_passphrase = pass;
+	}
 	if (r != ODJ_OK)
 		return r;
 	char *warning = exposed_blob_warning(cli->mem, req.in.blob_path);
@@ -124,7 +181,8 @@ static const struct cli_tool tool = {
 	.name = "odj-apply",
 	.synopsis = "odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
 		    "          [--dry-run] [--consume] [--trace FILE] [--verbose] [--json]\n"
-		    "odj-apply --bundle FILE|- --name NAME [options]\n"
+		    "odj-apply --bundle FILE|- --name NAME [--bundle-passphrase-file P] [options]\n"
+		    "odj-apply --request FILE|- [--machine NAME] [--root DIR] [--valid DAYS]\n"
 		    "odj-apply --explain CODE [--json]",
 	.summary = "Commits an offline domain join from a provisioning blob (odj-prepare, djoin,\n"
 		   "net offlinejoin) onto this system or a mounted image root, with no network:\n"

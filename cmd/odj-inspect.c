@@ -8,24 +8,28 @@
 
 #include <odj/blob.h>
 #include <odj/bundle.h>
+#include <odj/bundle_seal.h>
 #include <odj/fileio.h>
+#include <odj/seal.h>
 #include <odj/trace.h>
 
 #include "blob_print.h"
 #include "cli.h"
+#include "seal_print.h"
 
 struct options {
-	const char *bundle, *name, *savefile;
+	const char *bundle, *name, *savefile, *passphrase_file;
 	bool print;
 };
 
-enum { O_BUNDLE = 256, O_NAME, O_SAVEFILE, O_PRINT };
+enum { O_BUNDLE = 256, O_NAME, O_SAVEFILE, O_PRINT, O_PASSPHRASE };
 
 static const struct cli_option options[] = {
 	{"bundle", O_BUNDLE, "FILE|-", "a bundle of odj-prepare --bundle: list its machines"},
 	{"name", O_NAME, "NAME", "with --bundle: show this machine's blob"},
 	{"savefile", O_SAVEFILE, "FILE", "with --bundle --name: write the machine's blob to FILE (0600)"},
 	{"print", O_PRINT, NULL, "with --bundle --name: the bare base64 blob on stdout (a secret)"},
+	{"bundle-passphrase-file", O_PASSPHRASE, "P", "with --bundle: the sealed bundle's passphrase (0600)"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -37,6 +41,7 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_NAME: o->name = arg; break;
 	case O_SAVEFILE: o->savefile = arg; break;
 	case O_PRINT: o->print = true; break;
+	case O_PASSPHRASE: o->passphrase_file = arg; break;
 	}
 	return ODJ_OK;
 }
@@ -44,11 +49,32 @@ static int on_option(struct cli *cli, int key, const char *arg)
 static odj_result show_blob(struct cli *cli, const uint8_t *file, size_t len)
 {
 	struct odj_provision *prov;
-	odj_result r = odj_blob_load(cli->ctx, cli->mem, file, len, &prov);
+	struct odj_envelope *env = NULL;
+	odj_result r = ODJ_OK;
+	if (odj_envelope_detect(file, len)) {
+		/* the envelope as it is: no key is used, none is shown */
+		r = odj_envelope_decode(cli->ctx, cli->mem, file, len, &env);
+		if (r != ODJ_OK || env->kind == ODJ_ENVELOPE_SEALED) {
+			if (r == ODJ_OK && cli->json) {
+				json_object *j = cli_json_result();
+				json_object_object_add(j, "envelope", cli_envelope_json(cli->mem, env));
+				cli_json_print(j);
+				cli->json_printed = true;
+			} else if (r == ODJ_OK) {
+				cli_print_envelope(cli->mem, env);
+			}
+			return r;
+		}
+		file = env->payload; /* signed only: the blob inside is in clear */
+		len = env->payload_len;
+	}
+	r = odj_blob_load(cli->ctx, cli->mem, file, len, &prov);
 	if (r == ODJ_OK && cli->json) {
-		cli_print_blob_json(cli->mem, prov);
+		cli_print_blob_json(cli->mem, prov, env ? cli_envelope_json(cli->mem, env) : NULL);
 		cli->json_printed = true;
 	} else if (r == ODJ_OK) {
+		if (env != NULL)
+			cli_print_envelope(cli->mem, env);
 		cli_print_blob(cli->mem, prov);
 	}
 	return r;
@@ -108,6 +134,14 @@ static odj_result inspect_bundle(struct cli *cli, const struct options *o)
 	odj_result r = strcmp(o->bundle, "-") == 0
 			       ? odj_blob_read_file(cli->ctx, cli->mem, o->bundle, &bytes)
 			       : odj_bundle_read_file(cli->ctx, cli->mem, o->bundle, &bytes);
+	if (r == ODJ_OK && o->passphrase_file != NULL) {
+		struct odj_secret *pass = NULL;
+		r = odj_passphrase_read_file(cli->ctx, cli->mem, o->passphrase_file, &pass);
+		if (r == ODJ_OK)
+			r = odj_bundle_open_bytes(cli->ctx, cli->mem, bytes, pass, false, &bytes);
+	} else if (r == ODJ_OK) {
+		r = odj_bundle_open_bytes(cli->ctx, cli->mem, bytes, NULL, false, &bytes);
+	}
 	if (r != ODJ_OK)
 		return r;
 	const uint8_t *data = odj_secret_data(bytes);
@@ -137,6 +171,8 @@ static int check_options(struct cli *cli, const struct options *o)
 					  "FILE");
 	if (o->bundle != NULL && cli->n_args != 0)
 		return cli_bad_usage(cli, "--bundle FILE takes no other file ('%s')", cli->args[0]);
+	if (o->passphrase_file != NULL && o->bundle == NULL)
+		return cli_bad_usage(cli, "--bundle-passphrase-file goes with --bundle FILE");
 	if (o->name != NULL && o->bundle == NULL)
 		return cli_bad_usage(cli, "--name NAME picks a machine of --bundle FILE");
 	if ((o->savefile != NULL || o->print) && o->name == NULL)
@@ -161,7 +197,7 @@ static odj_result run(struct cli *cli)
 static const struct cli_tool tool = {
 	.name = "odj-inspect",
 	.synopsis = "odj-inspect [--json] FILE|-\n"
-		    "odj-inspect [--json] --bundle FILE|- [--name NAME]\n"
+		    "odj-inspect [--json] --bundle FILE|- [--name NAME] [--bundle-passphrase-file P]\n"
 		    "odj-inspect --bundle FILE|- --name NAME --savefile OUT | --print\n"
 		    "odj-inspect --explain CODE [--json]",
 	.summary = "Shows a provisioning blob (djoin, net offlinejoin or odj-prepare; the file form\n"

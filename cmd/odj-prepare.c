@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "prepare_print.h"
 #include "progress.h"
+#include "seal_options.h"
+#include "seal_print.h"
 #include "secret_input.h"
 
 #define MAX_EXTRA_SPNS 32
@@ -39,6 +41,7 @@ struct options {
 	unsigned count, first, parallel, window;
 	double max_rate;
 	const char *name_template, *names_from, *out_dir, *bundle;
+	struct cli_seal_options seal; /* signed and sealed blobs, sealed bundles */
 };
 
 enum {
@@ -93,6 +96,8 @@ static const struct cli_option options[] = {
 	{"parallel", O_PARALLEL, "K", "LDAP connections (default 1)"},
 	{"window", O_WINDOW, "W", "adds in flight per connection (default 4)"},
 	{"max-rate", O_MAX_RATE, "R", "at most R new accounts per second (protects a busy DC)"},
+	CLI_SEAL_BUNDLE_OPTION,
+	CLI_SEAL_OPTIONS,
 	{NULL, 0, NULL, NULL},
 };
 
@@ -100,6 +105,8 @@ static int on_option(struct cli *cli, int key, const char *arg)
 {
 	struct options *o = cli->priv;
 	double d;
+	if (cli_seal_option(cli, &o->seal, key, arg))
+		return ODJ_OK;
 	switch (key) {
 	case O_CHECK: o->check = true; break;
 	case O_DOMAIN: o->domain = arg; break;
@@ -139,16 +146,7 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_OSNAME: o->os_name = arg; break;
 	case O_OSVER: o->os_version = arg; break;
 	case O_RC4: o->allow_rc4 = true; break;
-	case O_PWMETHOD:
-		if (strcmp(arg, "ldap") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_LDAP;
-		else if (strcmp(arg, "kpasswd") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_KPASSWD;
-		else if (strcmp(arg, "auto") == 0)
-			o->password_method = ODJ_PASSWORD_METHOD_AUTO;
-		else
-			return cli_bad_usage(cli, "--password-method is ldap, kpasswd or auto");
-		break;
+	case O_PWMETHOD: cli_parse_password_method(cli, arg, &o->password_method); break;
 	case O_SAVEFILE: o->savefile = arg; break;
 	case O_PRINT: o->print = true; break;
 	case O_WINDOWS: o->windows = true; break;
@@ -186,10 +184,11 @@ static int check_options(struct cli *cli, struct options *o)
 			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, "
 						  "--check, --savefile, --print, --reuse, --trusted-owner, "
 						  "--defpwd, --spn, --upn, --netbios-name, --dns-host-name or kpasswd");
-		if ((o->count != 0) != (o->name_template != NULL) ||
-		    (o->names_from != NULL) == (o->count != 0))
-			return cli_bad_usage(cli, "give --count N with --name-template T, or "
-						  "--names-from FILE");
+		if (o->seal.n_requests > 0 ? o->count != 0 || o->names_from != NULL
+				      : (o->count != 0) != (o->name_template != NULL) ||
+					(o->names_from != NULL) == (o->count != 0))
+			return cli_bad_usage(cli, "give --count N with --name-template T, "
+						  "--names-from FILE, or --for REQUEST...");
 		if (o->out_dir == NULL && o->bundle == NULL)
 			return cli_bad_usage(cli, "where should the blobs go? give --out-dir DIR or "
 						  "--bundle FILE");
@@ -216,71 +215,63 @@ static int check_options(struct cli *cli, struct options *o)
 	return ODJ_OK;
 }
 
+static void fill_conn(const struct options *o, struct odj_connection *c)
+{
+	c->domain = o->domain;
+	c->dc = o->dc;
+	c->ou = o->ou;
+	c->creds = o->creds;
+	c->ldaps = o->ldaps;
+	c->ca_file = o->ca_file;
+	c->deadlines = o->deadlines;
+}
+
+/* The account part is the same for a check and a provision: a check says what that provision would do. */
+static void fill_account(const struct options *o, struct odj_account_request *a)
+{
+	a->machine = o->machine;
+	a->netbios_name = o->netbios_name;
+	a->dns_host_name = o->dns_host_name;
+	a->reuse = o->reuse;
+	a->defpwd = o->defpwd;
+	a->allow_rc4 = o->allow_rc4;
+	a->extra_spns = o->n_spns ? o->spns : NULL;
+	a->trusted_owners = o->n_trusted ? o->trusted : NULL;
+	a->upn = o->upn;
+	a->description = o->description;
+	a->os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	a->os_version = o->os_version;
+}
+
 static void fill_check(const struct options *o, struct odj_check_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_CHECK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	/* The account part is the provision's: a check says what that provision would do. */
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.trusted_owners = o->n_trusted ? o->trusted : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 }
 
 static void fill_provision(struct options *o, struct odj_provision_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_PROVISION_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.trusted_owners = o->n_trusted ? o->trusted : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 	req->in.password_method = o->password_method;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
+	req->in.seal.key = o->seal.key;
+	req->in.seal.request = o->seal.n_requests == 1 ? o->seal.requests[0] : NULL;
 }
 
 static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_BULK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
+	req->in.signing_key = o->seal.key;
+	req->in.requests = o->seal.n_requests ? (const struct odj_request *const *)o->seal.requests : NULL;
+	req->in.bundle_passphrase = o->seal.passphrase;
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;
@@ -329,14 +320,14 @@ static odj_result bulk_names(struct cli *cli, const struct options *o, struct od
 {
 	char **names = NULL;
 	size_t n = 0;
-	odj_result r;
-	if (o->names_from != NULL) {
+	odj_result r = ODJ_OK;
+	if (o->seal.n_requests > 0)
+		names = cli_seal_names(cli, &o->seal, &n);
+	else if (o->names_from != NULL)
 		r = odj_bulk_names_file(cli->ctx, cli->mem, o->names_from, &names, &n);
-	} else {
-		r = odj_bulk_names_template(cli->ctx, cli->mem, o->name_template, o->first, o->count,
-					    &names);
+	else if ((r = odj_bulk_names_template(cli->ctx, cli->mem, o->name_template, o->first,
+					      o->count, &names)) == ODJ_OK)
 		n = o->count;
-	}
 	if (r == ODJ_OK)
 		r = odj_bulk_names_unique(cli->ctx, names, n);
 	b->in.names = names;
@@ -374,7 +365,13 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 static odj_result run(struct cli *cli)
 {
 	struct options *o = cli->priv;
-	odj_result r = check_options(cli, o);
+	if (o->seal.new_signing_key != NULL)
+		return cli_new_signing_key(cli, o->seal.new_signing_key);
+	/* the key, the requests and the passphrase are read before anything else is done */
+	odj_result r = cli_seal_load(cli, &o->seal, o->bundle, o->out_dir, o->print,
+				     cli->n_args == 0 ? &o->machine : NULL, &o->bulk);
+	if (r == ODJ_OK)
+		r = check_options(cli, o);
 	if (r == ODJ_OK && o->creds.user != NULL) {
 		char *prompt = talloc_asprintf(cli->mem, "Password for %s: ", o->creds.user);
 		struct odj_secret *password = NULL; /* on cli->mem: wiped when the run ends */
@@ -391,6 +388,9 @@ static const struct cli_tool tool = {
 	.synopsis = "odj-prepare --domain DOMAIN [--dc DC] MACHINE --savefile FILE [options]\n"
 		    "odj-prepare --check --domain DOMAIN [--dc DC] [MACHINE] [options]\n"
 		    "odj-prepare --domain DOMAIN --count N --name-template T --bundle FILE [options]\n"
+		    "odj-prepare --domain DOMAIN --for REQUEST... --signing-key KEY --savefile FILE|\n"
+		    "            --out-dir DIR|--bundle FILE [options]\n"
+		    "odj-prepare --new-signing-key FILE\n"
 		    "odj-prepare --explain CODE",
 	.summary = "Next to a DC: checks the DC and the rights, creates (or with --reuse resets) the\n"
 		   "computer account, sets a random machine password, proves it and writes the\n"

@@ -200,7 +200,7 @@ static json_object *json_entries(TALLOC_CTX *mem, const struct odj_provision *pr
 	return entries;
 }
 
-void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov)
+void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov, json_object *envelope)
 {
 	json_object *root = cli_json_result();
 	const struct odj_win7blob *w = odj_provision_win7(prov);
@@ -228,6 +228,8 @@ void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov)
 	for (uint32_t i = 0; i < prov->nwarnings; i++)
 		json_object_array_add(warnings, json_object_new_string(prov->warnings[i]));
 	jadd(root, "warnings", warnings);
+	if (envelope != NULL)
+		jadd(root, "envelope", envelope);
 	cli_json_print(root);
 }
 

@@ -19,7 +19,8 @@ const char *cli_part_name(const struct odj_part *part);
 char *cli_filetime_string(TALLOC_CTX *mem, uint64_t ft);
 
 void cli_print_blob(TALLOC_CTX *mem, const struct odj_provision *prov);
-void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov);
+/* envelope (taken; may be NULL): the signed envelope the blob came in (seal_print.h). */
+void cli_print_blob_json(TALLOC_CTX *mem, const struct odj_provision *prov, json_object *envelope);
 
 void cli_print_manifest(const struct odj_bundle_manifest *m);
 void cli_print_manifest_json(const struct odj_bundle_manifest *m);

@@ -175,9 +175,17 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 		printf("password        %d random characters set over %s; %s\n", ODJ_PASSWORD_LENGTH,
 		       how, proof);
 	printf("salt            %s\n", p->out.salt);
+	const struct odj_secret *written = p->out.envelope_file ? p->out.envelope_file : p->out.blob_file;
 	if (p->in.savefile)
 		printf("blob            %s (%zu bytes, mode 0600)\n", p->in.savefile,
-		       odj_secret_len(p->out.blob_file));
+		       odj_secret_len(written));
+	if (p->in.seal.request != NULL)
+		printf("sealed          to request key %s of %s; signed by key %s\n",
+		       odj_keyid_hex(p->out.blob_file, p->in.seal.request->keyid),
+		       p->in.seal.request->machine, odj_keyid_hex(p->out.blob_file, p->in.seal.key->keyid));
+	else if (p->in.seal.key != NULL)
+		printf("signed          by key %s (not encrypted)\n",
+		       odj_keyid_hex(p->out.blob_file, p->in.seal.key->keyid));
 	printf("result          provisioned in %.0f ms (session %.0f, write %.0f, proof %.0f)\n",
 	       p->out.ms_total, p->out.ms_session, p->out.ms_write, p->out.ms_proof);
 }
@@ -212,6 +220,10 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 	json_object_object_add(o, "password_method", cli_jstr(p->out.password_method));
 	json_object_object_add(o, "proven", json_object_new_boolean(p->out.proven));
 	json_object_object_add(o, "savefile", cli_jstr(p->in.savefile));
+	json_object_object_add(o, "envelope", cli_jstr(p->in.seal.request ? "sealed"
+						       : p->in.seal.key ? "signed" : NULL));
+	json_object_object_add(o, "signer_keyid", cli_jstr(p->in.seal.key ? odj_keyid_hex(
+		p->out.blob_file, p->in.seal.key->keyid) : NULL));
 	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));
 	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
 	if (!ok)

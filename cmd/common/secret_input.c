@@ -118,3 +118,18 @@ odj_result cli_read_password(struct odj_ctx *ctx, TALLOC_CTX *mem, enum cli_pass
 	odj_wipe(buf, sizeof(buf));
 	return *out ? ODJ_OK : odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
+
+bool cli_parse_password_method(struct cli *cli, const char *arg, enum odj_password_method *out)
+{
+	if (strcmp(arg, "ldap") == 0)
+		*out = ODJ_PASSWORD_METHOD_LDAP;
+	else if (strcmp(arg, "kpasswd") == 0)
+		*out = ODJ_PASSWORD_METHOD_KPASSWD;
+	else if (strcmp(arg, "auto") == 0)
+		*out = ODJ_PASSWORD_METHOD_AUTO;
+	else {
+		cli_bad_usage(cli, "--password-method is ldap, kpasswd or auto");
+		return false;
+	}
+	return true;
+}

@@ -3,6 +3,9 @@
 #define ODJ_SECRET_INPUT_H
 
 #include <odj/odj.h>
+#include <odj/prepare.h>
+
+#include "cli.h"
 
 enum cli_password_source {
 	CLI_PASSWORD_NONE,
@@ -18,5 +21,8 @@ enum cli_password_source {
  */
 odj_result cli_read_password(struct odj_ctx *ctx, TALLOC_CTX *mem, enum cli_password_source src,
 			     const char *file, const char *prompt, struct odj_secret **out);
+
+/* --password-method ldap|kpasswd|auto; else a usage error and false. */
+bool cli_parse_password_method(struct cli *cli, const char *arg, enum odj_password_method *out);
 
 #endif

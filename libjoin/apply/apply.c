@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <odj/bundle.h>
+#include <odj/bundle_seal.h>
 #include <odj/join.h>
 #include <odj/seal.h>
 #include <odj/status.h>
@@ -106,9 +107,13 @@ static odj_result load_blob(struct apply_run *a)
 	odj_result r = odj_blob_read_file(a->ctx, a->tmp, a->req->in.blob_path, &file);
 	if (r == ODJ_OK && a->req->in.bundle_name != NULL) {
 		struct odj_secret *bundle = file;
+		odj_doing(a->ctx, "opening the bundle %s", a->req->in.blob_path);
+		r = odj_bundle_open_bytes(a->ctx, a->tmp, file, a->req->in.bundle_passphrase, false,
+					  &bundle);
 		odj_doing(a->ctx, "taking the blob of %s from the bundle %s", a->req->in.bundle_name,
 			  a->req->in.blob_path);
-		r = odj_bundle_extract(a->ctx, a->tmp, odj_secret_data(bundle), odj_secret_len(bundle),
+		if (r == ODJ_OK)
+			r = odj_bundle_extract(a->ctx, a->tmp, odj_secret_data(bundle), odj_secret_len(bundle),
 				       a->req->in.bundle_name, &file);
 	}
 	if (r == ODJ_OK)

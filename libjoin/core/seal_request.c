@@ -155,6 +155,28 @@ static int open_state_dir(const char *root, bool create)
 	return fd;
 }
 
+/*
+ * The machine a request is for when none is given: the first label of the
+ * root's /etc/hostname (of the running system's name for "/" without one).
+ */
+static char *root_machine_name(TALLOC_CTX *mem, const char *root)
+{
+	char name[256] = "";
+	char *path = talloc_asprintf(mem, "%s%setc/hostname", root,
+				     root[strlen(root) - 1] == '/' ? "" : "/");
+	FILE *f = path ? fopen(path, "re") : NULL;
+	talloc_free(path);
+	if (f != NULL) {
+		if (fgets(name, sizeof(name), f) == NULL)
+			name[0] = '\0';
+		fclose(f);
+	} else if (strcmp(root, "/") == 0 && gethostname(name, sizeof(name) - 1) != 0) {
+		name[0] = '\0';
+	}
+	name[strcspn(name, ". \t\r\n")] = '\0';
+	return talloc_strdup(mem, name);
+}
+
 odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_request_create *req)
 {
 	if (req->version < 1 || req->version > ODJ_REQUEST_CREATE_VERSION)
@@ -165,14 +187,24 @@ odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_r
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
 				"libsodium could not be initialised");
 	const char *root = req->in.root ? req->in.root : "/";
-	if (req->in.machine == NULL || !odj_seal_machine_valid(req->in.machine))
-		return odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_InvalidComputer,
-				"The machine name \"%s\" cannot go into a request (1 to 63 characters "
-				"of A-Z a-z 0-9 . _ -).", req->in.machine ? req->in.machine : "");
+	const char *machine = req->in.machine;
+	char *from_root = NULL;
+	if (machine == NULL)
+		machine = from_root = root_machine_name(mem, root);
+	if (machine == NULL || !odj_seal_machine_valid(machine)) {
+		odj_fail(ctx, ODJ_E_INPUT, ODJ_NERR_InvalidComputer,
+			 "The machine name \"%s\"%s cannot go into a request (1 to 63 characters "
+			 "of A-Z a-z 0-9 . _ -).", machine ? machine : "",
+			 req->in.machine ? "" : " (the root's host name)");
+		if (req->in.machine == NULL)
+			odj_error_advice(ctx, "Name the machine with --machine NAME.");
+		talloc_free(from_root);
+		return ODJ_E_INPUT;
+	}
 	if (req->in.valid_days < 1 || req->in.valid_days > 3650)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"--valid takes 1 to 3650 days, not %u.", req->in.valid_days);
-	odj_doing(ctx, "making a request for %s in %s", req->in.machine, root);
+	odj_doing(ctx, "making a request for %s in %s", machine, root);
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct odj_request *r_pub = talloc_zero(mem, struct odj_request);
 	struct odj_secret *sk = odj_secret_new(tmp, 32);
@@ -180,7 +212,8 @@ odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_r
 		talloc_free(tmp);
 		return no_memory(ctx);
 	}
-	snprintf(r_pub->machine, sizeof(r_pub->machine), "%s", req->in.machine);
+	snprintf(r_pub->machine, sizeof(r_pub->machine), "%s", machine);
+	talloc_free(from_root);
 	crypto_box_keypair(r_pub->public_key, odj_secret_data(sk));
 	randombytes_buf(r_pub->nonce, sizeof(r_pub->nonce));
 	r_pub->created = odj_seal_now(req->in.now);

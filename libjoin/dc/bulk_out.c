@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <odj/bundle_seal.h>
 #include <odj/fileio.h>
 
 #include "bulk_internal.h"
@@ -238,8 +239,12 @@ static odj_result prepare_bundle(struct bulk_run *run)
 	odj_result r = ODJ_OK;
 	if (exists)
 		r = odj_bundle_read_file(run->ctx, run, path, &old);
+	if (r == ODJ_OK && old != NULL && run->req->in.bundle_passphrase != NULL)
+		r = odj_bundle_open_bytes(run->ctx, run, old, run->req->in.bundle_passphrase, false, &old);
 	if (r == ODJ_OK)
 		r = odj_bundle_create(run->ctx, run, path, &info, &run->bundle);
+	if (r == ODJ_OK && run->req->in.bundle_passphrase != NULL)
+		r = odj_bundle_seal_with(run->bundle, run->req->in.bundle_passphrase);
 	if (r == ODJ_OK && old != NULL)
 		r = odj_bundle_foreach(run->ctx, run, odj_secret_data(old), odj_secret_len(old),
 				       copy_machine, run);
@@ -281,6 +286,16 @@ odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 	};
 	struct odj_secret *file = NULL;
 	odj_result r = odj_provision_blob(a->ctx, a->mem, run->s, &in, &file, NULL);
+	if (r == ODJ_OK && req->in.signing_key != NULL) {
+		struct odj_envelope_make e = ODJ_ENVELOPE_MAKE_INIT;
+		e.in.blob_file = file;
+		e.in.key = req->in.signing_key;
+		e.in.request = req->in.requests ? req->in.requests[a->index] : NULL;
+		e.in.machine = a->jr.out.netbios_name;
+		r = odj_envelope_make(a->ctx, a->mem, &e);
+		talloc_free(file);
+		file = e.out.file;
+	}
 	char *path = NULL;
 	if (r == ODJ_OK && req->in.out_dir != NULL) {
 		path = talloc_asprintf(a->mem, "%s/%s", req->in.out_dir,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,48 @@ static char *names_what(struct odj_plan *p)
 		return talloc_asprintf(p->mem, "domain %s", p->jr.out.domain);
 	return talloc_asprintf(p->mem, "%s, dNSHostName %s", R(p)->out.sam_account_name,
 			       R(p)->out.dns_host_name);
+}
+
+/* ------------------------------------------------------------ check-seal */
+
+static bool has_seal(const struct odj_plan *p)
+{
+	return p->req->in.seal.key != NULL;
+}
+
+/* A sealed blob is only worth an account when the request can still take it. */
+static odj_result check_seal(struct odj_plan *p)
+{
+	const struct odj_request *rq = R(p)->in.seal.request;
+	if (rq == NULL)
+		return ODJ_OK;
+	const char *name = R(p)->out.netbios_name;
+	if (name == NULL || strcasecmp(rq->machine, name) != 0) {
+		odj_fail(p->ctx, ODJ_E_INPUT, ODJ_NERR_InvalidComputer,
+			 "The request is for machine %s, not for %s.", rq->machine, name ? name : "?");
+		odj_error_advice(p->ctx, "Leave out the machine name: --for provisions the machine the "
+					 "request names.");
+		return ODJ_E_INPUT;
+	}
+	if (rq->expires <= time(NULL)) {
+		odj_fail(p->ctx, ODJ_E_INPUT, ODJ_CERT_E_EXPIRED,
+			 "The request for %s has expired; a blob sealed to it could never be applied.",
+			 rq->machine);
+		odj_error_advice(p->ctx, "Ask the target for a new request (odj-apply --request).");
+		return ODJ_E_INPUT;
+	}
+	return ODJ_OK;
+}
+
+static char *seal_what(struct odj_plan *p)
+{
+	const struct odj_provision_req *req = R(p);
+	char *signer = odj_keyid_hex(p->mem, req->in.seal.key->keyid);
+	if (req->in.seal.request == NULL)
+		return talloc_asprintf(p->mem, "signed by key %s", signer);
+	char *to = odj_keyid_hex(p->mem, req->in.seal.request->keyid);
+	return talloc_asprintf(p->mem, "sealed to request key %s of %s, signed by key %s", to,
+			       req->in.seal.request->machine, signer);
 }
 
 /* ------------------------------------------------------------ check-savefile */
@@ -490,10 +533,21 @@ static odj_result write_blob(struct odj_plan *p)
 	};
 	odj_result r = odj_provision_blob(p->ctx, p->mem, p->s, &in, &req->out.blob_file,
 					  &req->out.blob_base64);
+	const struct odj_secret *file = req->out.blob_file;
+	if (r == ODJ_OK && req->in.seal.key != NULL) {
+		struct odj_envelope_make m = ODJ_ENVELOPE_MAKE_INIT;
+		m.in.blob_file = req->out.blob_file;
+		m.in.key = req->in.seal.key;
+		m.in.request = req->in.seal.request;
+		m.in.machine = req->out.netbios_name;
+		m.in.valid_days = req->in.seal.valid_days ? req->in.seal.valid_days : 30;
+		r = odj_envelope_make(p->ctx, p->mem, &m);
+		file = req->out.envelope_file = m.out.file;
+	}
 	if (r == ODJ_OK && req->in.savefile != NULL) {
 		odj_doing(p->ctx, "writing the provisioning blob to %s", req->in.savefile);
-		r = odj_write_file_atomic(p->ctx, req->in.savefile, odj_secret_data(req->out.blob_file),
-					  odj_secret_len(req->out.blob_file));
+		r = odj_write_file_atomic(p->ctx, req->in.savefile, odj_secret_data(file),
+					  odj_secret_len(file));
 	}
 	odj_trace(p->ctx, "NetpProvisionComputerAccount: status of writing the blob%s%s: 0x%x",
 		  req->in.savefile ? " to " : "", req->in.savefile ? req->in.savefile : "",
@@ -504,8 +558,9 @@ static odj_result write_blob(struct odj_plan *p)
 static char *write_blob_what(struct odj_plan *p)
 {
 	const char *file = R(p)->in.savefile;
-	return talloc_asprintf(p->mem, "%s the provisioning blob%s%s", p->writes ? "wrote" : "write",
-			       file ? " to " : "", file ? file : "");
+	return talloc_asprintf(p->mem, "%s the provisioning blob%s%s%s%s", p->writes ? "wrote" : "write",
+			       file ? " to " : "", file ? file : "", has_seal(p) ? ", " : "",
+			       has_seal(p) ? seal_what(p) : "");
 }
 
 /* ------------------------------------------------------------ the plan */
@@ -527,6 +582,7 @@ struct step {
 
 static const struct step steps[] = {
 	{"check-names", STEP_READ, NULL, true, check_names, names_what},
+	{"check-seal", STEP_READ, has_seal, false, check_seal, seal_what},
 	{"check-savefile", STEP_READ, has_savefile, false, check_savefile, NULL},
 	{"locate", STEP_READ, NULL, true, locate, locate_what},
 	{"kerberos", STEP_READ, NULL, true, kerberos, kerberos_what},

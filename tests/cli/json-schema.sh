@@ -27,6 +27,24 @@ done
 [ "$n" -ge 5 ] || fail "only $n vectors decoded"
 valid inspect "$tmp"/inspect-*.json
 
+# signed and sealed blobs: the envelope; a request; a signing key
+"$inspect" --json "$vec/signed-ODJCLI01.odj-signed" >"$tmp/signed.json" || fail "inspect signed"
+"$inspect" --json "$vec/sealed-ODJCLI01.odj-sealed" >"$tmp/sealed.json" || fail "inspect sealed"
+valid inspect "$tmp/signed.json"
+valid inspect_envelope "$tmp/sealed.json"
+new_root
+"$apply" --json --request "$tmp/req" --root "$tmp/root" --machine ODJCLI01 >"$tmp/request.json" || fail "request"
+valid request "$tmp/request.json"
+"$prepare" --json --new-signing-key "$tmp/k" >"$tmp/key.json" || fail "new signing key"
+valid signing_key "$tmp/key.json"
+python3 - "$tmp/signed.json" "$tmp/sealed.json" <<-'PY' || fail "the envelopes"
+import json, sys
+signed, sealed = (json.load(open(f))["envelope"] for f in sys.argv[1:])
+assert signed["kind"] == "signed" and signed["recipient_keyid"] is None, signed
+assert sealed["kind"] == "sealed" and sealed["recipient_keyid"], sealed
+assert signed["machine"] == sealed["machine"] == "ODJCLI01"
+PY
+
 # odj-apply --json and the join record, for a blob with odj's part and one without
 for b in odj-part-ODJCLI02 samba-4.17-net-offlinejoin-ODJCLI01; do
 	new_root

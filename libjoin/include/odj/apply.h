@@ -21,6 +21,7 @@
 #include <talloc.h>
 
 #include <odj/error.h>
+#include <odj/secret.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,7 @@ struct odj_apply_req {
 						  has a type odj does not know (a warning) */
 		int64_t now;           /* the join time (Unix seconds); 0: the clock */
 		enum odj_apply_samba samba;
+		const struct odj_secret *bundle_passphrase; /* a sealed bundle's (odj/bundle_seal.h) */
 	} in;
 	struct {
 		char *domain;          /* odj.test */

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include <odj/error.h>
+#include <odj/seal.h>
 #include <odj/prepare.h>
 
 #ifdef __cplusplus
@@ -110,6 +111,10 @@ struct odj_bulk_req {
 		bool skip_existing;  /* skip machines whose blob out_dir or bundle already has */
 		const char *out_dir; /* one NAME.odj per machine (0600) */
 		const char *bundle;  /* one gzip'd tar of all blobs and manifest.json */
+		const struct odj_secret *bundle_passphrase; /* set: the bundle is sealed (odj/bundle_seal.h) */
+		const struct odj_signing_key *signing_key;  /* set: every blob is signed (odj/seal.h) */
+		const struct odj_request *const *requests;  /* with signing_key: names[i]'s blob is
+							     * sealed to requests[i] */
 		bool allow_rc4;
 		bool windows;
 		const char *description;

@@ -4,6 +4,7 @@
  * One join plan (libjoin/dc/plan.c) serves the three verbs: its steps, in
  * [MS-WKST] 3.2.4.13.3 order, are defined once each:
  *   check-names      offline validation of names and options (steps 1-13, 20-33, core)
+ *   check-seal       with in.seal: the request is for this machine and not expired
  *   check-savefile   the blob's directory takes the file (before any directory write)
  *   locate           find and pin the DC (DNS SRV + CLDAP netlogon ping)
  *   kerberos         Kerberos AS for the credentials over odj's own transport
@@ -18,7 +19,7 @@
  *   set-password     (writes) the kpasswd exchange, with --password-method kpasswd
  *   read-back        kvno, pwdLastSet and SID as the directory has them
  *   prove-key        a service ticket for the account opens with the new keys
- *   write-blob       (writes) the provisioning blob
+ *   write-blob       (writes) the provisioning blob (signed or sealed with in.seal)
  * odj_prepare_check() runs it with writes off (and says what each write step
  * would do), odj_provision_account() for one machine, odj_bulk_provision()
  * (odj/bulk.h) for many, batched and pipelined, with the same rules.
@@ -34,6 +35,7 @@
 
 #include <odj/blob.h>
 #include <odj/error.h>
+#include <odj/seal.h>
 #include <odj/secret.h>
 
 #ifdef __cplusplus
@@ -207,6 +209,13 @@ struct odj_provision_req {
 		enum odj_password_method password_method;
 		const char *savefile;  /* where the blob goes (0600, atomically); may be NULL */
 		bool windows;          /* no odj part, Windows referents (for Windows targets) */
+		/* An envelope (odj/seal.h) instead of the plain blob in savefile. */
+		struct {
+			const struct odj_signing_key *key; /* set: the blob is signed */
+			const struct odj_request *request; /* set too: sealed to it; its
+							    * machine must be the account's */
+			unsigned valid_days;               /* signed only: 0 is 30 */
+		} seal;
 	} in;
 	struct {
 		struct odj_dc_choice dc;
@@ -231,6 +240,7 @@ struct odj_provision_req {
 		bool proven;           /* a service ticket for the account opened with the new keys */
 		struct odj_secret *blob_file;   /* the blob's file bytes */
 		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
+		struct odj_secret *envelope_file; /* in.seal.key: the signed or sealed file written */
 		char *left_behind;     /* an object this run created but could not remove */
 		struct odj_plan_step *steps; /* every step of the plan, in order */
 		size_t n_steps;

@@ -113,6 +113,14 @@ ODJ_API odj_result odj_request_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const
 ODJ_API odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
 			    struct odj_request **out);
 
+/*
+ * The requests of paths: each a request file ("-": standard input) or a
+ * directory of them (every regular file not starting with ".", by name).
+ * out: n_out requests, NULL-terminated.
+ */
+ODJ_API odj_result odj_requests_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *const *paths,
+				     size_t n_paths, struct odj_request ***out, size_t *n_out);
+
 /* The request's text form. */
 ODJ_API char *odj_request_format(TALLOC_CTX *mem, const struct odj_request *req);
 
@@ -121,7 +129,8 @@ struct odj_request_create {
 	unsigned version; /* ODJ_REQUEST_CREATE_VERSION */
 	struct {
 		const char *root;     /* the target root ("/" for the running system) */
-		const char *machine;  /* the NetBIOS machine name the request is for */
+		const char *machine;  /* the NetBIOS machine name the request is for; NULL: the
+				       * first label of ROOT/etc/hostname */
 		unsigned valid_days;  /* 1..3650 */
 		int64_t now;          /* 0: the clock */
 	} in;
