@@ -11,11 +11,14 @@
 #include "secret_input.h"
 
 #define MAX_EXTRA_SPNS 32
+#define MAX_DCS 7 /* --dc after the first */
 
 /* What the command line says; each verb's request is filled from it in one function. */
 struct options {
 	/* the connection */
 	const char *domain, *dc, *ou, *ca_file;
+	const char *more_dcs[MAX_DCS + 1]; /* --dc given again */
+	size_t n_more_dcs;
 	bool ldaps;
 	struct odj_credentials creds;
 	struct odj_deadlines deadlines;
@@ -26,7 +29,7 @@ struct options {
 		*os_version;
 	const char *spns[MAX_EXTRA_SPNS + 1];
 	size_t n_spns;
-	bool reuse, defpwd, allow_rc4, windows;
+	bool reuse, defpwd, allow_rc4, windows, allow_unreachable_dc;
 	enum odj_password_method password_method;
 	/* what to do, where the blob goes */
 	bool check, print;
@@ -42,12 +45,13 @@ enum {
 	O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
 	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
 	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
-	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE
+	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
+	O_ALLOW_UNREACHABLE_DC
 };
 
 static const struct cli_option options[] = {
 	{"domain", O_DOMAIN, "DOMAIN", "DNS name of the domain; DOMAIN\\DC pins the DC"},
-	{"dc", O_DC, "DC", "the domain controller (default: found by DNS SRV)"},
+	{"dc", O_DC, "DC", "the domain controller (default: found by DNS SRV); again: the next ones"},
 	{"machine", O_MACHINE, "NAME|FQDN", "the computer (also the positional argument)"},
 	{"netbios-name", O_NETBIOS, "NAME", "its NetBIOS name (needed when the host name is over 15)"},
 	{"dns-host-name", O_DNSHOST, "FQDN", "its DNS host name (default NAME.DOMAIN)"},
@@ -72,6 +76,8 @@ static const struct cli_option options[] = {
 	{"ldaps", O_LDAPS, NULL, "LDAP over TLS (636) with channel binding instead of sealing"},
 	{"ca-file", O_CA, "FILE", "CA certificates for --ldaps"},
 	{"kdc-timeout", O_KDC_TIMEOUT, "SEC", "wait at most SEC seconds for a KDC reply (default 10)"},
+	{"allow-unreachable-dc", O_ALLOW_UNREACHABLE_DC, NULL,
+	 "check names only on the writable DCs that answer (default: refuse)"},
 	{NULL, 0, NULL, "output:"},
 	{"savefile", O_SAVEFILE, "FILE", "write the provisioning blob to FILE (0600)"},
 	{"print", O_PRINT, NULL, "write the bare base64 blob to stdout (holds the password)"},
@@ -97,7 +103,15 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	switch (key) {
 	case O_CHECK: o->check = true; break;
 	case O_DOMAIN: o->domain = arg; break;
-	case O_DC: o->dc = arg; break;
+	case O_DC:
+		if (o->dc == NULL) {
+			o->dc = arg;
+		} else {
+			if (o->n_more_dcs == MAX_DCS)
+				return cli_bad_usage(cli, "at most %d --dc", MAX_DCS + 1);
+			o->more_dcs[o->n_more_dcs++] = arg;
+		}
+		break;
 	case O_MACHINE: o->machine = arg; break;
 	case O_OU: o->ou = arg; break;
 	case O_CCACHE: o->creds.ccache = arg; break;
@@ -105,6 +119,7 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_PW_STDIN: o->pw_source = CLI_PASSWORD_STDIN; break;
 	case O_PW_FILE: o->pw_source = CLI_PASSWORD_FILE; o->pw_file = arg; break;
 	case O_LDAPS: o->ldaps = true; break;
+	case O_ALLOW_UNREACHABLE_DC: o->allow_unreachable_dc = true; break;
 	case O_CA: o->ca_file = arg; break;
 	case O_KDC_TIMEOUT:
 		if (cli_parse_positive(cli, arg, 600, "--kdc-timeout", &d))
@@ -205,6 +220,7 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 	req->in.version = ODJ_CHECK_VERSION;
 	req->in.conn.domain = o->domain;
 	req->in.conn.dc = o->dc;
+	req->in.conn.more_dcs = o->n_more_dcs ? o->more_dcs : NULL;
 	req->in.account.machine = o->machine;
 	/* The account part is the provision's: a check says what that provision would do. */
 	req->in.account.netbios_name = o->netbios_name;
@@ -222,6 +238,7 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 	req->in.conn.ldaps = o->ldaps;
 	req->in.conn.ca_file = o->ca_file;
 	req->in.conn.deadlines = o->deadlines;
+	req->in.conn.allow_unreachable_dc = o->allow_unreachable_dc;
 }
 
 static void fill_provision(struct options *o, struct odj_provision_req *req)
@@ -230,6 +247,7 @@ static void fill_provision(struct options *o, struct odj_provision_req *req)
 	req->in.version = ODJ_PROVISION_VERSION;
 	req->in.conn.domain = o->domain;
 	req->in.conn.dc = o->dc;
+	req->in.conn.more_dcs = o->n_more_dcs ? o->more_dcs : NULL;
 	req->in.account.machine = o->machine;
 	req->in.account.netbios_name = o->netbios_name;
 	req->in.account.dns_host_name = o->dns_host_name;
@@ -247,6 +265,7 @@ static void fill_provision(struct options *o, struct odj_provision_req *req)
 	req->in.conn.ldaps = o->ldaps;
 	req->in.conn.ca_file = o->ca_file;
 	req->in.conn.deadlines = o->deadlines;
+	req->in.conn.allow_unreachable_dc = o->allow_unreachable_dc;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
 }
@@ -257,11 +276,13 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 	req->in.version = ODJ_BULK_VERSION;
 	req->in.conn.domain = o->domain;
 	req->in.conn.dc = o->dc;
+	req->in.conn.more_dcs = o->n_more_dcs ? o->more_dcs : NULL;
 	req->in.conn.ou = o->ou;
 	req->in.conn.creds = o->creds;
 	req->in.conn.ldaps = o->ldaps;
 	req->in.conn.ca_file = o->ca_file;
 	req->in.conn.deadlines = o->deadlines;
+	req->in.conn.allow_unreachable_dc = o->allow_unreachable_dc;
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;

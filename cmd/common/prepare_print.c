@@ -149,6 +149,9 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 			printf("left behind     %s\n", p->out.left_behind);
 		return;
 	}
+	if (p->out.unchecked_dcs != NULL)
+		printf("NOT checked on  %s (names not checked there: --allow-unreachable-dc)\n",
+		       p->out.unchecked_dcs);
 	printf("account         %s (RID %u, SID %s)\n", p->out.sam_account_name, p->out.rid,
 	       p->out.machine_sid);
 	printf("dNSHostName     %s\n", p->out.dns_host_name);
@@ -228,6 +231,12 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
 	if (b->out.container_dn)
 		printf("container       %s\n", b->out.container_dn);
+	if (b->out.unchecked_dcs != NULL)
+		printf("NOT checked on  %s (names not checked there: --allow-unreachable-dc)\n",
+		       b->out.unchecked_dcs);
+	if (b->out.moved_to != NULL)
+		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
+		       b->out.moved_to);
 	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
 	       b->out.created, b->out.skipped, b->out.failed);
 	if (b->out.stopped)

@@ -102,6 +102,10 @@ struct bulk_run {
 	double t0, next_add_at;
 	size_t done, failed, skipped;
 	bool halted; /* an output cannot take more blobs: start no more machines */
+	/* failover: another DC is left to move to when every connection is lost */
+	bool can_move;
+	size_t *retake; /* names whose conflict search was lost: checked again on the next DC */
+	size_t n_retake;
 };
 
 double bulk_now_ms(void);
@@ -118,6 +122,13 @@ typedef void (*bulk_verdict_fn)(struct bulk_run *run, struct bulk_account *a, bo
 /* One OR search for the batch's accounts and every holder of their names. */
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid);
+/*
+ * The batch's names on every other writable DC (one OR search per DC,
+ * synchronous: the DC written to is searched by bulk_search_batch): each
+ * account that conflicts there, or whose check failed, gets its verdict and
+ * leaves the batch.
+ */
+void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict);
 /* Matches the search's entries against the batch: one verdict per account. */
 void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict);
 
