@@ -1,4 +1,5 @@
 /* odj-prepare: next to a DC, check (and provision) a computer account for an offline join. */
+#include <signal.h>
 #include <string.h>
 
 #include <odj/bulk.h>
@@ -385,6 +386,8 @@ static odj_result run(struct cli *cli)
 	}
 	if (r != ODJ_OK)
 		return r;
+	/* a DC that dies mid-request is an error on its connection, not the end of the process */
+	signal(SIGPIPE, SIG_IGN);
 	return o->check ? run_check(cli, o) : o->bulk ? run_bulk(cli, o) : run_provision(cli, o);
 }
 

@@ -150,7 +150,7 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 		return;
 	}
 	if (p->out.unchecked_dcs != NULL)
-		printf("NOT checked on  %s (names not checked there: --allow-unreachable-dc)\n",
+		printf("NOT checked on  %s (the names were not checked there)\n",
 		       p->out.unchecked_dcs);
 	printf("account         %s (RID %u, SID %s)\n", p->out.sam_account_name, p->out.rid,
 	       p->out.machine_sid);
@@ -232,7 +232,7 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 	if (b->out.container_dn)
 		printf("container       %s\n", b->out.container_dn);
 	if (b->out.unchecked_dcs != NULL)
-		printf("NOT checked on  %s (names not checked there: --allow-unreachable-dc)\n",
+		printf("NOT checked on  %s (the names were not checked there)\n",
 		       b->out.unchecked_dcs);
 	if (b->out.moved_to != NULL)
 		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
