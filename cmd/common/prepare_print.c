@@ -234,6 +234,12 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 	if (b->out.unchecked_dcs != NULL)
 		printf("NOT checked on  %s (the names were not checked there)\n",
 		       b->out.unchecked_dcs);
+	for (size_t i = 0; i < b->out.n_settled; i++)
+		printf("settled         %s\n", b->out.settled[i]);
+	if (b->out.journal != NULL)
+		printf("in flight       some adds' outcomes are unknown (listed in %s): rerun with "
+		       "--skip-existing to settle them\n",
+		       b->out.journal);
 	if (b->out.moved_to != NULL)
 		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
 		       b->out.moved_to);

@@ -219,7 +219,8 @@ static void next_batch(struct bulk_run *run)
 			continue;
 		}
 		struct bulk_account *a = account_new(run, i);
-		if (account_rules(run, a) != ODJ_OK) {
+		if (account_rules(run, a) != ODJ_OK ||
+		    (req->in.skip_existing && !bulk_journal_settle_prev(run, a))) {
 			bulk_account_fail(run, a);
 			continue;
 		}
@@ -282,7 +283,9 @@ static void start_adds(struct bulk_run *run)
 		a->conn = c;
 		a->state = BULK_ADDING;
 		a->t_issued = now;
+		bulk_journal_add(run, a);
 		if (bulk_add_start(run, a) != ODJ_OK) {
+			bulk_journal_settled(run, a); /* never sent */
 			if (run->can_move) {
 				/* not sent: the connection is gone; the account waits for the next DC */
 				odj_error_clear(a->ctx);
@@ -318,6 +321,7 @@ static void proof_done(struct bulk_run *run, struct bulk_account *a, bool ok)
 		bulk_account_fail(run, a);
 		return;
 	}
+	bulk_journal_settled(run, a);
 	run->done++;
 	run->req->out.created++;
 	a->state = BULK_DONE;
@@ -376,6 +380,7 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		if (rc != LDAP_SUCCESS) {
 			odj_ldap_fail_on(c->ldap, a->ctx, rc, "creating the computer account %s failed",
 					 a->dn);
+			bulk_journal_settled(run, a); /* the DC refused it: nothing was made */
 			bulk_account_fail(run, a);
 			return;
 		}
@@ -399,6 +404,8 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		break;
 	case BULK_REMOVING:
 		rc = ldap_rc(ld, msg);
+		if (rc == LDAP_SUCCESS)
+			bulk_journal_settled(run, a);
 		a->fail_message = talloc_asprintf_append(
 			a->fail_message, rc == LDAP_SUCCESS ? "; the account %s this run created was removed again"
 							    : "; the account %s this run created could not be removed: %s",
@@ -680,6 +687,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	run->max_proofs = req->in.proofs ? req->in.proofs : 4;
 	run->n_conns = req->in.parallel ? req->in.parallel : 1;
 	run->batch = talloc_zero_array(run, struct bulk_account *, BATCH);
+	run->journal_fd = -1;
 	run->skip = talloc_zero_array(run, bool, req->in.n_names);
 	struct odj_provision_req *t = &run->tmpl;
 	t->in.version = ODJ_PROVISION_VERSION;
@@ -704,6 +712,11 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	req->out.unchecked_dcs = t->out.unchecked_dcs;
 	if (r == ODJ_OK)
 		r = bulk_out_prepare(run);
+	if (r == ODJ_OK)
+		r = bulk_journal_open(run);
+	for (size_t i = 0; r == ODJ_OK && i < req->in.n_names; i++)
+		if (run->skip[i]) /* its blob exists: nothing in flight to settle */
+			TALLOC_FREE(run->prev_dc[i]);
 	if (r == ODJ_OK) {
 		run->t0 = bulk_now_ms(); /* rates count from the first add */
 		run->can_move = more && more[next_dc];
@@ -728,6 +741,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 		run->can_move = more[next_dc] != NULL;
 		r = run_loop(run);
 	}
+	bulk_journal_close(run);
 	if (r == ODJ_OK)
 		r = bulk_out_finish(run);
 	req->out.failed = run->failed;

@@ -4,7 +4,10 @@
 # and ends with exit 0 or 7; each blob records the DC that created its
 # account.  Then dc1 comes back and replication syncs: every blob's account
 # exists (on dc2) with the blob's kvno, and every account of the run without
-# a blob is one the run's output names as failed with a reason.
+# a blob is one the run's output names as failed with a reason.  The run's
+# in-flight journal lists those adds: the rerun with --skip-existing settles
+# them (removes what they may have left, says which) and makes them again,
+# so every machine ends with exactly one account and a blob.
 # Usage: bulk-failover.sh TESTDC ODJ-PREPARE ODJ-INSPECT (in the DCs' namespace)
 set -uo pipefail
 testdc=$1 prep=$2 inspect=$3
@@ -86,3 +89,28 @@ done <"$dir/accounts"
 echo "blobs without account: $missing, kvno mismatches: $badkvno, accounts without blob: $orphans (not named: $unnamed)"
 [ $missing = 0 ] && [ $badkvno = 0 ] && [ $unnamed = 0 ] || fail "blobs and accounts disagree"
 echo "ok: every blob's account exists with its kvno; every account without a blob is named in a failed line"
+grep -q "^in flight .*\.odj-inflight" "$dir/run.out" || [ "$failed" = 0 ] || fail "the run does not name its in-flight journal"
+
+step "rerun with --skip-existing: the adds left in flight are settled"
+printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1" --dc "$dc2" \
+	--user administrator --password-stdin --count "$total" --name-template "$p%03d" \
+	--out-dir "$dir/out" --parallel 2 --skip-existing >"$dir/rerun.out" 2>&1; rc=$?
+grep -E '^(settled|machines|failed|in flight)' "$dir/rerun.out" | cut -c1-200 | sed 's/^/    /'
+[ $rc -eq 0 ] || { cat "$dir/rerun.out"; fail "rerun exit $rc"; }
+grep -q "^machines *$total: $failed created, $created skipped, 0 failed" "$dir/rerun.out" || fail "rerun summary"
+for m in $(awk '/^failed/ { sub(/:$/, "", $2); print $2 }' "$dir/run.out"); do
+	if grep -qi "^failed *$m: .*\(in flight\|could not be removed\)" "$dir/run.out"; then
+		grep -qi "^settled *$m: " "$dir/rerun.out" || fail "$m: left in flight, not settled by the rerun"
+	fi
+done
+[ ! -e "$dir/out/.odj-inflight" ] || fail "the journal is still there: $(cat "$dir/out/.odj-inflight")"
+"$testdc" repl sync || fail "repl sync"
+accounts >"$dir/accounts"
+[ "$(wc -l <"$dir/accounts")" = "$total" ] || fail "$(wc -l <"$dir/accounts") accounts, expected $total"
+[ "$(ls "$dir/out" | grep -c '\.odj$')" = "$total" ] || fail "not $total blobs"
+for f in "$dir"/out/*.odj; do
+	m=$(basename "$f" .odj | tr 'A-Z' 'a-z')
+	k=$("$inspect" "$f" 2>/dev/null | awk '/kvno/ { for (i = 1; i < NF; i++) if ($i == "kvno") { sub(/[^0-9].*/, "", $(i + 1)); print $(i + 1); exit } }')
+	[ "$(awk -v m="$m" '$1 == m { print $2 }' "$dir/accounts")" = "$k" ] || fail "$m: kvno"
+done
+echo "ok: $total machines, $total accounts (one each), $total blobs with the accounts' kvno"
