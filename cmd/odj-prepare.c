@@ -1,4 +1,5 @@
 /* odj-prepare: next to a DC, check (and provision) a computer account for an offline join. */
+#include <signal.h>
 #include <string.h>
 
 #include <odj/bulk.h>
@@ -14,11 +15,14 @@
 
 #define MAX_EXTRA_SPNS 32
 #define MAX_TRUSTED_OWNERS 32
+#define MAX_DCS 7 /* --dc after the first */
 
 /* What the command line says; each verb's request is filled from it in one function. */
 struct options {
 	/* the connection */
 	const char *domain, *dc, *ou, *ca_file;
+	const char *more_dcs[MAX_DCS + 1]; /* --dc given again */
+	size_t n_more_dcs;
 	bool ldaps;
 	struct odj_credentials creds;
 	struct odj_deadlines deadlines;
@@ -32,6 +36,7 @@ struct options {
 	const char *trusted[MAX_TRUSTED_OWNERS + 1];
 	size_t n_trusted;
 	bool reuse, defpwd, allow_rc4, windows;
+	bool reuse, defpwd, allow_rc4, windows, allow_unreachable_dc;
 	enum odj_password_method password_method;
 	/* what to do, where the blob goes */
 	bool check, print;
@@ -49,12 +54,12 @@ enum {
 	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
 	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
 	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
-	O_TRUSTED_OWNER
+	O_TRUSTED_OWNER, O_ALLOW_UNREACHABLE_DC
 };
 
 static const struct cli_option options[] = {
 	{"domain", O_DOMAIN, "DOMAIN", "DNS name of the domain; DOMAIN\\DC pins the DC"},
-	{"dc", O_DC, "DC", "the domain controller (default: found by DNS SRV)"},
+	{"dc", O_DC, "DC", "the domain controller (default: found by DNS SRV); again: the next ones"},
 	{"machine", O_MACHINE, "NAME|FQDN", "the computer (also the positional argument)"},
 	{"netbios-name", O_NETBIOS, "NAME", "its NetBIOS name (needed when the host name is over 15)"},
 	{"dns-host-name", O_DNSHOST, "FQDN", "its DNS host name (default NAME.DOMAIN)"},
@@ -81,6 +86,8 @@ static const struct cli_option options[] = {
 	{"ldaps", O_LDAPS, NULL, "LDAP over TLS (636) with channel binding instead of sealing"},
 	{"ca-file", O_CA, "FILE", "CA certificates for --ldaps"},
 	{"kdc-timeout", O_KDC_TIMEOUT, "SEC", "wait at most SEC seconds for a KDC reply (default 10)"},
+	{"allow-unreachable-dc", O_ALLOW_UNREACHABLE_DC, NULL,
+	 "check names only on the writable DCs that answer (default: refuse)"},
 	{NULL, 0, NULL, "output:"},
 	{"savefile", O_SAVEFILE, "FILE", "write the provisioning blob to FILE (0600)"},
 	{"print", O_PRINT, NULL, "write the bare base64 blob to stdout (holds the password)"},
@@ -110,7 +117,15 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	switch (key) {
 	case O_CHECK: o->check = true; break;
 	case O_DOMAIN: o->domain = arg; break;
-	case O_DC: o->dc = arg; break;
+	case O_DC:
+		if (o->dc == NULL) {
+			o->dc = arg;
+		} else {
+			if (o->n_more_dcs == MAX_DCS)
+				return cli_bad_usage(cli, "at most %d --dc", MAX_DCS + 1);
+			o->more_dcs[o->n_more_dcs++] = arg;
+		}
+		break;
 	case O_MACHINE: o->machine = arg; break;
 	case O_OU: o->ou = arg; break;
 	case O_CCACHE: o->creds.ccache = arg; break;
@@ -118,6 +133,7 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_PW_STDIN: o->pw_source = CLI_PASSWORD_STDIN; break;
 	case O_PW_FILE: o->pw_source = CLI_PASSWORD_FILE; o->pw_file = arg; break;
 	case O_LDAPS: o->ldaps = true; break;
+	case O_ALLOW_UNREACHABLE_DC: o->allow_unreachable_dc = true; break;
 	case O_CA: o->ca_file = arg; break;
 	case O_KDC_TIMEOUT:
 		if (cli_parse_positive(cli, arg, 600, "--kdc-timeout", &d))
@@ -219,14 +235,16 @@ static void fill_conn(const struct options *o, struct odj_connection *c)
 {
 	c->domain = o->domain;
 	c->dc = o->dc;
+	c->more_dcs = o->n_more_dcs ? o->more_dcs : NULL;
 	c->ou = o->ou;
 	c->creds = o->creds;
 	c->ldaps = o->ldaps;
 	c->ca_file = o->ca_file;
 	c->deadlines = o->deadlines;
+	c->allow_unreachable_dc = o->allow_unreachable_dc;
 }
 
-/* The account part is the same for a check and a provision: a check says what that provision would do. */
+/* The check's account part is the provision's: it says what that provision would do. */
 static void fill_account(const struct options *o, struct odj_account_request *a)
 {
 	a->machine = o->machine;
@@ -380,6 +398,8 @@ static odj_result run(struct cli *cli)
 	}
 	if (r != ODJ_OK)
 		return r;
+	/* a DC that dies mid-request is an error on its connection, not the end of the process */
+	signal(SIGPIPE, SIG_IGN);
 	return o->check ? run_check(cli, o) : o->bulk ? run_bulk(cli, o) : run_provision(cli, o);
 }
 

@@ -154,6 +154,9 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 			printf("left behind     %s\n", p->out.left_behind);
 		return;
 	}
+	if (p->out.unchecked_dcs != NULL)
+		printf("NOT checked on  %s (the names were not checked there)\n",
+		       p->out.unchecked_dcs);
 	printf("account         %s (RID %u, SID %s)\n", p->out.sam_account_name, p->out.rid,
 	       p->out.machine_sid);
 	printf("dNSHostName     %s\n", p->out.dns_host_name);
@@ -245,6 +248,18 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
 	if (b->out.container_dn)
 		printf("container       %s\n", b->out.container_dn);
+	if (b->out.unchecked_dcs != NULL)
+		printf("NOT checked on  %s (the names were not checked there)\n",
+		       b->out.unchecked_dcs);
+	for (size_t i = 0; i < b->out.n_settled; i++)
+		printf("settled         %s\n", b->out.settled[i]);
+	if (b->out.journal != NULL)
+		printf("in flight       some adds' outcomes are unknown (listed in %s): rerun with "
+		       "--skip-existing to settle them\n",
+		       b->out.journal);
+	if (b->out.moved_to != NULL)
+		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
+		       b->out.moved_to);
 	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
 	       b->out.created, b->out.skipped, b->out.failed);
 	if (b->out.stopped)

@@ -210,8 +210,8 @@ static void next_batch(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
 	run->batch_n = 0;
-	while (run->next_name < req->in.n_names && run->batch_n < BATCH) {
-		size_t i = run->next_name++;
+	while ((run->n_retake > 0 || run->next_name < req->in.n_names) && run->batch_n < BATCH) {
+		size_t i = run->n_retake > 0 ? run->retake[--run->n_retake] : run->next_name++;
 		if (run->skip[i]) {
 			run->skipped++;
 			struct odj_bulk_item it = {.machine = req->in.names[i], .ok = true, .skipped = true};
@@ -219,12 +219,15 @@ static void next_batch(struct bulk_run *run)
 			continue;
 		}
 		struct bulk_account *a = account_new(run, i);
-		if (account_rules(run, a) != ODJ_OK) {
+		if (account_rules(run, a) != ODJ_OK ||
+		    (req->in.skip_existing && !bulk_journal_settle_prev(run, a))) {
 			bulk_account_fail(run, a);
 			continue;
 		}
 		run->batch[run->batch_n++] = a;
 	}
+	if (run->batch_n > 0)
+		bulk_search_peers(run, search_verdict);
 	if (run->batch_n == 0)
 		return;
 	/* the connection with the fewest operations queued answers first */
@@ -265,6 +268,8 @@ static int least_busy_conn(struct bulk_run *run)
 	return best;
 }
 
+static void conn_lost(struct bulk_run *run, int conn, const char *why);
+
 static void start_adds(struct bulk_run *run)
 {
 	double now = bulk_now_ms();
@@ -278,7 +283,21 @@ static void start_adds(struct bulk_run *run)
 		a->conn = c;
 		a->state = BULK_ADDING;
 		a->t_issued = now;
+		bulk_journal_add(run, a);
 		if (bulk_add_start(run, a) != ODJ_OK) {
+			bulk_journal_settled(run, a); /* never sent */
+			if (run->can_move) {
+				/* not sent: the connection is gone; the account waits for the next DC */
+				odj_error_clear(a->ctx);
+				a->state = BULK_READY;
+				a->next = run->ready.head;
+				run->ready.head = a;
+				if (run->ready.tail == NULL)
+					run->ready.tail = a;
+				run->ready.n++;
+				conn_lost(run, c, "broke");
+				continue;
+			}
 			bulk_account_fail(run, a);
 			continue;
 		}
@@ -302,6 +321,7 @@ static void proof_done(struct bulk_run *run, struct bulk_account *a, bool ok)
 		bulk_account_fail(run, a);
 		return;
 	}
+	bulk_journal_settled(run, a);
 	run->done++;
 	run->req->out.created++;
 	a->state = BULK_DONE;
@@ -360,6 +380,7 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		if (rc != LDAP_SUCCESS) {
 			odj_ldap_fail_on(c->ldap, a->ctx, rc, "creating the computer account %s failed",
 					 a->dn);
+			bulk_journal_settled(run, a); /* the DC refused it: nothing was made */
 			bulk_account_fail(run, a);
 			return;
 		}
@@ -383,6 +404,8 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		break;
 	case BULK_REMOVING:
 		rc = ldap_rc(ld, msg);
+		if (rc == LDAP_SUCCESS)
+			bulk_journal_settled(run, a);
 		a->fail_message = talloc_asprintf_append(
 			a->fail_message, rc == LDAP_SUCCESS ? "; the account %s this run created was removed again"
 							    : "; the account %s this run created could not be removed: %s",
@@ -401,7 +424,14 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 	while (c->n_ops > 0) {
 		struct bulk_op op = c->ops[--c->n_ops];
 		ldap_abandon_ext(odj_ldap_handle(c->ldap), op.msgid, NULL, NULL);
-		if (op.a == NULL) {
+		if (op.a == NULL && run->can_move) {
+			/* nothing was added yet: the next DC checks these names again */
+			for (size_t i = 0; i < run->batch_n; i++) {
+				run->retake[run->n_retake++] = run->batch[i]->index;
+				talloc_free(run->batch[i]->mem);
+			}
+			run->batch_n = 0;
+		} else if (op.a == NULL) {
 			for (size_t i = 0; i < run->batch_n; i++) {
 				odj_fail(run->batch[i]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
 					 "the LDAP connection to %s %s", run->s->dc.host, why);
@@ -416,7 +446,11 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 		} else {
 			odj_fail(op.a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
 				 "the LDAP connection to %s %s", run->s->dc.host, why);
-			if (op.a->created)
+			if (op.a->state == BULK_ADDING)
+				odj_error_detail(op.a->ctx, "the add of %s was in flight: whether %s has "
+							    "the account is unknown until it answers",
+						 op.a->dn, run->s->dc.host);
+			else if (op.a->created)
 				odj_error_detail(op.a->ctx, "the account %s this run created could not be "
 							    "removed over the lost connection",
 						 op.a->dn);
@@ -557,10 +591,16 @@ static odj_result run_loop(struct bulk_run *run)
 		bool halt = halting(run);
 		if (halt)
 			drop_ready(run);
-		else if (run->batch_n == 0 && run->ready.n < BATCH && run->next_name < req->in.n_names)
+		else if (run->batch_n == 0 && run->ready.n < BATCH &&
+			 (run->next_name < req->in.n_names || run->n_retake > 0) &&
+			 !(run->can_move && all_dead(run)))
 			next_batch(run);
 		start_adds(run);
-		if (all_dead(run))
+		if (all_dead(run) && run->can_move) {
+			/* every machine in flight on the lost DC has ended: move the rest */
+			if (run->batch_n == 0 && run->pending == run->ready.n)
+				return ODJ_OK;
+		} else if (all_dead(run))
 			while (run->ready.n > 0) {
 				struct bulk_account *a = bulk_queue_pop(&run->ready);
 				odj_fail(a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
@@ -568,8 +608,8 @@ static odj_result run_loop(struct bulk_run *run)
 				bulk_account_fail(run, a);
 			}
 		start_proofs(run);
-		if ((halt || run->next_name >= req->in.n_names) && run->batch_n == 0 &&
-		    run->pending == 0)
+		if ((halt || (run->next_name >= req->in.n_names && run->n_retake == 0)) &&
+		    run->batch_n == 0 && run->pending == 0)
 			break;
 		wait_for_io(run);
 		drain_ldap(run);
@@ -592,6 +632,45 @@ static odj_result run_loop(struct bulk_run *run)
 	return ODJ_OK;
 }
 
+/*
+ * The plan's session steps for the run on one DC: locate, Kerberos, IPC$,
+ * LDAP, clock, the other DCs, container and the right to create (every
+ * account of a bulk run is new); then the run's connections and KDC
+ * transport to it.  On failure the run keeps the DC it had.
+ */
+static odj_result open_dc(struct bulk_run *run, const char *dc)
+{
+	struct odj_provision_req *t = &run->tmpl;
+	t->in.conn.dc = dc;
+	struct odj_plan plan = {.ctx = run->ctx, .mem = run, .writes = true, .bulk = true, .req = t};
+	odj_result r = odj_plan_run(&plan);
+	if (r != ODJ_OK && run->s == NULL) {
+		run->s = plan.s; /* what the first DC said, for the report */
+		return r;
+	}
+	if (r != ODJ_OK)
+		return r;
+	struct odj_dc_session *old_s = run->s;
+	struct bulk_conn *old_conns = run->conns;
+	char *old_container = run->container;
+	run->s = plan.s;
+	run->container = plan.container;
+	run->conns = talloc_zero_array(run, struct bulk_conn, run->n_conns);
+	struct bulk_kdc *kdc = NULL;
+	r = run->conns ? connect_more(run) : ODJ_E_UNEXPECTED;
+	if (r == ODJ_OK)
+		r = bulk_kdc_open(run, &kdc);
+	if (r != ODJ_OK && old_s != NULL) {
+		run->s = old_s;
+		run->conns = old_conns;
+		run->container = old_container;
+		return r;
+	}
+	TALLOC_FREE(run->kdc);
+	run->kdc = kdc;
+	return r;
+}
+
 odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req)
 {
 	odj_result r = check_request(ctx, req);
@@ -607,8 +686,8 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	run->window = req->in.window ? req->in.window : 4;
 	run->max_proofs = req->in.proofs ? req->in.proofs : 4;
 	run->n_conns = req->in.parallel ? req->in.parallel : 1;
-	run->conns = talloc_zero_array(run, struct bulk_conn, run->n_conns);
 	run->batch = talloc_zero_array(run, struct bulk_account *, BATCH);
+	run->journal_fd = -1;
 	run->skip = talloc_zero_array(run, bool, req->in.n_names);
 	struct odj_provision_req *t = &run->tmpl;
 	t->in.version = ODJ_PROVISION_VERSION;
@@ -616,28 +695,53 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	t->in.account.allow_rc4 = req->in.allow_rc4;
 	t->in.windows = req->in.windows;
 
-	/* The plan's session steps, once for the run: locate, Kerberos, IPC$,
-	 * LDAP, clock, container and the right to create (every account of a
-	 * bulk run is new).  The per-machine rules run in next_batch. */
-	struct odj_plan plan = {.ctx = ctx, .mem = run, .writes = true, .bulk = true, .req = t};
-	r = odj_plan_run(&plan);
-	run->s = plan.s;
-	run->container = plan.container;
+	run->retake = talloc_zero_array(run, size_t, BATCH);
+	const char *const *more = req->in.conn.more_dcs;
+	size_t next_dc = 0;
+	t->in.conn.more_dcs = NULL; /* the run moves between them itself */
+	r = open_dc(run, req->in.conn.dc);
+	while (r == ODJ_E_NETWORK && more && more[next_dc]) {
+		odj_error_clear(ctx);
+		r = open_dc(run, more[next_dc++]);
+	}
 	req->out.dc = t->out.dc;
 	req->out.facts = t->out.facts;
 	req->out.realm = t->out.realm;
 	req->out.ms_session = bulk_now_ms() - run->t0;
 	req->out.container_dn = run->container;
-	if (r == ODJ_OK)
-		r = connect_more(run);
-	if (r == ODJ_OK)
-		r = bulk_kdc_open(run, &run->kdc);
+	req->out.unchecked_dcs = t->out.unchecked_dcs;
 	if (r == ODJ_OK)
 		r = bulk_out_prepare(run);
+	if (r == ODJ_OK)
+		r = bulk_journal_open(run);
+	for (size_t i = 0; r == ODJ_OK && i < req->in.n_names; i++)
+		if (run->skip[i]) /* its blob exists: nothing in flight to settle */
+			TALLOC_FREE(run->prev_dc[i]);
 	if (r == ODJ_OK) {
 		run->t0 = bulk_now_ms(); /* rates count from the first add */
+		run->can_move = more && more[next_dc];
 		r = run_loop(run);
 	}
+	while (r == ODJ_OK && run->can_move && all_dead(run)) {
+		/* the DC stopped answering: the machines not started go to the next one */
+		const char *lost = run->s->dc.host;
+		odj_trace(ctx, "bulk: every connection to %s is lost, moving to %s", lost,
+			  more[next_dc]);
+		t->in.conn.allow_unreachable_dc = true; /* the lost DC cannot check names now */
+		odj_result m = open_dc(run, more[next_dc++]);
+		if (m == ODJ_OK) {
+			req->out.moved_to = talloc_asprintf_append(
+				req->out.moved_to ? req->out.moved_to : talloc_strdup(run, ""), "%s%s",
+				req->out.moved_to ? ", " : "", run->s->dc.host);
+			req->out.unchecked_dcs = t->out.unchecked_dcs;
+		} else {
+			odj_trace(ctx, "bulk: %s cannot take over", more[next_dc - 1]);
+			odj_error_clear(ctx);
+		}
+		run->can_move = more[next_dc] != NULL;
+		r = run_loop(run);
+	}
+	bulk_journal_close(run);
 	if (r == ODJ_OK)
 		r = bulk_out_finish(run);
 	req->out.failed = run->failed;

@@ -47,6 +47,7 @@ struct bulk_account {
 	struct odj_account_readback rb;
 	bool created;
 	bool in_pipeline; /* counted in run->pending */
+	bool journaled;   /* its "+" line is in the in-flight journal, not yet settled */
 	/* a failure, kept until the delete of a created account has finished */
 	odj_status fail_status;
 	char *fail_message;
@@ -102,6 +103,15 @@ struct bulk_run {
 	double t0, next_add_at;
 	size_t done, failed, skipped;
 	bool halted; /* an output cannot take more blobs: start no more machines */
+	/* failover: another DC is left to move to when every connection is lost */
+	bool can_move;
+	size_t *retake; /* names whose conflict search was lost: checked again on the next DC */
+	size_t n_retake;
+	/* the in-flight journal (bulk_journal.c) */
+	char *journal_path;
+	int journal_fd;
+	char **prev_dc;   /* per name: the DC of an add an earlier run left unsettled, or NULL */
+	size_t unsettled; /* this run's adds not yet settled */
 };
 
 double bulk_now_ms(void);
@@ -118,6 +128,13 @@ typedef void (*bulk_verdict_fn)(struct bulk_run *run, struct bulk_account *a, bo
 /* One OR search for the batch's accounts and every holder of their names. */
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid);
+/*
+ * The batch's names on every other writable DC (one OR search per DC,
+ * synchronous: the DC written to is searched by bulk_search_batch): each
+ * account that conflicts there, or whose check failed, gets its verdict and
+ * leaves the batch.
+ */
+void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict);
 /* Matches the search's entries against the batch: one verdict per account. */
 void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict);
 
@@ -142,5 +159,22 @@ void bulk_kdc_advance(struct bulk_kdc *k, bulk_verdict_fn verdict);
 odj_result bulk_out_prepare(struct bulk_run *run);
 odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a);
 odj_result bulk_out_finish(struct bulk_run *run);
+
+/* ---- bulk_journal.c: adds in flight, settled by the rerun ---- */
+
+/* Reads what earlier runs left unsettled (prev_dc) and opens the journal for this run. */
+odj_result bulk_journal_open(struct bulk_run *run);
+/* "+ NAME DC": written before the add is sent. */
+void bulk_journal_add(struct bulk_run *run, struct bulk_account *a);
+/* "- NAME": the add's outcome is settled (blob written, add refused, account removed). */
+void bulk_journal_settled(struct bulk_run *run, struct bulk_account *a);
+/*
+ * A name an earlier run left in flight: removes its account on this DC and
+ * every other writable DC that has it, and records that in out.settled.
+ * false: it could not be removed (error on a->ctx).
+ */
+bool bulk_journal_settle_prev(struct bulk_run *run, struct bulk_account *a);
+/* Closes the journal; removes it when nothing is left unsettled (else out.journal names it). */
+void bulk_journal_close(struct bulk_run *run);
 
 #endif

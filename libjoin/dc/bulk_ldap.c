@@ -26,17 +26,24 @@ static struct odj_claim claim_of(const struct bulk_account *a)
 	return c;
 }
 
+/* "(|...)": the holders of every name of the batch, by the one conflict rule's filter. */
+static char *batch_filter(TALLOC_CTX *mem, struct bulk_account *const *batch, size_t n)
+{
+	char *filter = talloc_strdup(mem, "(|");
+	for (size_t i = 0; i < n; i++) {
+		if (batch[i] == NULL)
+			continue;
+		struct odj_claim c = claim_of(batch[i]);
+		filter = odj_claim_filter_terms(mem, filter, &c);
+	}
+	return filter ? talloc_asprintf_append(filter, ")") : NULL;
+}
+
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid)
 {
-	/* the holders of every name of the batch, by the one conflict rule's filter */
 	TALLOC_CTX *tmp = talloc_new(run->mem);
-	char *filter = talloc_strdup(tmp, "(|");
-	for (size_t i = 0; i < n; i++) {
-		struct odj_claim c = claim_of(batch[i]);
-		filter = odj_claim_filter_terms(tmp, filter, &c);
-	}
-	filter = filter ? talloc_asprintf_append(filter, ")") : NULL;
+	char *filter = batch_filter(tmp, batch, n);
 	int rc = filter ? ldap_search_ext(odj_ldap_handle(run->conns[conn].ldap),
 					  run->s->facts->default_nc, LDAP_SCOPE_SUBTREE, filter,
 					  (char **)odj_account_attrs, 0, NULL, NULL, NULL, 0, msgid)
@@ -47,6 +54,64 @@ odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, 
 	for (size_t i = 0; i < n; i++)
 		lost(run, batch[i]->ctx, conn, rc, "the search for existing accounts");
 	return odj_error_get(batch[0]->ctx)->result;
+}
+
+/* Fails each account of the batch that one of res's entries conflicts with (where: its DC). */
+static void match_entries(struct bulk_run *run, LDAP *ld, LDAPMessage *res, const char *where,
+			  bulk_verdict_fn verdict)
+{
+	for (LDAPMessage *e = ldap_first_entry(ld, res); e; e = ldap_next_entry(ld, e)) {
+		for (size_t i = 0; i < run->batch_n; i++) {
+			struct bulk_account *a = run->batch[i];
+			if (a == NULL)
+				continue;
+			struct odj_claim claim = claim_of(a);
+			const char *value = NULL, *attr = odj_claim_held(ld, e, &claim, &value);
+			if (attr == NULL)
+				continue;
+			/* a bulk run never resets: an existing account of the name is a failure too */
+			odj_claim_conflict(a->ctx, ld, e, &claim, false, attr, value, where);
+			run->batch[i] = NULL;
+			verdict(run, a, false);
+		}
+	}
+}
+
+void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict)
+{
+	const struct odj_dc_session *s = run->s;
+	for (size_t p = 0; p < s->n_peers; p++) {
+		TALLOC_CTX *tmp = talloc_new(run->mem);
+		struct odj_ldap *c = s->peers[p].ldap;
+		LDAP *ld = odj_ldap_handle(c);
+		LDAPMessage *res = NULL;
+		char *filter = batch_filter(tmp, run->batch, run->batch_n);
+		int rc = filter ? ldap_search_ext_s(ld, s->facts->default_nc, LDAP_SCOPE_SUBTREE,
+						    filter, (char **)odj_account_attrs, 0, NULL, NULL,
+						    NULL, 0, &res)
+				: LDAP_NO_MEMORY;
+		for (size_t i = 0; rc != LDAP_SUCCESS && i < run->batch_n; i++) {
+			struct bulk_account *a = run->batch[i];
+			if (a == NULL)
+				continue;
+			/* the check on that DC is incomplete: never create on a guess */
+			odj_ldap_fail_on(c, a->ctx, rc, "the search for existing accounts on %s failed",
+					 s->peers[p].host);
+			run->batch[i] = NULL;
+			verdict(run, a, false);
+		}
+		if (rc == LDAP_SUCCESS)
+			match_entries(run, ld, res,
+				      odj_claim_where(tmp, s->peers[p].host, s->dc.host), verdict);
+		ldap_msgfree(res);
+		talloc_free(tmp);
+	}
+	/* the batch goes on with those left */
+	size_t n = 0;
+	for (size_t i = 0; i < run->batch_n; i++)
+		if (run->batch[i] != NULL)
+			run->batch[n++] = run->batch[i];
+	run->batch_n = n;
 }
 
 void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict)
@@ -66,21 +131,7 @@ void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn 
 		}
 		return;
 	}
-	for (LDAPMessage *e = ldap_first_entry(ld, res); e; e = ldap_next_entry(ld, e)) {
-		for (size_t i = 0; i < run->batch_n; i++) {
-			struct bulk_account *a = run->batch[i];
-			if (a == NULL)
-				continue;
-			struct odj_claim claim = claim_of(a);
-			const char *value = NULL, *attr = odj_claim_held(ld, e, &claim, &value);
-			if (attr == NULL)
-				continue;
-			/* a bulk run never resets: an existing account of the name is a failure too */
-			odj_claim_conflict(a->ctx, ld, e, &claim, false, attr, value);
-			run->batch[i] = NULL;
-			verdict(run, a, false);
-		}
-	}
+	match_entries(run, ld, res, NULL, verdict);
 	for (size_t i = 0; i < run->batch_n; i++)
 		if (run->batch[i] != NULL)
 			verdict(run, run->batch[i], true);

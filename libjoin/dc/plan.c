@@ -147,6 +147,20 @@ static odj_result locate(struct odj_plan *p)
 	if (p->s == NULL)
 		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	odj_result r = odj_session_locate(p->s, &p->sp);
+	/* further DCs given: the first that answers */
+	const char *const *more = req->in.conn.more_dcs;
+	char *notes = NULL;
+	for (size_t i = 0; r == ODJ_E_NETWORK && p->sp.dc && more && more[i]; i++) {
+		const struct odj_error *e = odj_error_get(p->ctx);
+		char *note = talloc_asprintf(p->mem, "%s: %s", p->sp.dc, e->message ? e->message : "?");
+		notes = notes ? talloc_asprintf_append(notes, "; %s", note) : note;
+		odj_trace(p->ctx, "plan: %s does not answer, trying %s", p->sp.dc, more[i]);
+		odj_error_clear(p->ctx);
+		p->sp.dc = more[i];
+		r = odj_session_locate(p->s, &p->sp);
+	}
+	if (r != ODJ_OK && notes != NULL)
+		odj_error_detail(p->ctx, "also tried %s", notes);
 	req->out.dc = p->s->dc;
 	req->out.realm = p->s->realm;
 	return r;
@@ -190,6 +204,27 @@ static char *ldap_what(struct odj_plan *p)
 }
 
 /* ------------------------------------------------------------ checks against the DC */
+
+/* Every writable DC of the domain: a name must be unique on each, not only on this one. */
+static odj_result check_dcs(struct odj_plan *p)
+{
+	odj_result r = odj_session_peers(p->s, &p->sp, R(p)->in.conn.allow_unreachable_dc);
+	R(p)->out.unchecked_dcs = p->s->unreached;
+	return r;
+}
+
+static char *dcs_what(struct odj_plan *p)
+{
+	const struct odj_dc_session *s = p->s;
+	char *what = talloc_asprintf(p->mem, "%zu writable DC%s: %s", s->n_dcs,
+				     s->n_dcs == 1 ? "" : "s", s->dc.host);
+	for (size_t i = 0; what && i < s->n_peers; i++)
+		what = talloc_asprintf_append(what, ", %s", s->peers[i].host);
+	if (what && s->unreached)
+		what = talloc_asprintf_append(what, "; NOT CHECKED (unreachable, allowed): %s",
+					      s->unreached);
+	return what;
+}
 
 static bool has_machine(const struct odj_plan *p)
 {
@@ -361,8 +396,13 @@ static odj_result check_conflicts(struct odj_plan *p)
 		.own_dn = p->have ? p->have->dn : NULL,
 	};
 	odj_doing(p->ctx, "looking for other accounts holding %s's names", claim.sam_account_name);
-	struct odj_ldap *conns[] = {p->s->ldap};
-	return odj_claim_check(p->ctx, p->mem, conns, 1, p->s->facts->default_nc, &claim);
+	size_t max = 1 + p->s->n_peers;
+	struct odj_ldap **conns = talloc_array(p->mem, struct odj_ldap *, max);
+	const char **hosts = talloc_array(p->mem, const char *, max);
+	if (conns == NULL || hosts == NULL)
+		return odj_fail(p->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	size_t n = odj_session_ldaps(p->s, conns, hosts, max);
+	return odj_claim_check(p->ctx, p->mem, conns, hosts, n, p->s->facts->default_nc, &claim);
 }
 
 /* ------------------------------------------------------------ the writes */
@@ -590,6 +630,7 @@ static const struct step steps[] = {
 	{"ldap-bind", STEP_READ, NULL, true, ldap_bind, ldap_what},
 	{"check-domain", STEP_READ, has_machine, false, check_domain, NULL},
 	{"check-clock", STEP_READ, NULL, true, check_clock, clock_what},
+	{"check-dcs", STEP_READ, NULL, true, check_dcs, dcs_what},
 	{"check-container", STEP_READ, NULL, true, check_container, container_what},
 	{"find-account", STEP_READ, has_machine, false, find_account, account_what},
 	{"check-rights", STEP_READ, NULL, true, check_rights, rights_what},

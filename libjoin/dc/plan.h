@@ -127,17 +127,23 @@ const char *odj_claim_held(LDAP *ld, LDAPMessage *e, const struct odj_claim *c, 
  * Records the conflict of an entry that holds one of c's names: an existing
  * account of that sAMAccountName goes through odj_rule_existing (bulk:
  * can_reuse false); another holder of an SPN or the dNSHostName is
- * ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST.
+ * ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST.  where names the DC the entry
+ * was found on when it is not the one written to (NULL: that one).
  */
 odj_result odj_claim_conflict(struct odj_ctx *ctx, LDAP *ld, LDAPMessage *e,
 			      const struct odj_claim *c, bool can_reuse, const char *attr,
-			      const char *value);
+			      const char *value, const char *where);
+
+/* "dc2.odj.test (not yet replicated to dc1.odj.test)", for a holder found on another DC. */
+char *odj_claim_where(TALLOC_CTX *mem, const char *holder_dc, const char *write_dc);
 
 /*
  * check-conflicts for one account: one search on each of the n connections
- * (every DC the account's names must be unique on).
+ * (every DC the account's names must be unique on; hosts[0] is the DC
+ * written to, a conflict on another names both).
  */
 odj_result odj_claim_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_ldap *const *conns,
-			   size_t n, const char *base, const struct odj_claim *c);
+			   const char *const *hosts, size_t n, const char *base,
+			   const struct odj_claim *c);
 
 #endif

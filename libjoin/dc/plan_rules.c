@@ -260,12 +260,19 @@ const char *odj_claim_held(LDAP *ld, LDAPMessage *e, const struct odj_claim *c, 
 	return attr;
 }
 
+char *odj_claim_where(TALLOC_CTX *mem, const char *holder_dc, const char *write_dc)
+{
+	return talloc_asprintf(mem, "%s (not yet replicated to %s)", holder_dc, write_dc);
+}
+
 odj_result odj_claim_conflict(struct odj_ctx *ctx, LDAP *ld, LDAPMessage *e,
 			      const struct odj_claim *c, bool can_reuse, const char *attr,
-			      const char *value)
+			      const char *value, const char *where)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct odj_account *holder = odj_account_from_entry(tmp, ld, e);
+	if (holder != NULL && where != NULL) /* every message that names the holder names its DC */
+		holder->dn = talloc_asprintf(tmp, "%s on %s", holder->dn ? holder->dn : "?", where);
 	odj_result r;
 	if (strcmp(attr, "sAMAccountName") == 0) {
 		/* its account exists: the existing-account rule says why it cannot be taken */
@@ -282,7 +289,8 @@ odj_result odj_claim_conflict(struct odj_ctx *ctx, LDAP *ld, LDAPMessage *e,
 }
 
 odj_result odj_claim_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_ldap *const *conns,
-			   size_t n, const char *base, const struct odj_claim *c)
+			   const char *const *hosts, size_t n, const char *base,
+			   const struct odj_claim *c)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);
 	char *filter = talloc_strdup(tmp, "(|");
@@ -304,7 +312,9 @@ odj_result odj_claim_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_ldap
 		     e && r == ODJ_OK; e = ldap_next_entry(ld, e)) {
 			const char *value = NULL, *attr = odj_claim_held(ld, e, c, &value);
 			if (attr != NULL)
-				r = odj_claim_conflict(ctx, ld, e, c, true, attr, value);
+				r = odj_claim_conflict(ctx, ld, e, c, true, attr, value,
+						       i ? odj_claim_where(tmp, hosts[i], hosts[0])
+							 : NULL);
 		}
 		ldap_msgfree(res);
 	}

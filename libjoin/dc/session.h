@@ -24,6 +24,13 @@ struct odj_session_params {
 	struct odj_deadlines deadlines;
 };
 
+/* Another writable DC of the domain, searched by the conflict checks. */
+struct odj_peer_dc {
+	char *host;
+	char *address;
+	struct odj_ldap *ldap;
+};
+
 struct odj_dc_session {
 	struct odj_ctx *ctx;
 	struct odj_dc_choice dc;
@@ -34,6 +41,12 @@ struct odj_dc_session {
 	struct odj_domain_facts *facts;
 	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
 	char *smb_peer; /* the address the SMB session went to */
+	/* check-dcs: the other writable DCs, connected (odj_session_peers) */
+	struct odj_peer_dc *peers;
+	size_t n_peers;
+	size_t n_dcs;       /* writable DCs the directory lists, this one included */
+	char *unreached;    /* "host: error; ..." of those that cannot be reached, or NULL */
+	size_t n_unreached;
 };
 
 /* The parameters for the DC and account a validated join request names. */
@@ -60,5 +73,17 @@ odj_result odj_session_kerberos(struct odj_dc_session *s, const struct odj_sessi
 odj_result odj_session_ipc(struct odj_dc_session *s, const struct odj_session_params *p);
 /* ldap-bind: the sealed (or TLS) LDAP bind and the domain's facts. */
 odj_result odj_session_directory(struct odj_dc_session *s, const struct odj_session_params *p);
+
+/*
+ * check-dcs: connects to every other writable DC the directory lists, for
+ * the checks that must see all of them.  A DC that cannot be reached is
+ * recorded in s->unreached and refused unless allow_unreached.
+ */
+odj_result odj_session_peers(struct odj_dc_session *s, const struct odj_session_params *p,
+			     bool allow_unreached);
+
+/* This DC's connection and the peers' (with their host names), at most max; returns how many. */
+size_t odj_session_ldaps(const struct odj_dc_session *s, struct odj_ldap **conns,
+			 const char **hosts, size_t max);
 
 #endif

@@ -142,6 +142,16 @@ struct odj_bulk_req {
 		/* when the bundle could not be finished: the file holding its blobs
 		 * (odj_bundle_salvage; a rerun with skip_existing carries them over) */
 		const char *partial_bundle;
+		/* as odj_provision_req's: writable DCs the names were not checked on */
+		const char *unchecked_dcs;
+		/* the DCs the run moved to when its DC stopped answering ("dc2.odj.test"), or NULL */
+		char *moved_to;
+		/* machines an earlier run left with an add in flight (its in-flight
+		 * journal), settled by this rerun with skip_existing: one line each */
+		char **settled;
+		size_t n_settled;
+		/* the in-flight journal, when this run left adds unsettled, or NULL */
+		const char *journal;
 		struct odj_bulk_failure *failures;
 		size_t n_failures;
 		struct odj_bulk_profile profile;

@@ -12,9 +12,11 @@
  *   ldap-bind        ldap/ ticket, the sealed LDAP bind and the domain's facts
  *   check-domain     step 13 again with the domain's real names
  *   check-clock      the clock skew Kerberos allows
+ *   check-dcs        connect to every other writable DC (names are unique per DC
+ *                    until replication: check-conflicts searches each)
  *   check-container  the target container, and the right to create in it
  *   find-account     the existing account and the rules for reusing it
- *   check-conflicts  no other account holds one of the new names
+ *   check-conflicts  no other account holds one of the new names, on any writable DC
  *   create-or-reset  (writes) the one add, or the reset of the existing account
  *   set-password     (writes) the kpasswd exchange, with --password-method kpasswd
  *   read-back        kvno, pwdLastSet and SID as the directory has them
@@ -99,11 +101,23 @@ struct odj_dc_choice {
 struct odj_connection {
 	const char *domain;   /* DNS name; "domain\dc" pins the DC ([MS-WKST] step 9) */
 	const char *dc;       /* host name or address of the DC to pin; NULL: find one */
+	/*
+	 * Further DCs (--dc given again), NULL-terminated: a provision uses the
+	 * first of dc, more_dcs[0], ... that answers; a bulk run whose DC stops
+	 * answering moves the machines it has not started to the next one.
+	 */
+	const char *const *more_dcs;
 	const char *ou;       /* DN of the container for new accounts; NULL: Computers */
 	struct odj_credentials creds;
 	bool ldaps;           /* TLS on 636 with channel binding instead of GSSAPI sealing */
 	const char *ca_file;  /* with ldaps: the trust anchors; NULL: the system's */
 	struct odj_deadlines deadlines;
+	/*
+	 * The names are checked on every writable DC of the domain; a DC that
+	 * cannot be reached refuses the run unless this is set (then only the
+	 * DCs that answer are checked).
+	 */
+	bool allow_unreachable_dc;
 };
 
 /* What the computer account is to be: a provision makes it so, a check says what it would do. */
@@ -242,6 +256,9 @@ struct odj_provision_req {
 		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
 		struct odj_secret *envelope_file; /* in.seal.key: the signed or sealed file written */
 		char *left_behind;     /* an object this run created but could not remove */
+		/* with in.conn.allow_unreachable_dc: the writable DCs the names
+		 * could not be checked on ("host: error; ..."), or NULL */
+		char *unchecked_dcs;
 		struct odj_plan_step *steps; /* every step of the plan, in order */
 		size_t n_steps;
 		double ms_session, ms_write, ms_proof, ms_total;
