@@ -199,54 +199,55 @@ static int check_options(struct cli *cli, struct options *o)
 	return ODJ_OK;
 }
 
+/* operatingSystem: Linux unless --os-name says otherwise; none for a Windows target. */
+static const char *os_name(const struct options *o)
+{
+	return o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+}
+
+/* The connection settings: the same for check, provision and bulk. */
+static void fill_conn(const struct options *o, struct odj_connection *conn)
+{
+	conn->domain = o->domain;
+	conn->dc = o->dc;
+	conn->ou = o->ou;
+	conn->creds = o->creds;
+	conn->ldaps = o->ldaps;
+	conn->ca_file = o->ca_file;
+	conn->deadlines = o->deadlines;
+}
+
+/* The account request: a check says what the provision with the same options would do. */
+static void fill_account(const struct options *o, struct odj_account_request *a)
+{
+	a->machine = o->machine;
+	a->netbios_name = o->netbios_name;
+	a->dns_host_name = o->dns_host_name;
+	a->reuse = o->reuse;
+	a->defpwd = o->defpwd;
+	a->allow_rc4 = o->allow_rc4;
+	a->extra_spns = o->n_spns ? o->spns : NULL;
+	a->upn = o->upn;
+	a->description = o->description;
+	a->os_name = os_name(o);
+	a->os_version = o->os_version;
+}
+
 static void fill_check(const struct options *o, struct odj_check_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_CHECK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	/* The account part is the provision's: a check says what that provision would do. */
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 }
 
-static void fill_provision(struct options *o, struct odj_provision_req *req)
+static void fill_provision(const struct options *o, struct odj_provision_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_PROVISION_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.account.machine = o->machine;
-	req->in.account.netbios_name = o->netbios_name;
-	req->in.account.dns_host_name = o->dns_host_name;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.account.reuse = o->reuse;
-	req->in.account.defpwd = o->defpwd;
-	req->in.account.allow_rc4 = o->allow_rc4;
-	req->in.account.extra_spns = o->n_spns ? o->spns : NULL;
-	req->in.account.upn = o->upn;
-	req->in.account.description = o->description;
-	req->in.account.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.account.os_version = o->os_version;
+	fill_conn(o, &req->in.conn);
+	fill_account(o, &req->in.account);
 	req->in.password_method = o->password_method;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
 	req->in.savefile = o->savefile;
 	req->in.windows = o->windows;
 }
@@ -255,13 +256,7 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_BULK_VERSION;
-	req->in.conn.domain = o->domain;
-	req->in.conn.dc = o->dc;
-	req->in.conn.ou = o->ou;
-	req->in.conn.creds = o->creds;
-	req->in.conn.ldaps = o->ldaps;
-	req->in.conn.ca_file = o->ca_file;
-	req->in.conn.deadlines = o->deadlines;
+	fill_conn(o, &req->in.conn);
 	req->in.parallel = o->parallel;
 	req->in.window = o->window;
 	req->in.max_rate = o->max_rate;
@@ -271,7 +266,7 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 	req->in.allow_rc4 = o->allow_rc4;
 	req->in.windows = o->windows;
 	req->in.description = o->description;
-	req->in.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	req->in.os_name = os_name(o);
 	req->in.os_version = o->os_version;
 }
 
