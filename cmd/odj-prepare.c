@@ -373,15 +373,10 @@ static const struct cli_tool tool = {
 		   "provisioning blob that odj-apply (or djoin /requestodj) joins with, offline.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
 	.max_args = 1,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds admin and machine passwords (and libldap frees its copy of the
-	 * add's unicodePwd unwiped): cli_main makes it undumpable first */
-	struct options o = {0};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds admin and machine passwords (and libldap frees its copy of the
+ * add's unicodePwd unwiped): cli_main makes it undumpable first */
+CLI_MAIN(tool, {0})

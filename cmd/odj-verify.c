@@ -115,14 +115,8 @@ static const struct cli_tool tool = {
 		   "clock, a TGT and a host/ ticket with the machine's own keys, the account, sssd.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
-	.max_args = 0,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds the keytab's keys: cli_main makes it undumpable first */
-	struct options o = {.req = ODJ_VERIFY_REQ_INIT};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds the keytab's keys: cli_main makes it undumpable first */
+CLI_MAIN(tool, {.req = ODJ_VERIFY_REQ_INIT})
