@@ -33,8 +33,7 @@ static const char *kvnos(TALLOC_CTX *mem, const struct odj_rotate_req *q)
 
 static void print_json(const struct odj_rotate_req *q, odj_result r, const struct odj_ctx *ctx)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
 	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
 	json_object_object_add(o, "dc_address", cli_jstr(q->out.dc_address));
@@ -46,9 +45,7 @@ static void print_json(const struct odj_rotate_req *q, odj_result r, const struc
 	for (size_t i = 0; i < q->out.n_keytab_kvnos; i++)
 		json_object_array_add(kv, json_object_new_int64(q->out.keytab_kvnos[i]));
 	json_object_object_add(o, "keytab_kvnos", kv);
-	if (r != ODJ_OK)
-		json_object_object_add(o, "error", cli_json_error(ctx));
-	cli_json_print(o);
+	cli_json_print_result(o, r != ODJ_OK ? ctx : NULL);
 }
 
 struct options {

@@ -30,8 +30,7 @@ static void print_step(void *priv, const struct odj_verify_step *s)
 
 static void print_json(const struct odj_verify_req *q, odj_result r, const struct odj_ctx *ctx)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
 	json_object_object_add(o, "domain", cli_jstr(q->out.domain));
 	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));

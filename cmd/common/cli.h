@@ -145,11 +145,20 @@ json_object *cli_jstr(const char *s);
 /* An array of strings. */
 json_object *cli_jstrs(char *const *items, size_t n);
 
+/* An array of the strings of a NULL-terminated list (NULL: empty). */
+json_object *cli_jstrv(char *const *items);
+
 /* The version of the JSON vocabulary (man/odj-json.schema.json) every output carries. */
 #define CLI_JSON_SCHEMA_VERSION 1
 
 /* A new JSON result object that starts with "schema_version". */
 json_object *cli_json_result(void);
+
+/* A new JSON object that starts with "ok": the result of a verb. */
+json_object *cli_json_ok(bool ok);
+
+/* Adds the context's error object as "error" when ctx is not NULL, then prints o (and takes it). */
+void cli_json_print_result(json_object *o, const struct odj_ctx *error_ctx);
 
 /* Prints "<tool> (odj) <version>": the one place the version text is made. */
 void cli_print_version(FILE *out, const char *tool);
