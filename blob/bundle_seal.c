@@ -16,6 +16,7 @@
 #include <odj/bundle_seal.h>
 
 #include "bundle_seal_internal.h"
+#include "fileio_internal.h"
 
 #define HDR_LEN 84
 #define OFF_VERSION 8
@@ -249,14 +250,9 @@ odj_result odj_passphrase_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
 {
 	*out = NULL;
 	odj_doing(ctx, "reading the bundle passphrase from %s", path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		odj_fail(ctx, ODJ_E_INPUT, e == ENOENT ? ODJ_ERROR_FILE_NOT_FOUND : ODJ_ERROR_ACCESS_DENIED,
-			 "cannot open the passphrase file %s: %s", path, strerror(e));
-		odj_error_source(ctx, ODJ_SRC_ERRNO, e);
+	int fd = odj_open_input(ctx, path, "passphrase file", false);
+	if (fd < 0)
 		return ODJ_E_INPUT;
-	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
 		close(fd);
@@ -266,14 +262,7 @@ odj_result odj_passphrase_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
 		return ODJ_E_INPUT;
 	}
 	struct odj_secret *buf = odj_secret_new(mem, 1025);
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = buf ? read(fd, odj_secret_data(buf) + len, 1025 - len) : -1;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || (len += (size_t)n) == 1025)
-			break;
-	}
+	size_t len = buf ? odj_read_upto(fd, odj_secret_data(buf), 1025) : 0;
 	close(fd);
 	if (buf == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");

@@ -189,14 +189,8 @@ static const struct cli_tool tool = {
 		   "keytab, krb5.conf, sssd.conf, host name and the join record, all or nothing.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
-	.max_args = 0,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds the blob's machine password and the keys: cli_main makes it undumpable first */
-	struct options o = {0};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds the blob's machine password and the keys: cli_main makes it undumpable first */
+CLI_MAIN(tool, {0})

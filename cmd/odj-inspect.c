@@ -205,14 +205,9 @@ static const struct cli_tool tool = {
 		   "machines of a bundle, and takes one machine's blob out of it.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
 	.max_args = 1,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it reads blobs, machine passwords: cli_main makes it undumpable first */
-	struct options o = {0};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it reads blobs, machine passwords: cli_main makes it undumpable first */
+CLI_MAIN(tool, {0})

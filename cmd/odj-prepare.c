@@ -231,6 +231,12 @@ static int check_options(struct cli *cli, struct options *o)
 	return ODJ_OK;
 }
 
+/* operatingSystem: Linux unless --os-name says otherwise; none for a Windows target. */
+static const char *os_name(const struct options *o)
+{
+	return o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+}
+
 static void fill_conn(const struct options *o, struct odj_connection *c)
 {
 	c->domain = o->domain;
@@ -257,7 +263,7 @@ static void fill_account(const struct options *o, struct odj_account_request *a)
 	a->trusted_owners = o->n_trusted ? o->trusted : NULL;
 	a->upn = o->upn;
 	a->description = o->description;
-	a->os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	a->os_name = os_name(o);
 	a->os_version = o->os_version;
 }
 
@@ -269,7 +275,7 @@ static void fill_check(const struct options *o, struct odj_check_req *req)
 	fill_account(o, &req->in.account);
 }
 
-static void fill_provision(struct options *o, struct odj_provision_req *req)
+static void fill_provision(const struct options *o, struct odj_provision_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->in.version = ODJ_PROVISION_VERSION;
@@ -299,7 +305,7 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 	req->in.allow_rc4 = o->allow_rc4;
 	req->in.windows = o->windows;
 	req->in.description = o->description;
-	req->in.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
+	req->in.os_name = os_name(o);
 	req->in.os_version = o->os_version;
 }
 
@@ -417,15 +423,10 @@ static const struct cli_tool tool = {
 		   "provisioning blob that odj-apply (or djoin /requestodj) joins with, offline.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
 	.max_args = 1,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds admin and machine passwords (and libldap frees its copy of the
-	 * add's unicodePwd unwiped): cli_main makes it undumpable first */
-	struct options o = {0};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds admin and machine passwords (and libldap frees its copy of the
+ * add's unicodePwd unwiped): cli_main makes it undumpable first */
+CLI_MAIN(tool, {0})

@@ -22,21 +22,18 @@ static void print_phase(void *priv, enum odj_rotate_phase p, const char *line)
 	fprintf(stderr, "%s: %s\n", TOOL, line);
 }
 
-static char *kvnos(const struct odj_rotate_req *q)
+/* "1 2": the kvnos the keytab holds now. */
+static const char *kvnos(TALLOC_CTX *mem, const struct odj_rotate_req *q)
 {
-	static char buf[128];
-	size_t used = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < q->out.n_keytab_kvnos && used < sizeof(buf) - 12; i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%u", i ? " " : "",
-					 q->out.keytab_kvnos[i]);
-	return buf;
+	char *s = talloc_strdup(mem, "");
+	for (size_t i = 0; s != NULL && i < q->out.n_keytab_kvnos; i++)
+		s = talloc_asprintf_append(s, "%s%u", i ? " " : "", q->out.keytab_kvnos[i]);
+	return s != NULL ? s : "(out of memory)";
 }
 
 static void print_json(const struct odj_rotate_req *q, odj_result r, const struct odj_ctx *ctx)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
 	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
 	json_object_object_add(o, "dc_address", cli_jstr(q->out.dc_address));
@@ -48,9 +45,7 @@ static void print_json(const struct odj_rotate_req *q, odj_result r, const struc
 	for (size_t i = 0; i < q->out.n_keytab_kvnos; i++)
 		json_object_array_add(kv, json_object_new_int64(q->out.keytab_kvnos[i]));
 	json_object_object_add(o, "keytab_kvnos", kv);
-	if (r != ODJ_OK)
-		json_object_object_add(o, "error", cli_json_error(ctx));
-	cli_json_print(o);
+	cli_json_print_result(o, r != ODJ_OK ? ctx : NULL);
 }
 
 struct options {
@@ -101,10 +96,10 @@ static odj_result run(struct cli *cli)
 		if (q->out.rotated || q->out.kvno_after != q->out.kvno_before)
 			printf("rotated the password of %s at %s: kvno %u -> %u; keytab kvnos: %s\n",
 			       q->out.sam_account_name, q->out.dc_name, q->out.kvno_before,
-			       q->out.kvno_after, kvnos(q));
+			       q->out.kvno_after, kvnos(cli->mem, q));
 		else
 			printf("%s: nothing to rotate; keytab kvnos: %s\n", q->out.sam_account_name,
-			       kvnos(q));
+			       kvnos(cli->mem, q));
 	}
 	return r;
 }
@@ -119,14 +114,8 @@ static const struct cli_tool tool = {
 		   "undoes an interrupted rotation.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
-	.max_args = 0,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds the new password and the keytab's keys: cli_main makes it undumpable first */
-	struct options o = {.req = ODJ_ROTATE_REQ_INIT};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds the new password and the keytab's keys: cli_main makes it undumpable first */
+CLI_MAIN(tool, {.req = ODJ_ROTATE_REQ_INIT})

@@ -30,8 +30,7 @@ static void print_step(void *priv, const struct odj_verify_step *s)
 
 static void print_json(const struct odj_verify_req *q, odj_result r, const struct odj_ctx *ctx)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
 	json_object_object_add(o, "domain", cli_jstr(q->out.domain));
 	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
@@ -115,14 +114,8 @@ static const struct cli_tool tool = {
 		   "clock, a TGT and a host/ ticket with the machine's own keys, the account, sssd.",
 	.options = options,
 	.handle = on_option,
-	.min_args = 0,
-	.max_args = 0,
 	.run = run,
 };
 
-int main(int argc, char **argv)
-{
-	/* it holds the keytab's keys: cli_main makes it undumpable first */
-	struct options o = {.req = ODJ_VERIFY_REQ_INIT};
-	return cli_main(&tool, &o, argc, argv);
-}
+/* it holds the keytab's keys: cli_main makes it undumpable first */
+CLI_MAIN(tool, {.req = ODJ_VERIFY_REQ_INIT})

@@ -31,6 +31,21 @@ json_object *cli_jstrs(char *const *items, size_t n)
 	return a;
 }
 
+json_object *cli_jstrv(char *const *items)
+{
+	size_t n = 0;
+	while (items != NULL && items[n] != NULL)
+		n++;
+	return cli_jstrs(items, n);
+}
+
+json_object *cli_json_ok(bool ok)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	return o;
+}
+
 json_object *cli_json_result(void)
 {
 	json_object *o = json_object_new_object();
@@ -43,6 +58,13 @@ void cli_json_print(json_object *o)
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+void cli_json_print_result(json_object *o, const struct odj_ctx *error_ctx)
+{
+	if (error_ctx != NULL)
+		json_object_object_add(o, "error", cli_json_error(error_ctx));
+	cli_json_print(o);
 }
 
 /* status, hex, symbol, text and row of a status code. */

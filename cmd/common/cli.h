@@ -36,7 +36,7 @@ struct cli_tool {
 	const char *summary;  /* what the tool does, a few lines */
 	const struct cli_option *options;
 	cli_option_fn handle;
-	unsigned min_args, max_args; /* positional arguments */
+	unsigned min_args, max_args; /* positional arguments (omitted: none) */
 	/* The work, once the command line is read; returns the exit status. */
 	odj_result (*run)(struct cli *cli);
 };
@@ -74,6 +74,17 @@ enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CT
  * wiped) before it returns the exit status.
  */
 int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv);
+
+/*
+ * A tool's main(): cli_main with the tool's `struct options` starting as the
+ * given initializer ({0}, or a request's _INIT).
+ */
+#define CLI_MAIN(tool_, ...)                                \
+	int main(int argc, char **argv)                     \
+	{                                                   \
+		struct options o = __VA_ARGS__;             \
+		return cli_main(&(tool_), &o, argc, argv);  \
+	}
 
 /*
  * A usage error: recorded in the context as ERROR_INVALID_PARAMETER (exit 2)
@@ -134,11 +145,20 @@ json_object *cli_jstr(const char *s);
 /* An array of strings. */
 json_object *cli_jstrs(char *const *items, size_t n);
 
+/* An array of the strings of a NULL-terminated list (NULL: empty). */
+json_object *cli_jstrv(char *const *items);
+
 /* The version of the JSON vocabulary (man/odj-json.schema.json) every output carries. */
 #define CLI_JSON_SCHEMA_VERSION 1
 
 /* A new JSON result object that starts with "schema_version". */
 json_object *cli_json_result(void);
+
+/* A new JSON object that starts with "ok": the result of a verb. */
+json_object *cli_json_ok(bool ok);
+
+/* Adds the context's error object as "error" when ctx is not NULL, then prints o (and takes it). */
+void cli_json_print_result(json_object *o, const struct odj_ctx *error_ctx);
 
 /* Prints "<tool> (odj) <version>": the one place the version text is made. */
 void cli_print_version(FILE *out, const char *tool);

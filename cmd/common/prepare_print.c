@@ -7,13 +7,27 @@
 
 #include "prepare_print.h"
 
+/* The DC line every verb prints (none before a DC was found). */
+static void print_dc(const struct odj_dc_choice *dc)
+{
+	if (dc->host != NULL)
+		printf("DC              %s (%s), %s\n", dc->host, dc->address,
+		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+}
+
+/* "dc" and "dc_address" of a provision and a bulk run. */
+static void add_dc(json_object *o, const struct odj_dc_choice *dc)
+{
+	json_object_object_add(o, "dc", cli_jstr(dc->host));
+	json_object_object_add(o, "dc_address", cli_jstr(dc->address));
+}
+
 void cli_print_check(const struct odj_check_req *r, bool ok)
 {
 	const struct odj_domain_facts *f = r->out.facts;
 	const struct odj_dc_choice *dc = &r->out.dc;
+	print_dc(dc);
 	if (dc->host != NULL) {
-		printf("DC              %s (%s), %s\n", dc->host, dc->address,
-		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
 		printf("DC flags        0x%08x %s\n", dc->flags, dc->flags_text ? dc->flags_text : "");
 		printf("sites           DC %s, client %s\n", dc->dc_site ? dc->dc_site : "-",
 		       dc->client_site ? dc->client_site : "-");
@@ -63,8 +77,7 @@ void cli_print_check(const struct odj_check_req *r, bool ok)
 
 void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *ctx, bool ok)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object *o = cli_json_ok(ok);
 	const struct odj_dc_choice *dc = &r->out.dc;
 	if (dc->host != NULL) {
 		json_object *d = json_object_new_object();
@@ -123,9 +136,7 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	json_object_object_add(t, "ldap", json_object_new_double(r->out.ms_ldap));
 	json_object_object_add(t, "total", json_object_new_double(r->out.ms_total));
 	json_object_object_add(o, "ms", t);
-	if (!ok)
-		json_object_object_add(o, "error", cli_json_error(ctx));
-	cli_json_print(o);
+	cli_json_print_result(o, ok ? NULL : ctx);
 }
 
 static void enctypes_text(char *buf, size_t n, uint32_t e)
@@ -142,9 +153,7 @@ static void enctypes_text(char *buf, size_t n, uint32_t e)
 void cli_print_provision(const struct odj_provision_req *p, bool ok)
 {
 	const struct odj_dc_choice *dc = &p->out.dc;
-	if (dc->host != NULL)
-		printf("DC              %s (%s), %s\n", dc->host, dc->address,
-		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+	print_dc(dc);
 	if (p->out.dn != NULL && (p->out.created || p->out.reused))
 		printf("%-15s %s\n", p->out.created ? "created" : "reused", p->out.dn);
 	for (size_t i = 0; p->out.changes && p->out.changes[i]; i++)
@@ -196,24 +205,16 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 void cli_print_provision_json(const struct odj_provision_req *p, const struct odj_ctx *ctx,
 				 bool ok)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(ok));
-	json_object_object_add(o, "dc", cli_jstr(p->out.dc.host));
-	json_object_object_add(o, "dc_address", cli_jstr(p->out.dc.address));
+	json_object *o = cli_json_ok(ok);
+	add_dc(o, &p->out.dc);
 	json_object_object_add(o, "realm", cli_jstr(p->out.realm));
 	json_object_object_add(o, "dn", cli_jstr(p->out.dn));
 	json_object_object_add(o, "created", json_object_new_boolean(p->out.created));
 	json_object_object_add(o, "reused", json_object_new_boolean(p->out.reused));
 	json_object_object_add(o, "sam_account_name", cli_jstr(p->out.sam_account_name));
 	json_object_object_add(o, "dns_host_name", cli_jstr(p->out.dns_host_name));
-	json_object *spns = json_object_new_array();
-	for (size_t i = 0; p->out.spns && p->out.spns[i]; i++)
-		json_object_array_add(spns, json_object_new_string(p->out.spns[i]));
-	json_object_object_add(o, "spns", spns);
-	json_object *ch = json_object_new_array();
-	for (size_t i = 0; p->out.changes && p->out.changes[i]; i++)
-		json_object_array_add(ch, json_object_new_string(p->out.changes[i]));
-	json_object_object_add(o, "changes", ch);
+	json_object_object_add(o, "spns", cli_jstrv(p->out.spns));
+	json_object_object_add(o, "changes", cli_jstrv(p->out.changes));
 	json_object_object_add(o, "enctypes", json_object_new_int64(p->out.enctypes));
 	json_object_object_add(o, "kvno", json_object_new_int64(p->out.kvno));
 	json_object_object_add(o, "rid", json_object_new_int64(p->out.rid));
@@ -229,9 +230,7 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 		p->out.blob_file, p->in.seal.key->keyid) : NULL));
 	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));
 	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
-	if (!ok)
-		json_object_object_add(o, "error", cli_json_error(ctx));
-	cli_json_print(o);
+	cli_json_print_result(o, ok ? NULL : ctx);
 }
 
 static long max_rss_kb(void)
@@ -243,9 +242,7 @@ static long max_rss_kb(void)
 void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 {
 	const struct odj_dc_choice *dc = &b->out.dc;
-	if (dc->host != NULL)
-		printf("DC              %s (%s), %s\n", dc->host, dc->address,
-		       strcmp(dc->found_by, "given") == 0 ? "pinned as given" : "found by DNS SRV");
+	print_dc(dc);
 	if (b->out.container_dn)
 		printf("container       %s\n", b->out.container_dn);
 	if (b->out.unchecked_dcs != NULL)
@@ -304,11 +301,9 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct odj_ctx *ctx,
 			    odj_result r)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(r == ODJ_OK));
+	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "exit", json_object_new_int(r));
-	json_object_object_add(o, "dc", cli_jstr(b->out.dc.host));
-	json_object_object_add(o, "dc_address", cli_jstr(b->out.dc.address));
+	add_dc(o, &b->out.dc);
 	json_object_object_add(o, "machines", json_object_new_int64((int64_t)b->in.n_names));
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)b->out.created));
 	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)b->out.skipped));
@@ -347,8 +342,6 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	json_object_object_add(pr, "batches", json_object_new_int64((int64_t)p->batches));
 	json_object_object_add(pr, "search_ms", json_object_new_double(p->search));
 	json_object_object_add(o, "profile", pr);
-	if (r != ODJ_OK && b->out.n_failures == 0)
-		json_object_object_add(o, "error", cli_json_error(ctx));
-	cli_json_print(o);
+	cli_json_print_result(o, r != ODJ_OK && b->out.n_failures == 0 ? ctx : NULL);
 }
 

@@ -27,15 +27,10 @@ odj_result odj_apply_root_open(struct odj_ctx *ctx, TALLOC_CTX *mem, const char 
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	r->ctx = ctx;
 	r->root = talloc_strdup(r, root);
-	r->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r->rootfd = odj_commit_open_root(ctx, root);
 	talloc_set_destructor(r, root_destructor);
 	if (r->rootfd < 0) {
-		int err = errno;
 		talloc_free(r);
-		odj_fail(ctx, ODJ_E_CONFIG, odj_commit_errno_status(err),
-			 "cannot open the target root %s", root);
-		odj_error_detail(ctx, "%s: %s", root, strerror(err));
-		odj_error_source(ctx, ODJ_SRC_ERRNO, err);
 		return ODJ_E_CONFIG;
 	}
 	*out = r;

@@ -10,6 +10,8 @@
 
 #include <odj/fileio.h>
 
+#include "fileio_internal.h"
+
 static odj_status status_of(int err)
 {
 	switch (err) {
@@ -79,4 +81,28 @@ odj_result odj_write_file_atomic(struct odj_ctx *ctx, const char *path, const ui
 		return odj_fail(ctx, ODJ_E_CONFIG, status_of(err), "cannot write %s: %s", path,
 				strerror(err));
 	return ODJ_OK;
+}
+
+int odj_open_input(struct odj_ctx *ctx, const char *path, const char *what, bool stdin_ok)
+{
+	int fd = stdin_ok && strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		odj_fail(ctx, ODJ_E_INPUT, e == ENOENT ? ODJ_ERROR_FILE_NOT_FOUND : ODJ_ERROR_ACCESS_DENIED,
+			 "cannot open the %s %s: %s", what, path, strerror(e));
+		odj_error_source(ctx, ODJ_SRC_ERRNO, e);
+	}
+	return fd;
+}
+
+size_t odj_read_upto(int fd, uint8_t *buf, size_t cap)
+{
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (len += (size_t)n) == cap)
+			return len;
+	}
 }

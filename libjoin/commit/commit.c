@@ -23,16 +23,8 @@ static odj_result open_root(struct commit_site *site, struct odj_ctx *ctx, const
 	site->rootfd = -1;
 	if (root == NULL || root[0] == '\0')
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER, "no target root given");
-	site->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (site->rootfd < 0) {
-		int err = errno;
-		odj_fail(ctx, ODJ_E_CONFIG, odj_commit_errno_status(err),
-			 "cannot open the target root %s", root);
-		odj_error_detail(ctx, "%s: %s", root, strerror(err));
-		odj_error_source(ctx, ODJ_SRC_ERRNO, err);
-		return ODJ_E_CONFIG;
-	}
-	return ODJ_OK;
+	site->rootfd = odj_commit_open_root(ctx, root);
+	return site->rootfd < 0 ? ODJ_E_CONFIG : ODJ_OK;
 }
 
 struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const char *root)
@@ -112,17 +104,26 @@ static odj_result check_new_path(struct odj_commit *tx, const char *path, bool i
 	return ODJ_OK;
 }
 
-static odj_result add_item(struct odj_commit *tx, enum commit_op op, const char *path,
-			   const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
-			   bool secret)
+/* A new path of the transaction, with a mode of permission bits only. */
+static odj_result check_new_entry(struct odj_commit *tx, const char *path, bool dir, mode_t mode)
 {
-	odj_result r = check_new_path(tx, path, false);
+	odj_result r = check_new_path(tx, path, dir);
 	if (r != ODJ_OK)
 		return r;
 	if (mode & ~(mode_t)07777)
 		return odj_fail(tx->site.ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"mode %o of %s has bits beyond the permission bits", (unsigned)mode,
 				path);
+	return ODJ_OK;
+}
+
+static odj_result add_item(struct odj_commit *tx, enum commit_op op, const char *path,
+			   const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+			   bool secret)
+{
+	odj_result r = check_new_entry(tx, path, false, mode);
+	if (r != ODJ_OK)
+		return r;
 	if (uid == (uid_t)-1 || gid == (gid_t)-1)
 		return odj_fail(tx->site.ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
 				"no owner given for %s", path);
@@ -188,13 +189,9 @@ odj_result odj_commit_mkdir(struct odj_commit *tx, const char *path, mode_t mode
 {
 	if (tx == NULL)
 		return ODJ_E_UNEXPECTED;
-	odj_result r = check_new_path(tx, path, true);
+	odj_result r = check_new_entry(tx, path, true, mode);
 	if (r != ODJ_OK)
 		return r;
-	if (mode & ~(mode_t)07777)
-		return odj_fail(tx->site.ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PARAMETER,
-				"mode %o of %s has bits beyond the permission bits", (unsigned)mode,
-				path);
 	struct commit_mkdir *grown =
 		talloc_realloc(tx, tx->mkdirs, struct commit_mkdir, tx->n_mkdirs + 1);
 	if (grown == NULL)

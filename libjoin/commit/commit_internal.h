@@ -73,6 +73,12 @@ bool odj_commit_path_split(TALLOC_CTX *mem, const char *path, char **dir, char *
 /* The Win32 row for an errno. */
 odj_status odj_commit_errno_status(int err);
 
+/*
+ * Opens the target root (O_RDONLY|O_DIRECTORY|O_CLOEXEC); -1 after recording
+ * "cannot open the target root" (ODJ_E_CONFIG) in ctx.
+ */
+int odj_commit_open_root(struct odj_ctx *ctx, const char *root);
+
 /* Records an errno failure on path ("<root><path>") and returns its category. */
 odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *path,
 			     const char *what);

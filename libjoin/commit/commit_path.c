@@ -259,6 +259,19 @@ odj_status odj_commit_errno_status(int err)
 	}
 }
 
+int odj_commit_open_root(struct odj_ctx *ctx, const char *root)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		odj_fail(ctx, ODJ_E_CONFIG, odj_commit_errno_status(err),
+			 "cannot open the target root %s", root);
+		odj_error_detail(ctx, "%s: %s", root, strerror(err));
+		odj_error_source(ctx, ODJ_SRC_ERRNO, err);
+	}
+	return fd;
+}
+
 odj_result odj_commit_fail_errno(struct commit_site *site, int err, const char *path,
 			     const char *what)
 {

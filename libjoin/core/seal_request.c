@@ -16,6 +16,7 @@
 
 #include <odj/seal.h>
 
+#include "fileio_internal.h"
 #include "seal_internal.h"
 #include "seal_wire.h"
 
@@ -112,23 +113,11 @@ odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *pa
 {
 	*out = NULL;
 	odj_doing(ctx, "reading the request %s", path);
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		odj_fail(ctx, ODJ_E_INPUT, e == ENOENT ? ODJ_ERROR_FILE_NOT_FOUND : ODJ_ERROR_ACCESS_DENIED,
-			 "cannot open the request %s: %s", path, strerror(e));
-		odj_error_source(ctx, ODJ_SRC_ERRNO, e);
+	int fd = odj_open_input(ctx, path, "request", true);
+	if (fd < 0)
 		return ODJ_E_INPUT;
-	}
 	uint8_t buf[4097];
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || (len += (size_t)n) == sizeof(buf))
-			break;
-	}
+	size_t len = odj_read_upto(fd, buf, sizeof(buf));
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return odj_request_parse(ctx, mem, buf, len, out);
@@ -322,15 +311,8 @@ odj_result odj_pending_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
 	}
 	struct stat st;
 	uint8_t buf[4097];
-	size_t len = 0;
 	bool private = fstat(fd, &st) == 0 && (st.st_mode & 077) == 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || (len += (size_t)n) == sizeof(buf))
-			break;
-	}
+	size_t len = odj_read_upto(fd, buf, sizeof(buf));
 	close(fd);
 	odj_result r = ODJ_OK;
 	if (!private)

@@ -15,7 +15,7 @@ char *odj_ldap_filter_value(TALLOC_CTX *mem, const char *value)
 	return s;
 }
 
-static char *first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
+char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
 {
 	struct berval **v = ldap_get_values_len(ld, e, attr);
 	char *s = v && v[0] ? talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len) : NULL;
@@ -59,15 +59,15 @@ struct odj_account *odj_account_from_entry(TALLOC_CTX *mem, LDAP *ld, LDAPMessag
 	char *dn = ldap_get_dn(ld, e);
 	a->dn = talloc_strdup(a, dn);
 	ldap_memfree(dn);
-	a->sam_account_name = first_value(a, ld, e, "sAMAccountName");
+	a->sam_account_name = odj_ldap_first_value(a, ld, e, "sAMAccountName");
 	char *v;
-	if ((v = first_value(a, ld, e, "userAccountControl")) != NULL)
+	if ((v = odj_ldap_first_value(a, ld, e, "userAccountControl")) != NULL)
 		a->user_account_control = (uint32_t)strtoul(v, NULL, 10);
-	if ((v = first_value(a, ld, e, "msDS-KeyVersionNumber")) != NULL)
+	if ((v = odj_ldap_first_value(a, ld, e, "msDS-KeyVersionNumber")) != NULL)
 		a->kvno = (uint32_t)strtoul(v, NULL, 10);
-	if ((v = first_value(a, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
+	if ((v = odj_ldap_first_value(a, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
 		a->enctypes = (uint32_t)strtoul(v, NULL, 10);
-	a->dns_host_name = first_value(a, ld, e, "dNSHostName");
+	a->dns_host_name = odj_ldap_first_value(a, ld, e, "dNSHostName");
 	struct berval **oc = ldap_get_values_len(ld, e, "objectClass");
 	bool managed = false; /* sMSA/gMSA derive from computer but are no machines */
 	for (int i = 0; oc && oc[i]; i++) {
@@ -373,13 +373,13 @@ odj_result odj_account_readback_parse(struct odj_ldap *c, struct odj_ctx *ctx, T
 		return odj_ldap_fail_on(c, ctx, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
 				     "reading back %s failed", dn);
 	char *v;
-	if ((v = first_value(mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
+	if ((v = odj_ldap_first_value(mem, ld, e, "msDS-KeyVersionNumber")) != NULL)
 		out->kvno = (uint32_t)strtoul(v, NULL, 10);
-	if ((v = first_value(mem, ld, e, "pwdLastSet")) != NULL)
+	if ((v = odj_ldap_first_value(mem, ld, e, "pwdLastSet")) != NULL)
 		out->pwd_last_set = strtoll(v, NULL, 10);
-	if ((v = first_value(mem, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
+	if ((v = odj_ldap_first_value(mem, ld, e, "msDS-SupportedEncryptionTypes")) != NULL)
 		out->enctypes = (uint32_t)strtoul(v, NULL, 10);
-	out->when_created = first_value(mem, ld, e, "whenCreated");
+	out->when_created = odj_ldap_first_value(mem, ld, e, "whenCreated");
 	struct berval **sid = ldap_get_values_len(ld, e, "objectSid");
 	bool ok = sid && sid[0] &&
 		  odj_sid_from_binary(&out->sid, (const uint8_t *)sid[0]->bv_val, sid[0]->bv_len) &&

@@ -50,6 +50,9 @@ struct odj_account_readback {
 /* value escaped for an LDAP filter (RFC 4515, libldap's escaping), on mem. */
 char *odj_ldap_filter_value(TALLOC_CTX *mem, const char *value);
 
+/* The first value of attr in e as a string on mem; NULL if it has none. */
+char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr);
+
 /* The attributes odj_account_find reads, for callers that search themselves. */
 extern char *const odj_account_attrs[];
 

@@ -5,6 +5,7 @@
 
 #include <odj/catalogue.h>
 
+#include "account.h"
 #include "ldap_conn.h"
 #include "verify_internal.h"
 
@@ -28,12 +29,11 @@ static char *base_dn(TALLOC_CTX *mem, const char *domain)
 	return dn;
 }
 
-static char *first(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
+/* A number attribute; 0 when e has none. */
+static uint32_t uint_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
 {
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	char *s = v && v[0] ? talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len) : NULL;
-	ldap_value_free_len(v);
-	return s;
+	char *s = odj_ldap_first_value(mem, ld, e, attr);
+	return s ? (uint32_t)strtoul(s, NULL, 10) : 0;
 }
 
 static odj_result read_account(struct verify_run *v, struct odj_krb *krb, struct account *a)
@@ -73,12 +73,10 @@ static odj_result read_account(struct verify_run *v, struct odj_krb *krb, struct
 		char *dn = ldap_get_dn(ld, e);
 		a->dn = talloc_strdup(v->mem, dn ? dn : "?");
 		ldap_memfree(dn);
-		char *s;
-		a->uac = (s = first(v->mem, ld, e, "userAccountControl")) ? (uint32_t)strtoul(s, NULL, 10) : 0;
-		a->enctypes = (s = first(v->mem, ld, e, "msDS-SupportedEncryptionTypes"))
-				      ? (uint32_t)strtoul(s, NULL, 10) : 0;
-		a->kvno = (s = first(v->mem, ld, e, "msDS-KeyVersionNumber")) ? (uint32_t)strtoul(s, NULL, 10) : 0;
-		a->dns_host_name = first(v->mem, ld, e, "dNSHostName");
+		a->uac = uint_value(v->mem, ld, e, "userAccountControl");
+		a->enctypes = uint_value(v->mem, ld, e, "msDS-SupportedEncryptionTypes");
+		a->kvno = uint_value(v->mem, ld, e, "msDS-KeyVersionNumber");
+		a->dns_host_name = odj_ldap_first_value(v->mem, ld, e, "dNSHostName");
 		struct berval **spn = ldap_get_values_len(ld, e, "servicePrincipalName");
 		a->n_spns = (size_t)ldap_count_values_len(spn);
 		a->spns = talloc_zero_array(v->mem, char *, a->n_spns + 1);

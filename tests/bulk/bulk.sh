@@ -3,31 +3,10 @@
 # Usage: bulk.sh CASE ODJ-PREPARE ODJ-INSPECT
 set -uo pipefail
 case_=$1 prep=$2 inspect=$3
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export KRB5CCNAME="FILE:$dir/admin.cc"
-fail() { echo "FAIL: $*"; exit 1; }
-admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
-# unique names per run: several runs may share one DC
+. "$(dirname "$0")/../prepare/provision-lib.sh"
+# three hex digits: a bulk name (a letter, the tag, "-" and a number) stays within 15 characters
 tag=$(printf '%03X' $(( (RANDOM << 3 ^ $$) & 0xFFF )))
 prep_admin() { admin | "$prep" --domain "$TESTDC_DOMAIN" --dc "$TESTDC_DC" --user administrator --password-stdin "$@"; }
-# A failed query fails the test: its empty answer must never pass for "no
-# such account".  ldap() runs in command substitutions and pipelines, so it
-# signals the script itself, which stops after the current command.
-trap 'echo "FAIL: an LDAP query of the check failed (above)"; exit 1' USR1
-ldap() { # ldap FILTER ATTR... (as administrator)
-	local err errf="$dir/ldap.$BASHPID.err"
-	if ! err=$(admin | kinit administrator 2>&1 >/dev/null); then
-		echo "FAIL: kinit administrator: $err" >&2
-		kill -USR1 $$
-		return 1
-	fi
-	if ! ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$TESTDC_BASEDN" "$@" \
-		2>"$errf"; then
-		echo "FAIL: ldapsearch $*: $(cat "$errf")" >&2
-		kill -USR1 $$
-		return 1
-	fi
-}
 kvno_of() { ldap "(sAMAccountName=$1\$)" msDS-KeyVersionNumber | awk '$1 == "msDS-KeyVersionNumber:" { print $2 }'; }
 count_prefix() { ldap "(sAMAccountName=$1*)" dn | grep -c '^dn:'; }
 precreate() { # an account odj did not make

@@ -170,67 +170,37 @@ static mode_t mode_arg(int flags, va_list ap)
 	return (flags & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
 }
 
-int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(AT_FDCWD, path, flags, m);
-}
+/* open, openat and their 64-bit names: one body; the mode is there with O_CREAT or O_TMPFILE. */
+#define OPEN_WRAPPER(name, params, dirfd_arg)                  \
+	int name params                                        \
+	{                                                      \
+		va_list ap;                                    \
+		va_start(ap, flags);                           \
+		mode_t m = mode_arg(flags, ap);                \
+		va_end(ap);                                    \
+		return do_openat(dirfd_arg, path, flags, m);   \
+	}
 
-int open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(AT_FDCWD, path, flags, m);
-}
+OPEN_WRAPPER(open, (const char *path, int flags, ...), AT_FDCWD)
+OPEN_WRAPPER(open64, (const char *path, int flags, ...), AT_FDCWD)
+OPEN_WRAPPER(openat, (int dirfd, const char *path, int flags, ...), dirfd)
+OPEN_WRAPPER(openat64, (int dirfd, const char *path, int flags, ...), dirfd)
 
-int openat(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(dirfd, path, flags, m);
-}
+/*
+ * The fortified entry points (_FORTIFY_SOURCE), declared here as glibc does
+ * not export a prototype: no mode argument.
+ */
+#define FORTIFIED_OPEN_WRAPPER(name, params, dirfd_arg) \
+	int name params;                                \
+	int name params                                 \
+	{                                               \
+		return do_openat(dirfd_arg, path, flags, 0); \
+	}
 
-int openat64(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(dirfd, path, flags, m);
-}
-
-/* The fortified entry points (_FORTIFY_SOURCE), declared here as glibc does not export a prototype. */
-int __open_2(const char *path, int flags);
-int __open64_2(const char *path, int flags);
-int __openat_2(int dirfd, const char *path, int flags);
-int __openat64_2(int dirfd, const char *path, int flags);
-
-int __open_2(const char *path, int flags)
-{
-	return do_openat(AT_FDCWD, path, flags, 0);
-}
-
-int __open64_2(const char *path, int flags)
-{
-	return do_openat(AT_FDCWD, path, flags, 0);
-}
-
-int __openat_2(int dirfd, const char *path, int flags)
-{
-	return do_openat(dirfd, path, flags, 0);
-}
-
-int __openat64_2(int dirfd, const char *path, int flags)
-{
-	return do_openat(dirfd, path, flags, 0);
-}
+FORTIFIED_OPEN_WRAPPER(__open_2, (const char *path, int flags), AT_FDCWD)
+FORTIFIED_OPEN_WRAPPER(__open64_2, (const char *path, int flags), AT_FDCWD)
+FORTIFIED_OPEN_WRAPPER(__openat_2, (int dirfd, const char *path, int flags), dirfd)
+FORTIFIED_OPEN_WRAPPER(__openat64_2, (int dirfd, const char *path, int flags), dirfd)
 
 int creat(const char *path, mode_t mode)
 {
@@ -328,16 +298,34 @@ int fdatasync(int fd)
 	return rc;
 }
 
-int renameat2(int ofd, const char *old, int nfd, const char *new_, unsigned flags)
-{
+/* The paths of a call with two (rename, link), resolved before it runs. */
+struct two_paths {
+	bool rec;
 	char a[PATH_MAX], b[PATH_MAX];
-	bool rec = ready() && rel_path(ofd, old, a, sizeof(a)) && rel_path(nfd, new_, b, sizeof(b));
-	int rc = REAL(renameat2)(ofd, old, nfd, new_, flags);
+};
+
+static void two_paths_resolve(struct two_paths *t, int ofd, const char *old, int nfd,
+			      const char *new_)
+{
+	t->rec = ready() && rel_path(ofd, old, t->a, sizeof(t->a)) &&
+		 rel_path(nfd, new_, t->b, sizeof(t->b));
+}
+
+/* "VERB A B" for a call that succeeded; returns its rc with errno kept. */
+static int two_paths_emit(const struct two_paths *t, int rc, const char *verb)
+{
 	int saved = errno;
-	if (rc == 0 && rec)
-		emit("rename %s %s", a, b);
+	if (rc == 0 && t->rec)
+		emit("%s %s %s", verb, t->a, t->b);
 	errno = saved;
 	return rc;
+}
+
+int renameat2(int ofd, const char *old, int nfd, const char *new_, unsigned flags)
+{
+	struct two_paths t;
+	two_paths_resolve(&t, ofd, old, nfd, new_);
+	return two_paths_emit(&t, REAL(renameat2)(ofd, old, nfd, new_, flags), "rename");
 }
 
 int renameat(int ofd, const char *old, int nfd, const char *new_)
@@ -455,14 +443,9 @@ int lchown(const char *path, uid_t uid, gid_t gid)
 
 int linkat(int ofd, const char *old, int nfd, const char *new_, int flags)
 {
-	char a[PATH_MAX], b[PATH_MAX];
-	bool rec = ready() && rel_path(ofd, old, a, sizeof(a)) && rel_path(nfd, new_, b, sizeof(b));
-	int rc = REAL(linkat)(ofd, old, nfd, new_, flags);
-	int saved = errno;
-	if (rc == 0 && rec)
-		emit("link %s %s", a, b);
-	errno = saved;
-	return rc;
+	struct two_paths t;
+	two_paths_resolve(&t, ofd, old, nfd, new_);
+	return two_paths_emit(&t, REAL(linkat)(ofd, old, nfd, new_, flags), "link");
 }
 
 int link(const char *old, const char *new_)

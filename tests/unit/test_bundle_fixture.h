@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <odj/blob.h>
 #include <odj/odj.h>
 
 struct bundle_fixture {
@@ -28,6 +29,17 @@ static inline void bundle_fixture_close(struct bundle_fixture *f)
 	char *cmd = talloc_asprintf(f->mem, "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	talloc_free(f->mem);
+}
+
+/* A blob file of tests/vectors (ODJ_TESTDATA), read as odj-apply reads one; fails the test if it cannot. */
+static inline struct odj_secret *bundle_fixture_vector(struct bundle_fixture *f, const char *name)
+{
+	const char *dir = getenv("ODJ_TESTDATA");
+	assert_non_null(dir);
+	struct odj_secret *s = NULL;
+	char *path = talloc_asprintf(f->mem, "%s/%s", dir, name);
+	assert_int_equal(odj_blob_read_file(f->ctx, f->mem, path, &s), ODJ_OK);
+	return s;
 }
 
 #endif

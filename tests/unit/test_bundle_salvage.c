@@ -33,17 +33,6 @@ struct fixture {
 	struct odj_secret *cli01, *cli02; /* real blob files: Samba's, and odj's with its part */
 };
 
-static struct odj_secret *vector(struct fixture *f, const char *name)
-{
-	const char *dir = getenv("ODJ_TESTDATA");
-	assert_non_null(dir);
-	struct odj_secret *s = NULL;
-	assert_int_equal(odj_blob_read_file(f->ctx, f->mem, talloc_asprintf(f->mem, "%s/%s", dir, name),
-					    &s),
-			 ODJ_OK);
-	return s;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -51,8 +40,8 @@ static int setup(void **state)
 	f->mem = f->b.mem;
 	f->ctx = f->b.ctx;
 	f->path = f->b.path;
-	f->cli01 = vector(f, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
-	f->cli02 = vector(f, "odj-part-ODJCLI02.odj");
+	f->cli01 = bundle_fixture_vector(&f->b, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
+	f->cli02 = bundle_fixture_vector(&f->b, "odj-part-ODJCLI02.odj");
 	*state = f;
 	return 0;
 }

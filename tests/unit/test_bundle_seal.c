@@ -27,14 +27,6 @@ struct fixture {
 	struct odj_secret *cli01, *cli02, *pass, *wrong;
 };
 
-static struct odj_secret *vector(struct fixture *f, const char *name)
-{
-	struct odj_secret *s = NULL;
-	char *p = talloc_asprintf(f->b.mem, "%s/%s", getenv("ODJ_TESTDATA"), name);
-	assert_int_equal(odj_blob_read_file(f->b.ctx, f->b.mem, p, &s), ODJ_OK);
-	return s;
-}
-
 static struct odj_secret *file(struct fixture *f, const char *path)
 {
 	struct odj_secret *s = NULL;
@@ -46,8 +38,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	bundle_fixture_open(&f->b);
-	f->cli01 = vector(f, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
-	f->cli02 = vector(f, "odj-part-ODJCLI02.odj");
+	f->cli01 = bundle_fixture_vector(&f->b, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
+	f->cli02 = bundle_fixture_vector(&f->b, "odj-part-ODJCLI02.odj");
 	f->pass = odj_secret_dup(f->b.mem, "correct horse battery staple", 28);
 	f->wrong = odj_secret_dup(f->b.mem, "correct horse battery stapler", 29);
 	*state = f;
