@@ -35,7 +35,6 @@ struct options {
 	size_t n_spns;
 	const char *trusted[MAX_TRUSTED_OWNERS + 1];
 	size_t n_trusted;
-	bool reuse, defpwd, allow_rc4, windows;
 	bool reuse, defpwd, allow_rc4, windows, allow_unreachable_dc;
 	enum odj_password_method password_method;
 	/* what to do, where the blob goes */
@@ -67,8 +66,7 @@ static const struct cli_option options[] = {
 	{"check", O_CHECK, NULL, "run every step up to the directory write, create nothing"},
 	{NULL, 0, NULL, "account:"},
 	{"reuse", O_REUSE, NULL, "reset an existing computer account (new password)"},
-	{"trusted-owner", O_TRUSTED_OWNER, "SID",
-	 "with --reuse: also take over accounts this SID owns or created (repeatable)"},
+	{"trusted-owner", O_TRUSTED_OWNER, "SID", "with --reuse: also accounts SID owns or created"},
 	{"defpwd", O_DEFPWD, NULL, "use the default password (lower-case name), like djoin /defpwd"},
 	{"spn", O_SPN, "SPN", "an extra servicePrincipalName (repeatable)"},
 	{"upn", O_UPN, "UPN", "the account's userPrincipalName"},
@@ -86,8 +84,7 @@ static const struct cli_option options[] = {
 	{"ldaps", O_LDAPS, NULL, "LDAP over TLS (636) with channel binding instead of sealing"},
 	{"ca-file", O_CA, "FILE", "CA certificates for --ldaps"},
 	{"kdc-timeout", O_KDC_TIMEOUT, "SEC", "wait at most SEC seconds for a KDC reply (default 10)"},
-	{"allow-unreachable-dc", O_ALLOW_UNREACHABLE_DC, NULL,
-	 "check names only on the writable DCs that answer (default: refuse)"},
+	{"allow-unreachable-dc", O_ALLOW_UNREACHABLE_DC, NULL, "check names on the DCs that answer"},
 	{NULL, 0, NULL, "output:"},
 	{"savefile", O_SAVEFILE, "FILE", "write the provisioning blob to FILE (0600)"},
 	{"print", O_PRINT, NULL, "write the bare base64 blob to stdout (holds the password)"},
@@ -118,13 +115,10 @@ static int on_option(struct cli *cli, int key, const char *arg)
 	case O_CHECK: o->check = true; break;
 	case O_DOMAIN: o->domain = arg; break;
 	case O_DC:
-		if (o->dc == NULL) {
+		if (o->dc != NULL)
+			cli_append(cli, o->more_dcs, &o->n_more_dcs, MAX_DCS, "more --dc", arg);
+		else
 			o->dc = arg;
-		} else {
-			if (o->n_more_dcs == MAX_DCS)
-				return cli_bad_usage(cli, "at most %d --dc", MAX_DCS + 1);
-			o->more_dcs[o->n_more_dcs++] = arg;
-		}
 		break;
 	case O_MACHINE: o->machine = arg; break;
 	case O_OU: o->ou = arg; break;
@@ -146,17 +140,11 @@ static int on_option(struct cli *cli, int key, const char *arg)
 		struct odj_sid sid;
 		if (!odj_sid_parse(arg, &sid))
 			return cli_bad_usage(cli, "--trusted-owner: '%s' is not a SID (S-1-5-21-...)", arg);
-		if (o->n_trusted == MAX_TRUSTED_OWNERS)
-			return cli_bad_usage(cli, "at most %d --trusted-owner", MAX_TRUSTED_OWNERS);
-		o->trusted[o->n_trusted++] = arg;
+		cli_append(cli, o->trusted, &o->n_trusted, MAX_TRUSTED_OWNERS, "--trusted-owner", arg);
 		break;
 	}
 	case O_DEFPWD: o->defpwd = true; break;
-	case O_SPN:
-		if (o->n_spns == MAX_EXTRA_SPNS)
-			return cli_bad_usage(cli, "at most %d --spn", MAX_EXTRA_SPNS);
-		o->spns[o->n_spns++] = arg;
-		break;
+	case O_SPN: cli_append(cli, o->spns, &o->n_spns, MAX_EXTRA_SPNS, "--spn", arg); break;
 	case O_UPN: o->upn = arg; break;
 	case O_DESC: o->description = arg; break;
 	case O_OSNAME: o->os_name = arg; break;
@@ -197,9 +185,9 @@ static int check_options(struct cli *cli, struct options *o)
 		if (o->check || o->savefile || o->print || o->reuse || o->n_trusted || o->machine ||
 		    o->defpwd || o->n_spns || o->upn || o->netbios_name || o->dns_host_name ||
 		    o->password_method == ODJ_PASSWORD_METHOD_KPASSWD)
-			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, "
-						  "--check, --savefile, --print, --reuse, --trusted-owner, "
-						  "--defpwd, --spn, --upn, --netbios-name, --dns-host-name or kpasswd");
+			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, --check, "
+						  "--savefile, --print, --reuse, --trusted-owner, --defpwd, --spn, "
+						  "--upn, --netbios-name, --dns-host-name or kpasswd");
 		if (o->seal.n_requests > 0 ? o->count != 0 || o->names_from != NULL
 				      : (o->count != 0) != (o->name_template != NULL) ||
 					(o->names_from != NULL) == (o->count != 0))
@@ -231,12 +219,6 @@ static int check_options(struct cli *cli, struct options *o)
 	return ODJ_OK;
 }
 
-/* operatingSystem: Linux unless --os-name says otherwise; none for a Windows target. */
-static const char *os_name(const struct options *o)
-{
-	return o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-}
-
 static void fill_conn(const struct options *o, struct odj_connection *c)
 {
 	c->domain = o->domain;
@@ -263,22 +245,13 @@ static void fill_account(const struct options *o, struct odj_account_request *a)
 	a->trusted_owners = o->n_trusted ? o->trusted : NULL;
 	a->upn = o->upn;
 	a->description = o->description;
-	a->os_name = os_name(o);
+	a->os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux"); /* none for Windows */
 	a->os_version = o->os_version;
-}
-
-static void fill_check(const struct options *o, struct odj_check_req *req)
-{
-	memset(req, 0, sizeof(*req));
-	req->in.version = ODJ_CHECK_VERSION;
-	fill_conn(o, &req->in.conn);
-	fill_account(o, &req->in.account);
 }
 
 static void fill_provision(const struct options *o, struct odj_provision_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->in.version = ODJ_PROVISION_VERSION;
+	*req = (struct odj_provision_req){.in.version = ODJ_PROVISION_VERSION};
 	fill_conn(o, &req->in.conn);
 	fill_account(o, &req->in.account);
 	req->in.password_method = o->password_method;
@@ -290,8 +263,7 @@ static void fill_provision(const struct options *o, struct odj_provision_req *re
 
 static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->in.version = ODJ_BULK_VERSION;
+	*req = (struct odj_bulk_req){.in.version = ODJ_BULK_VERSION};
 	fill_conn(o, &req->in.conn);
 	req->in.signing_key = o->seal.key;
 	req->in.requests = o->seal.n_requests ? (const struct odj_request *const *)o->seal.requests : NULL;
@@ -305,14 +277,15 @@ static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 	req->in.allow_rc4 = o->allow_rc4;
 	req->in.windows = o->windows;
 	req->in.description = o->description;
-	req->in.os_name = os_name(o);
+	req->in.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
 	req->in.os_version = o->os_version;
 }
 
 static odj_result run_check(struct cli *cli, struct options *o)
 {
-	struct odj_check_req req;
-	fill_check(o, &req);
+	struct odj_check_req req = {.in.version = ODJ_CHECK_VERSION};
+	fill_conn(o, &req.in.conn);
+	fill_account(o, &req.in.account);
 	odj_trace_begin(cli->ctx, "odj-prepare --check");
 	odj_result r = odj_prepare_check(cli->ctx, cli->mem, &req);
 	if (cli->json)
@@ -375,14 +348,7 @@ static odj_result run_bulk(struct cli *cli, struct options *o)
 	odj_trace_begin(cli->ctx, "odj-prepare: bulk NetProvisionComputerAccount");
 	r = odj_bulk_provision(cli->ctx, cli->mem, &b);
 	cli_progress_end(&ui);
-	double secs = (b.out.ms_total - b.out.ms_session) / 1e3;
-	double rate = secs > 0 ? (double)b.out.created / secs : 0;
-	if (cli->json) {
-		cli_print_bulk_json(&b, rate, cli->ctx, r);
-		cli->json_printed = true;
-	} else if (b.out.dc.host != NULL) {
-		cli_print_bulk(&b, rate);
-	}
+	cli_print_bulk_result(cli, &b, r);
 	return r;
 }
 
@@ -427,6 +393,5 @@ static const struct cli_tool tool = {
 	.run = run,
 };
 
-/* it holds admin and machine passwords (and libldap frees its copy of the
- * add's unicodePwd unwiped): cli_main makes it undumpable first */
+/* it holds admin and machine passwords: cli_main makes it undumpable first */
 CLI_MAIN(tool, {0})

@@ -100,6 +100,13 @@ int cli_bad_usage(struct cli *cli, const char *fmt, ...) ODJ_PRINTF(2, 3);
 bool cli_parse_uint(struct cli *cli, const char *arg, unsigned min, unsigned max, const char *opt,
 		    unsigned *out);
 
+/*
+ * A repeatable option: appends arg to list (kept NULL-terminated, room for
+ * max + 1); one more than max is a usage error "at most MAX OPT" and false.
+ */
+bool cli_append(struct cli *cli, const char **list, size_t *n, size_t max, const char *opt,
+		const char *arg);
+
 /* An option's positive number (seconds, a rate), at most max; else a usage error and false. */
 bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char *opt,
 			double *out);

@@ -101,6 +101,18 @@ bool cli_parse_uint(struct cli *cli, const char *arg, unsigned min, unsigned max
 	return true;
 }
 
+bool cli_append(struct cli *cli, const char **list, size_t *n, size_t max, const char *opt,
+		const char *arg)
+{
+	if (*n >= max) {
+		cli_bad_usage(cli, "at most %zu %s", max, opt);
+		return false;
+	}
+	list[(*n)++] = arg;
+	list[*n] = NULL;
+	return true;
+}
+
 bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char *opt,
 			double *out)
 {

@@ -345,3 +345,15 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	cli_json_print_result(o, r != ODJ_OK && b->out.n_failures == 0 ? ctx : NULL);
 }
 
+
+void cli_print_bulk_result(struct cli *cli, const struct odj_bulk_req *b, odj_result r)
+{
+	double secs = (b->out.ms_total - b->out.ms_session) / 1e3;
+	double rate = secs > 0 ? (double)b->out.created / secs : 0;
+	if (cli->json) {
+		cli_print_bulk_json(b, rate, cli->ctx, r);
+		cli->json_printed = true;
+	} else if (b->out.dc.host != NULL) {
+		cli_print_bulk(b, rate);
+	}
+}

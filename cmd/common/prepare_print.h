@@ -16,6 +16,8 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 
 /* rate: accounts per second after the session was set up. */
 void cli_print_bulk(const struct odj_bulk_req *b, double rate);
+/* A bulk run's end: the summary (or the JSON object, marked printed) with the creation rate. */
+void cli_print_bulk_result(struct cli *cli, const struct odj_bulk_req *b, odj_result r);
 void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct odj_ctx *ctx,
 			 odj_result r);
 
