@@ -345,11 +345,11 @@ static odj_result check_quota(struct odj_plan *p)
 	if (p->quota <= 0)
 		return odj_rule_may_create(p->ctx, client, p->container, false);
 	if (p->quota_used >= (unsigned)p->quota) {
-		odj_fail(p->ctx, ODJ_E_CREDENTIALS, ODJ_ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED,
+		odj_fail(p->ctx, ODJ_E_DIRECTORY, ODJ_ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED,
 			 "%s may not create computer objects in %s and has used its machine account "
 			 "quota: %u of ms-DS-MachineAccountQuota %d",
 			 client, p->container, p->quota_used, p->quota);
-		return ODJ_E_CREDENTIALS;
+		return ODJ_E_DIRECTORY;
 	}
 	p->by_quota = true;
 	return ODJ_OK;
