@@ -72,7 +72,7 @@ void cli_print_request(TALLOC_CTX *mem, const char *tool, const char *file,
 		strcmp(file, "-") == 0 ? "standard output" : file);
 	fprintf(out, "  Request key id:        %s\n", odj_keyid_hex(mem, r->keyid));
 	fprintf(out, "  Expires:               %s\n", cli_unix_time_string(mem, r->expires));
-	fprintf(out, "  Private key:           %s (0600, stays here; removed after the join)\n",
+	fprintf(out, "  Private key file:      %s (0600, stays here; removed after the join)\n",
 		req->out.key_path);
 	fprintf(out, "Next: odj-prepare --for %s --signing-key KEY ... next to a DC, then odj-apply "
 		     "--blob the sealed blob here.\n",
