@@ -123,6 +123,7 @@ running_dcs() {
 
 repl_options() { # +|-
 	local k opt
+	[ -n "$(running_dcs)" ] || die "repl: no DC of this instance runs"
 	for k in $(running_dcs); do
 		for opt in DISABLE_INBOUND_REPL DISABLE_OUTBOUND_REPL; do
 			in_dc_ns samba-tool drs options "dc$k.$DNSDOMAIN" --dsa-option="$1$opt" "${ADMIN[@]}" >/dev/null ||

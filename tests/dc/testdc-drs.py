@@ -9,6 +9,7 @@
 # The administrator's password comes from TESTDC_ADMINPASS.
 import os
 import sys
+import time
 
 import ldb
 import samba
@@ -53,10 +54,23 @@ def sync(dcs):
             if src == dst:
                 continue
             for nc in ncs:
-                try:
-                    drs_utils.sendDsReplicaSync(bind, handle, guids[src], nc, drsuapi.DRSUAPI_DRS_WRIT_REP)
-                except drs_utils.drsException as e:
-                    sys.exit("testdc-drs: replicating %s from %s to %s: %s" % (nc, src, dst, e))
+                replicate(bind, handle, guids[src], nc, "%s from %s to %s" % (nc, src, dst))
+
+
+def replicate(bind, handle, src_guid, nc, what):
+    # A DC that has just been started again answers its partners' first
+    # call on their old connection with WERR_NETNAME_DELETED (or cannot be
+    # reached yet): retry for a while.  A paused DC (..._DISABLED) is final.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            drs_utils.sendDsReplicaSync(bind, handle, src_guid, nc, drsuapi.DRSUAPI_DRS_WRIT_REP)
+            return
+        except drs_utils.drsException as e:
+            if "DISABLED" in str(e) or time.monotonic() > deadline:
+                sys.exit("testdc-drs: replicating %s: %s" % (what, e))
+            print("testdc-drs: replicating %s: %s; again in 1 s" % (what, e), file=sys.stderr)
+            time.sleep(1)
 
 
 def dns_first(domain, first, servers):
