@@ -158,6 +158,8 @@ void cli_print_provision(const struct odj_provision_req *p, bool ok)
 		printf("%-15s %s\n", p->out.created ? "created" : "reused", p->out.dn);
 	for (size_t i = 0; p->out.changes && p->out.changes[i]; i++)
 		printf("  changed       %s\n", p->out.changes[i]);
+	if (p->out.settled)
+		printf("settled         %s\n", p->out.settled);
 	if (!ok) {
 		if (p->out.left_behind)
 			printf("left behind     %s\n", p->out.left_behind);
@@ -229,6 +231,7 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 	json_object_object_add(o, "signer_keyid", cli_jstr(p->in.seal.key ? odj_keyid_hex(
 		p->out.blob_file, p->in.seal.key->keyid) : NULL));
 	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));
+	json_object_object_add(o, "settled", cli_jstr(p->out.settled));
 	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
 	cli_json_print_result(o, ok ? NULL : ctx);
 }

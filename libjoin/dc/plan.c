@@ -19,6 +19,7 @@
 #include "facts.h"
 #include "kpasswd.h"
 #include "plan.h"
+#include "plan_settle.h"
 #include "provision.h"
 
 static double now_ms(void)
@@ -425,6 +426,8 @@ static odj_result create_or_reset(struct odj_plan *p)
 		odj_doing(p->ctx, "creating the computer account %s", req->out.dn);
 		r = odj_account_create(p->s->ldap, p->mem, req->out.dn, &p->spec);
 		req->out.created = r == ODJ_OK;
+		if (r != ODJ_OK && odj_plan_add_unanswered(p->ctx))
+			r = odj_plan_settle_add(p);
 		if (r != ODJ_OK && p->by_quota &&
 		    odj_error_get(p->ctx)->status == ODJ_ERROR_ACCESS_DENIED)
 			odj_error_advice(p->ctx,

@@ -256,6 +256,8 @@ struct odj_provision_req {
 		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
 		struct odj_secret *envelope_file; /* in.seal.key: the signed or sealed file written */
 		char *left_behind;     /* an object this run created but could not remove */
+		/* an add that was not answered, and what the DC said when asked again */
+		char *settled;
 		/* with in.conn.allow_unreachable_dc: the writable DCs the names
 		 * could not be checked on ("host: error; ..."), or NULL */
 		char *unchecked_dcs;
