@@ -232,6 +232,7 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 		p->out.blob_file, p->in.seal.key->keyid) : NULL));
 	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));
 	json_object_object_add(o, "settled", cli_jstr(p->out.settled));
+	json_object_object_add(o, "unchecked_dcs", cli_jstr(p->out.unchecked_dcs));
 	json_object_object_add(o, "ms_total", json_object_new_double(p->out.ms_total));
 	cli_json_print_result(o, ok ? NULL : ctx);
 }
@@ -316,6 +317,13 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	json_object_object_add(o, "salvaged", json_object_new_int64((int64_t)b->out.salvaged));
 	if (b->out.partial_bundle != NULL)
 		json_object_object_add(o, "partial_bundle", cli_jstr(b->out.partial_bundle));
+	json_object_object_add(o, "unchecked_dcs", cli_jstr(b->out.unchecked_dcs));
+	json_object_object_add(o, "moved_to", cli_jstr(b->out.moved_to));
+	json_object_object_add(o, "in_flight_journal", cli_jstr(b->out.journal));
+	json_object *settled = json_object_new_array();
+	for (size_t i = 0; i < b->out.n_settled; i++)
+		json_object_array_add(settled, cli_jstr(b->out.settled[i]));
+	json_object_object_add(o, "settled", settled);
 	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
 	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
 	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));

@@ -31,7 +31,17 @@ reply)
 	kvno=$(attr "$n\$" msDS-KeyVersionNumber)
 	"$inspect" "$dir/b.odj" | grep -q "ODJ_LINUX_PROVIDER .*: version 1, kvno $kvno\$" ||
 		fail "the blob does not carry the account's kvno $kvno"
-	echo "ok: the add took effect; finished with kvno $kvno and a blob" ;;
+	echo "ok: the add took effect; finished with kvno $kvno and a blob"
+	n2=$(name LJ)
+	lost reply --json --savefile "$dir/j.odj" "$n2" >"$dir/out.json" 2>/dev/null || fail "--json run"
+	python3 - "$dir/out.json" <<'PY' || fail "JSON: $(cat "$dir/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] and d["created"], d
+assert d["settled"].endswith("made by this run: finished"), d["settled"]
+assert d["unchecked_dcs"] is None, d
+PY
+	echo "ok: --json says settled: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["settled"])' "$dir/out.json")" ;;
 request)
 	out=$(lost request --savefile "$dir/b.odj" "$n" 2>&1); rc=$?
 	echo "$out" | head -n 8
