@@ -139,7 +139,21 @@ bundle)
 	# each blob was sealed to its own target's request
 	unshare -n "$apply" --bundle "$dir/b.tgz" --name "SB2$tag" --root "$dir/r1" --rejoin --bundle-passphrase-file "$dir/pass" \
 		2>"$dir/err" && fail "SB2's blob applied on SB1's root"
-	echo "ok: sealed bundle of sealed blobs: wrong passphrase one error, each target joins its own" ;;
+	echo "ok: sealed bundle of sealed blobs: wrong passphrase one error, each target joins its own"
+	# --for given several times (files, not a directory), into an out-dir
+	for i in 3 4; do
+		new_root "$dir/r$i"
+		unshare -n "$apply" --request "$dir/$i.req" --root "$dir/r$i" --machine "SB$i$tag" >/dev/null || fail "request $i"
+	done
+	prep_admin --for "$dir/3.req" --for "$dir/4.req" --signing-key "$dir/k" --out-dir "$dir/outdir" \
+		>"$dir/prep" 2>&1 || fail "bulk --for --for: $(cat "$dir/prep")"
+	grep -q '^machines *2: 2 created' "$dir/prep" || fail "bulk --for --for: $(cat "$dir/prep")"
+	for i in 3 4; do
+		head -1 "$dir/outdir/SB$i$tag.odj" | grep -q "BEGIN ODJ SEALED BLOB" || fail "SB$i: not a sealed blob"
+		out=$(unshare -n "$apply" --blob "$dir/outdir/SB$i$tag.odj" --root "$dir/r$i" 2>&1) || fail "apply SB$i: $out"
+		[ ! -e "$dir/r$i/var/lib/odj/request.key" ] || fail "SB$i: request key left"
+	done
+	echo "ok: --for twice: two sealed blobs, each applied on its own target" ;;
 *) echo "unknown case $case_"; exit 2 ;;
 esac
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
