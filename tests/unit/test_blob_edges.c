@@ -10,6 +10,7 @@
 #include <odj/odj.h>
 
 #include "ndr.h"
+#include "unit_main.h"
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -144,12 +145,8 @@ static void blob_with_string_header_n_minus_1_0_n(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(byte_array_one_byte_longer_than_what_remains),
-		cmocka_unit_test(string_actual_count_over_max_count),
-		cmocka_unit_test(blob_with_string_header_n_minus_1_0_n),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(byte_array_one_byte_longer_than_what_remains),
+	cmocka_unit_test(string_actual_count_over_max_count),
+	cmocka_unit_test(blob_with_string_header_n_minus_1_0_n),
+)

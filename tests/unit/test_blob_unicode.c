@@ -9,6 +9,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static struct odj_secret *units(TALLOC_CTX *mem, const uint16_t *u, size_t n)
 {
 	struct odj_secret *s = odj_secret_new(mem, n * 2);
@@ -201,14 +203,10 @@ static void copies_that_differ_are_reported(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(password_utf8_replaces_unpaired_surrogates),
-		cmocka_unit_test(password_utf16_from_utf8),
-		cmocka_unit_test(guid_sid_and_flags_text),
-		cmocka_unit_test(built_model_round_trips),
-		cmocka_unit_test(copies_that_differ_are_reported),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(password_utf8_replaces_unpaired_surrogates),
+	cmocka_unit_test(password_utf16_from_utf8),
+	cmocka_unit_test(guid_sid_and_flags_text),
+	cmocka_unit_test(built_model_round_trips),
+	cmocka_unit_test(copies_that_differ_are_reported),
+)

@@ -21,6 +21,7 @@
 #include <odj/odj.h>
 
 #include "test_bundle_fixture.h"
+#include "unit_main.h"
 
 struct fixture {
 	struct bundle_fixture b;
@@ -193,14 +194,10 @@ static void passphrase_file_rules(void **state)
 	assert_int_equal(odj_error_get(f->b.ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_or_missing_passphrase_is_one_clear_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(partial_file_of_a_killed_run_gives_its_blobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(damage_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(passphrase_file_rules, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(round_trip),
+	FIXTURE_TEST(wrong_or_missing_passphrase_is_one_clear_error),
+	FIXTURE_TEST(partial_file_of_a_killed_run_gives_its_blobs),
+	FIXTURE_TEST(damage_is_refused),
+	FIXTURE_TEST(passphrase_file_rules),
+)

@@ -18,6 +18,7 @@
 #include <odj/commit.h>
 
 #include "commit_tx.h"
+#include "unit_main.h"
 
 struct fixture {
 	TALLOC_CTX *mem;
@@ -505,28 +506,23 @@ static void recovery_rolls_forward_committed(void **state)
 	no_leftovers(f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(run_writes_files_modes_and_directories, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(remove_deletes_and_keeps_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_paths_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(absolute_symlink_openat2, setup, teardown),
-		cmocka_unit_test_setup_teardown(absolute_symlink_walk, setup, teardown),
-		cmocka_unit_test_setup_teardown(dotdot_symlink_clamped, setup, teardown),
-		cmocka_unit_test_setup_teardown(dotdot_above_root_clamped, setup, teardown),
-		cmocka_unit_test_setup_teardown(deep_absolute_symlink_restarts_at_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(leaf_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(dangling_parent_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(lock_refuses_a_second_transaction, setup, teardown),
-		cmocka_unit_test(errno_maps_to_win32),
-		cmocka_unit_test_setup_teardown(journal_states_and_torn_tail, setup, teardown),
-		cmocka_unit_test_setup_teardown(journal_contradictions_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_refuses_unknown_journal, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_rolls_back_prepared, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_refuses_damaged_previous, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_rolls_forward_committed, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(run_writes_files_modes_and_directories),
+	FIXTURE_TEST(remove_deletes_and_keeps_nothing),
+	FIXTURE_TEST(bad_paths_are_refused),
+	FIXTURE_TEST(absolute_symlink_openat2),
+	FIXTURE_TEST(absolute_symlink_walk),
+	FIXTURE_TEST(dotdot_symlink_clamped),
+	FIXTURE_TEST(dotdot_above_root_clamped),
+	FIXTURE_TEST(deep_absolute_symlink_restarts_at_root),
+	FIXTURE_TEST(leaf_symlink_refused),
+	FIXTURE_TEST(dangling_parent_symlink_refused),
+	FIXTURE_TEST(lock_refuses_a_second_transaction),
+	cmocka_unit_test(errno_maps_to_win32),
+	FIXTURE_TEST(journal_states_and_torn_tail),
+	FIXTURE_TEST(journal_contradictions_refused),
+	FIXTURE_TEST(recovery_refuses_unknown_journal),
+	FIXTURE_TEST(recovery_rolls_back_prepared),
+	FIXTURE_TEST(recovery_refuses_damaged_previous),
+	FIXTURE_TEST(recovery_rolls_forward_committed),
+)

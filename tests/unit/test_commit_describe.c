@@ -15,6 +15,7 @@
 #include <odj/commit.h>
 
 #include "commit_internal.h"
+#include "unit_main.h"
 
 static char *diff_of(TALLOC_CTX *mem, const char *old, const char *new_text, unsigned ctx)
 {
@@ -175,12 +176,8 @@ static void describe_touches_nothing(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(diff_replaces_and_keeps_context),
-		cmocka_unit_test(diff_new_file_and_missing_newline),
-		cmocka_unit_test(describe_touches_nothing),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(diff_replaces_and_keeps_context),
+	cmocka_unit_test(diff_new_file_and_missing_newline),
+	cmocka_unit_test(describe_touches_nothing),
+)

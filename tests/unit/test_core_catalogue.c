@@ -13,6 +13,8 @@
 
 #include <odj/catalogue.h>
 
+#include "unit_main.h"
+
 static void every_status_row_has_causes_and_advice(void **state)
 {
 	(void)state;
@@ -433,19 +435,15 @@ static void fail_ldap_records_everything(void **state)
 	talloc_free(ctx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_status_row_has_causes_and_advice),
-		cmocka_unit_test(explain_0x40_like_the_article),
-		cmocka_unit_test(inspect_explain_accepts_hex_decimal_symbol),
-		cmocka_unit_test(krb5_codes_map_to_win32),
-		cmocka_unit_test(ldap_codes_are_libldap_values),
-		cmocka_unit_test(ldap_codes_map_to_win32),
-		cmocka_unit_test(every_krb5_row_maps_to_its_win32_row),
-		cmocka_unit_test(every_ldap_row_maps_to_its_name_and_win32_row),
-		cmocka_unit_test(ad_diagnostic_is_decoded),
-		cmocka_unit_test(fail_ldap_records_everything),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(every_status_row_has_causes_and_advice),
+	cmocka_unit_test(explain_0x40_like_the_article),
+	cmocka_unit_test(inspect_explain_accepts_hex_decimal_symbol),
+	cmocka_unit_test(krb5_codes_map_to_win32),
+	cmocka_unit_test(ldap_codes_are_libldap_values),
+	cmocka_unit_test(ldap_codes_map_to_win32),
+	cmocka_unit_test(every_krb5_row_maps_to_its_win32_row),
+	cmocka_unit_test(every_ldap_row_maps_to_its_name_and_win32_row),
+	cmocka_unit_test(ad_diagnostic_is_decoded),
+	cmocka_unit_test(fail_ldap_records_everything),
+)

@@ -13,6 +13,7 @@
 #include <odj/secret.h>
 
 #include "s2k_aes.h"
+#include "unit_main.h"
 
 /* RFC 3962 appendix B, iteration count 1: "password", "ATHENA.MIT.EDUraeburn". */
 static void rfc3962_vector(void **state)
@@ -143,12 +144,8 @@ static void both_keys_cost_less_than_two_string_to_key(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rfc3962_vector),
-		cmocka_unit_test(same_keys_as_mit),
-		cmocka_unit_test(both_keys_cost_less_than_two_string_to_key),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(rfc3962_vector),
+	cmocka_unit_test(same_keys_as_mit),
+	cmocka_unit_test(both_keys_cost_less_than_two_string_to_key),
+)

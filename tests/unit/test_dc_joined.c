@@ -19,6 +19,7 @@
 #include <odj/status.h>
 
 #include "joined.h"
+#include "unit_main.h"
 
 #define RECORD                                                                                     \
 	"{\"domain\":\"odj.test\",\"realm\":\"ODJ.TEST\",\"netbios_domain\":\"ODJ\","               \
@@ -222,17 +223,13 @@ static void test_keytab_lacks_principal(void **state)
 	assert_string_equal(missing, "host/pc1.odj.test@ODJ.TEST kvno 3 aes256-cts-hmac-sha1-96");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_join, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memory_keytab_one_kvno, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_joined, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_others_can_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_others_can_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_lacks_principal, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(test_good_join),
+	FIXTURE_TEST(test_memory_keytab_one_kvno),
+	FIXTURE_TEST(test_not_joined),
+	FIXTURE_TEST(test_keytab_others_can_read),
+	FIXTURE_TEST(test_record_others_can_write),
+	FIXTURE_TEST(test_damaged_record),
+	FIXTURE_TEST(test_keytab_symlink_refused),
+	FIXTURE_TEST(test_keytab_lacks_principal),
+)

@@ -13,6 +13,7 @@
 #include <odj/status.h>
 
 #include "plan.h"
+#include "unit_main.h"
 
 #define DOM "S-1-5-21-1004336348-1177238915-682003330"
 #define PROVISIONER DOM "-1103"
@@ -125,14 +126,10 @@ static void test_sd_owner(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_account),
-		cmocka_unit_test(test_someone_elses_refused),
-		cmocka_unit_test(test_trusted_owner),
-		cmocka_unit_test(test_admin_callers),
-		cmocka_unit_test(test_sd_owner),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_own_account),
+	cmocka_unit_test(test_someone_elses_refused),
+	cmocka_unit_test(test_trusted_owner),
+	cmocka_unit_test(test_admin_callers),
+	cmocka_unit_test(test_sd_owner),
+)

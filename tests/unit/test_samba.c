@@ -21,6 +21,7 @@
 #include <odj/odj.h>
 
 #include "apply_samba.h"
+#include "unit_main.h"
 
 #define TEST_SID "S-1-5-21-1004336348-1177238915-682003330"
 
@@ -195,13 +196,9 @@ static void secrets_build(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(murmur3_vectors),
-		cmocka_unit_test(sssd_slice),
-		cmocka_unit_test(conf_merge),
-		cmocka_unit_test(secrets_build),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(murmur3_vectors),
+	cmocka_unit_test(sssd_slice),
+	cmocka_unit_test(conf_merge),
+	cmocka_unit_test(secrets_build),
+)

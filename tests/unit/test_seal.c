@@ -23,6 +23,7 @@
 
 #include "seal_internal.h"
 #include "seal_wire.h"
+#include "unit_main.h"
 
 #define NOW 1764680400 /* 2025-12-02T13:00:00Z */
 
@@ -464,17 +465,13 @@ static void known_answers(void **state)
 	assert_int_equal(last_status(f), ODJ_ERROR_ACCESS_DENIED);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(key_files_and_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(request_text_round_trip_and_damage, setup, teardown),
-		cmocka_unit_test_setup_teardown(sealed_round_trip_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(signed_blob_and_trust, setup, teardown),
-		cmocka_unit_test_setup_teardown(plain_blob_needs_signature_when_keys_are_trusted, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_request_key_and_other_machine, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_flipped_byte_and_every_truncation_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(known_answers, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(key_files_and_modes),
+	FIXTURE_TEST(request_text_round_trip_and_damage),
+	FIXTURE_TEST(sealed_round_trip_once),
+	FIXTURE_TEST(signed_blob_and_trust),
+	FIXTURE_TEST(plain_blob_needs_signature_when_keys_are_trusted),
+	FIXTURE_TEST(wrong_request_key_and_other_machine),
+	FIXTURE_TEST(every_flipped_byte_and_every_truncation_is_refused),
+	FIXTURE_TEST(known_answers),
+)

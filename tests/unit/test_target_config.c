@@ -15,6 +15,7 @@
 
 #include "apply_internal.h"
 #include "target_config.h"
+#include "unit_main.h"
 
 static struct apply_facts facts(void)
 {
@@ -442,14 +443,13 @@ static void sssd_ad_server(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(krb5_conf_merges),   cmocka_unit_test(sssd_conf_merges),
-		cmocka_unit_test(binary_config_refused), cmocka_unit_test(hosts_updates),
-		cmocka_unit_test(hostname_reads),
-		cmocka_unit_test(krb5_realm_block),   cmocka_unit_test(krb5_admin_block_kept),
-		cmocka_unit_test(sssd_ad_server),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(krb5_conf_merges),
+	cmocka_unit_test(sssd_conf_merges),
+	cmocka_unit_test(binary_config_refused),
+	cmocka_unit_test(hosts_updates),
+	cmocka_unit_test(hostname_reads),
+	cmocka_unit_test(krb5_realm_block),
+	cmocka_unit_test(krb5_admin_block_kept),
+	cmocka_unit_test(sssd_ad_server),
+)
