@@ -21,18 +21,13 @@
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(f);
-	*state = f;
+	*state = bundle_fixture_new(sizeof(struct fixture));
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(f);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 /* A stand-in blob: distinct bytes per machine, sizes off the 512 grid. */

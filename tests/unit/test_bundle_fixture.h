@@ -31,6 +31,26 @@ static inline void bundle_fixture_close(struct bundle_fixture *f)
 	talloc_free(f->mem);
 }
 
+/*
+ * setup() and teardown() of the bundle test files, whose struct fixture starts
+ * with a struct bundle_fixture: SIZE zeroed bytes, opened; closed and freed.
+ */
+static inline void *bundle_fixture_new(size_t size)
+{
+	struct bundle_fixture *f = calloc(1, size);
+	assert_non_null(f);
+	bundle_fixture_open(f);
+	return f;
+}
+
+static inline int bundle_fixture_teardown(void **state)
+{
+	struct bundle_fixture *f = *state;
+	bundle_fixture_close(f);
+	free(f);
+	return 0;
+}
+
 /* A blob file of tests/vectors (ODJ_TESTDATA), read as odj-apply reads one; fails the test if it cannot. */
 static inline struct odj_secret *bundle_fixture_vector(struct bundle_fixture *f, const char *name)
 {

@@ -36,8 +36,7 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(&f->b);
+	struct fixture *f = bundle_fixture_new(sizeof(*f));
 	f->mem = f->b.mem;
 	f->ctx = f->b.ctx;
 	f->path = f->b.path;
@@ -49,10 +48,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(&f->b);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 struct seen {

@@ -24,7 +24,7 @@
 #include "unit_main.h"
 
 struct fixture {
-	struct bundle_fixture b;
+	struct bundle_fixture b; /* first: see bundle_fixture_new */
 	struct odj_secret *cli01, *cli02, *pass, *wrong;
 };
 
@@ -37,8 +37,7 @@ static struct odj_secret *file(struct fixture *f, const char *path)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(&f->b);
+	struct fixture *f = bundle_fixture_new(sizeof(*f));
 	f->cli01 = bundle_fixture_vector(&f->b, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
 	f->cli02 = bundle_fixture_vector(&f->b, "odj-part-ODJCLI02.odj");
 	f->pass = odj_secret_dup(f->b.mem, "correct horse battery staple", 28);
@@ -49,10 +48,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(&f->b);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 static struct odj_bundle_writer *sealed_writer(struct fixture *f)
