@@ -8,6 +8,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_tmp.h"
+
 struct bundle_fixture {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
@@ -19,15 +21,13 @@ static inline void bundle_fixture_open(struct bundle_fixture *f)
 {
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	strcpy(f->dir, "/tmp/odj-bundle-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	unit_tmpdir(f->dir, sizeof(f->dir), "bundle");
 	f->path = talloc_asprintf(f->mem, "%s/fleet.tgz", f->dir);
 }
 
 static inline void bundle_fixture_close(struct bundle_fixture *f)
 {
-	char *cmd = talloc_asprintf(f->mem, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->dir), 0);
 	talloc_free(f->mem);
 }
 

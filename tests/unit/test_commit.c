@@ -18,7 +18,7 @@
 #include <odj/commit.h>
 
 #include "commit_tx.h"
-#include "unit_main.h"
+#include "unit_tmp.h"
 
 struct fixture {
 	TALLOC_CTX *mem;
@@ -71,8 +71,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	strcpy(f->base, "/tmp/odj-test-commit-XXXXXX");
-	assert_non_null(mkdtemp(f->base));
+	unit_tmpdir(f->base, sizeof(f->base), "test-commit");
 	f->root = talloc_asprintf(f->mem, "%s/root", f->base);
 	f->outside = talloc_asprintf(f->mem, "%s/outside", f->base);
 	assert_int_equal(mkdir(f->root, 0755), 0);
@@ -84,16 +83,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	nftw(f->base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->base);
 	talloc_free(f->mem);
 	free(f);
 	return 0;

@@ -19,7 +19,7 @@
 #include <odj/join.h>
 #include <odj/trace.h>
 
-#include "unit_main.h"
+#include "unit_tmp.h"
 
 struct fixture {
 	TALLOC_CTX *mem;
@@ -29,8 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = talloc_zero(NULL, struct fixture);
-	strcpy(f->dir, "/tmp/odj-trace-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	unit_tmpdir(f->dir, sizeof(f->dir), "trace");
 	f->mem = talloc_new(f);
 	*state = f;
 	return 0;
@@ -39,8 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = talloc_asprintf(f, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->dir), 0);
 	talloc_free(f);
 	return 0;
 }

@@ -19,7 +19,7 @@
 #include <odj/status.h>
 
 #include "joined.h"
-#include "unit_main.h"
+#include "unit_tmp.h"
 
 #define RECORD                                                                                     \
 	"{\"domain\":\"odj.test\",\"realm\":\"ODJ.TEST\",\"netbios_domain\":\"ODJ\","               \
@@ -87,8 +87,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	snprintf(f->root, sizeof(f->root), "/tmp/odj-joined-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
+	unit_tmpdir(f->root, sizeof(f->root), "joined");
 	*state = f;
 	return 0;
 }
@@ -96,9 +95,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->root), 0);
 	talloc_free(f->mem);
 	free(f);
 	return 0;

@@ -23,7 +23,7 @@
 
 #include "seal_internal.h"
 #include "seal_wire.h"
-#include "unit_main.h"
+#include "unit_tmp.h"
 
 #define NOW 1764680400 /* 2025-12-02T13:00:00Z */
 
@@ -60,21 +60,12 @@ static struct odj_signing_key *seeded_key(TALLOC_CTX *mem, uint8_t fill)
 	return k;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/odj-seal-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	unit_tmpdir(f->dir, sizeof(f->dir), "seal");
 	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
 	assert_int_equal(mkdir(f->root, 0755), 0);
 	f->blob = read_vector(f->mem, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
@@ -105,7 +96,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->dir);
 	talloc_free(f->mem);
 	free(f);
 	return 0;
