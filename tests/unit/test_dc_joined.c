@@ -101,13 +101,20 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void test_good_join(void **state)
+/* A good join at kvno 3 (its keytab holds kvnos 2 and 3), loaded. */
+static struct odj_joined *joined_kvno3(struct fixture *f)
 {
-	struct fixture *f = *state;
 	write_record(f, 3, 0644);
 	write_keytab(f, 0600, NULL, 2u, 3u, 0u);
 	struct odj_joined *j = NULL;
 	assert_int_equal(odj_joined_load(f->ctx, f->mem, f->root, &j), ODJ_OK);
+	return j;
+}
+
+static void test_good_join(void **state)
+{
+	struct fixture *f = *state;
+	struct odj_joined *j = joined_kvno3(f);
 	assert_string_equal(j->principal, "PC1$@ODJ.TEST");
 	assert_string_equal(j->netbios_domain, "ODJ");
 	assert_int_equal(j->kvno, 3);
@@ -124,10 +131,7 @@ static void test_good_join(void **state)
 static void test_memory_keytab_one_kvno(void **state)
 {
 	struct fixture *f = *state;
-	write_record(f, 3, 0644);
-	write_keytab(f, 0600, NULL, 2u, 3u, 0u);
-	struct odj_joined *j = NULL;
-	assert_int_equal(odj_joined_load(f->ctx, f->mem, f->root, &j), ODJ_OK);
+	struct odj_joined *j = joined_kvno3(f);
 	krb5_context kctx;
 	assert_int_equal(krb5_init_context(&kctx), 0);
 	krb5_keytab kt = NULL;
