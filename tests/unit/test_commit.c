@@ -18,12 +18,12 @@
 #include <odj/commit.h>
 
 #include "commit_tx.h"
-#include "unit_tmp.h"
+#include "unit_ctx.h"
 
 struct fixture {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
-	char base[64]; /* temp dir holding root/ and outside/ */
+	char *base; /* temp dir holding root/ and outside/ */
 	char *root;
 	char *outside;
 };
@@ -68,10 +68,8 @@ static bool exists(const char *full)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->mem = talloc_new(NULL);
-	f->ctx = odj_ctx_new(f->mem);
-	unit_tmpdir(f->base, sizeof(f->base), "test-commit");
+	struct fixture *f = talloc_zero(NULL, struct fixture);
+	unit_fixture_open(f, &f->mem, &f->ctx, &f->base, "test-commit");
 	f->root = talloc_asprintf(f->mem, "%s/root", f->base);
 	f->outside = talloc_asprintf(f->mem, "%s/outside", f->base);
 	assert_int_equal(mkdir(f->root, 0755), 0);
@@ -85,11 +83,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	unit_rmtree(f->base);
-	talloc_free(f->mem);
-	free(f);
-	return 0;
+	return unit_talloc_teardown(state);
 }
 
 static void no_leftovers(struct fixture *f)

@@ -23,15 +23,15 @@
 
 #include "seal_internal.h"
 #include "seal_wire.h"
-#include "unit_tmp.h"
+#include "unit_ctx.h"
 
 #define NOW 1764680400 /* 2025-12-02T13:00:00Z */
 
 struct fx {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
-	char dir[64];
-	char root[96];
+	char *dir;
+	char *root;
 	struct odj_secret *blob; /* a plain blob file */
 	struct odj_signing_key *key;
 	struct odj_trusted_keys *trusted; /* holds key */
@@ -62,11 +62,9 @@ static struct odj_signing_key *seeded_key(TALLOC_CTX *mem, uint8_t fill)
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	f->mem = talloc_new(NULL);
-	f->ctx = odj_ctx_new(f->mem);
-	unit_tmpdir(f->dir, sizeof(f->dir), "seal");
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+	struct fx *f = talloc_zero(NULL, struct fx);
+	unit_fixture_open(f, &f->mem, &f->ctx, &f->dir, "seal");
+	f->root = talloc_asprintf(f->mem, "%s/root", f->dir);
 	assert_int_equal(mkdir(f->root, 0755), 0);
 	f->blob = read_vector(f->mem, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
 
@@ -95,11 +93,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	unit_rmtree(f->dir);
-	talloc_free(f->mem);
-	free(f);
-	return 0;
+	return unit_talloc_teardown(state);
 }
 
 static struct odj_secret *seal_for(struct fx *f, const struct odj_request *rq,
