@@ -10,12 +10,11 @@
 #include <odj/blob.h>
 #include <odj/bundle.h>
 
+#include "driver.h"
+
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: make_bundle OUT BLOB...\n");
-		return 2;
-	}
+	driver_need_args(argc, 3, "make_bundle OUT BLOB...");
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_ctx *ctx = odj_ctx_new(mem);
 	struct odj_bundle_info info = {.domain = "odj.test", .dc = "dc1.odj.test"};

@@ -107,8 +107,10 @@ static bool rel_path(int dirfd, const char *name, char *out, size_t outlen)
 }
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line of the log; errno is kept, so that a wrapper returns the call's own. */
 static void emit(const char *fmt, ...)
 {
+	int saved = errno;
 	char line[8192];
 	va_list ap;
 	va_start(ap, fmt);
@@ -118,6 +120,28 @@ static void emit(const char *fmt, ...)
 		abort(); /* never log half a call */
 	line[n++] = '\n';
 	syscall(SYS_write, log_fd, line, (size_t)n);
+	errno = saved;
+}
+
+/*
+ * Whether a call that succeeded (ok) is recorded: p gets the path of fd, or
+ * of name below dirfd, when it is below the root.  errno is kept.
+ */
+static bool recorded(bool ok, int dirfd, const char *name, char p[PATH_MAX])
+{
+	int saved = errno;
+	bool rec = ok && ready() && rel_path(dirfd, name, p, PATH_MAX);
+	errno = saved;
+	return rec;
+}
+
+/* fstatat(dirfd, name, flags), or fstat(dirfd) without a name, as a bool; errno is kept. */
+static bool stat_at(int dirfd, const char *name, int flags, struct stat *st)
+{
+	int saved = errno;
+	bool ok = (name == NULL ? fstat(dirfd, st) : fstatat(dirfd, name, st, flags)) == 0;
+	errno = saved;
+	return ok;
 }
 
 static void emit_write(const char *path, off_t off, const void *buf, size_t len)
@@ -222,10 +246,8 @@ ssize_t write(int fd, const void *buf, size_t len)
 		off = fstat(fd, &st) == 0 ? st.st_size : 0;
 	}
 	ssize_t n = REAL(write)(fd, buf, len);
-	int saved = errno;
 	if (rec && n > 0 && off >= 0)
 		emit_write(p, off, buf, (size_t)n);
-	errno = saved;
 	return n;
 }
 
@@ -233,10 +255,8 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
 	char p[PATH_MAX];
 	ssize_t n = REAL(pwrite)(fd, buf, len, off);
-	int saved = errno;
-	if (n > 0 && ready() && rel_path(fd, NULL, p, sizeof(p)))
+	if (recorded(n > 0, fd, NULL, p))
 		emit_write(p, off, buf, (size_t)n);
-	errno = saved;
 	return n;
 }
 
@@ -263,10 +283,8 @@ int ftruncate(int fd, off_t len)
 {
 	char p[PATH_MAX];
 	int rc = REAL(ftruncate)(fd, len);
-	int saved = errno;
-	if (rc == 0 && ready() && rel_path(fd, NULL, p, sizeof(p)))
+	if (recorded(rc == 0, fd, NULL, p))
 		emit("truncate %s %lld", p, (long long)len);
-	errno = saved;
 	return rc;
 }
 
@@ -278,10 +296,8 @@ int ftruncate64(int fd, off_t len)
 static void after_sync(int rc, int fd)
 {
 	char p[PATH_MAX];
-	int saved = errno;
-	if (rc == 0 && ready() && rel_path(fd, NULL, p, sizeof(p)))
+	if (recorded(rc == 0, fd, NULL, p))
 		emit("fsync %s", p);
-	errno = saved;
 }
 
 int fsync(int fd)
@@ -314,10 +330,8 @@ static void two_paths_resolve(struct two_paths *t, int ofd, const char *old, int
 /* "VERB A B" for a call that succeeded; returns its rc with errno kept. */
 static int two_paths_emit(const struct two_paths *t, int rc, const char *verb)
 {
-	int saved = errno;
 	if (rc == 0 && t->rec)
 		emit("%s %s %s", verb, t->a, t->b);
-	errno = saved;
 	return rc;
 }
 
@@ -343,10 +357,8 @@ int unlinkat(int dirfd, const char *path, int flags)
 	char p[PATH_MAX];
 	bool rec = ready() && rel_path(dirfd, path, p, sizeof(p));
 	int rc = REAL(unlinkat)(dirfd, path, flags);
-	int saved = errno;
 	if (rc == 0 && rec)
 		emit("%s %s", (flags & AT_REMOVEDIR) ? "rmdir" : "unlink", p);
-	errno = saved;
 	return rc;
 }
 
@@ -364,13 +376,10 @@ int mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	char p[PATH_MAX];
 	int rc = REAL(mkdirat)(dirfd, path, mode);
-	int saved = errno;
 	struct stat st;
-	if (rc == 0 && ready() && rel_path(dirfd, path, p, sizeof(p)) &&
-	    fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (recorded(rc == 0, dirfd, path, p) && stat_at(dirfd, path, AT_SYMLINK_NOFOLLOW, &st))
 		emit("mkdir %s %o %u %u", p, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
 		     (unsigned)st.st_gid);
-	errno = saved;
 	return rc;
 }
 
@@ -383,10 +392,8 @@ int fchmod(int fd, mode_t mode)
 {
 	char p[PATH_MAX];
 	int rc = REAL(fchmod)(fd, mode);
-	int saved = errno;
-	if (rc == 0 && ready() && rel_path(fd, NULL, p, sizeof(p)))
+	if (recorded(rc == 0, fd, NULL, p))
 		emit("chmod %s %o", p, (unsigned)(mode & 07777));
-	errno = saved;
 	return rc;
 }
 
@@ -394,10 +401,8 @@ int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
 	char p[PATH_MAX];
 	int rc = REAL(fchmodat)(dirfd, path, mode, flags);
-	int saved = errno;
-	if (rc == 0 && ready() && rel_path(dirfd, path, p, sizeof(p)))
+	if (recorded(rc == 0, dirfd, path, p))
 		emit("chmod %s %o", p, (unsigned)(mode & 07777));
-	errno = saved;
 	return rc;
 }
 
@@ -410,11 +415,9 @@ int fchown(int fd, uid_t uid, gid_t gid)
 {
 	char p[PATH_MAX];
 	int rc = REAL(fchown)(fd, uid, gid);
-	int saved = errno;
 	struct stat st;
-	if (rc == 0 && ready() && rel_path(fd, NULL, p, sizeof(p)) && fstat(fd, &st) == 0)
+	if (recorded(rc == 0, fd, NULL, p) && stat_at(fd, NULL, 0, &st))
 		emit("chown %s %u %u", p, (unsigned)st.st_uid, (unsigned)st.st_gid);
-	errno = saved;
 	return rc;
 }
 
@@ -422,12 +425,9 @@ int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
 	char p[PATH_MAX];
 	int rc = REAL(fchownat)(dirfd, path, uid, gid, flags);
-	int saved = errno;
 	struct stat st;
-	if (rc == 0 && ready() && rel_path(dirfd, path, p, sizeof(p)) &&
-	    fstatat(dirfd, path, &st, flags & AT_SYMLINK_NOFOLLOW) == 0)
+	if (recorded(rc == 0, dirfd, path, p) && stat_at(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &st))
 		emit("chown %s %u %u", p, (unsigned)st.st_uid, (unsigned)st.st_gid);
-	errno = saved;
 	return rc;
 }
 
@@ -457,10 +457,8 @@ int symlinkat(const char *target, int dirfd, const char *path)
 {
 	char p[PATH_MAX];
 	int rc = REAL(symlinkat)(target, dirfd, path);
-	int saved = errno;
-	if (rc == 0 && ready() && rel_path(dirfd, path, p, sizeof(p)))
+	if (recorded(rc == 0, dirfd, path, p))
 		emit("symlink %s", p);
-	errno = saved;
 	return rc;
 }
 

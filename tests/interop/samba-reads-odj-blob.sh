@@ -48,26 +48,8 @@ grep -q "ee3c23a1-bbbe-4990-913a-f271f2e24190" "$tmp/ndrdump.txt" ||
 echo "ndrdump: dump OK, Linux part present"
 
 echo "== net offlinejoin requestodj (no network)"
-mkdir -p "$tmp"/{private,state,lock,cache,run}
-cat >"$tmp/smb.conf" <<CONF
-[global]
-	netbios name = ODJCLI03
-	workgroup = ODJ
-	realm = ODJ.TEST
-	security = ads
-	kerberos method = secrets only
-	private dir = $tmp/private
-	state directory = $tmp/state
-	lock directory = $tmp/lock
-	cache directory = $tmp/cache
-	pid directory = $tmp/run
-	ncalrpc dir = $tmp/run/ncalrpc
-	log file = $tmp/log.%m
-	log level = 0
-CONF
-# Samba needs an interface to exist; the namespace has only its own loopback.
-unshare -n sh -c 'ip link set lo up && exec net offlinejoin requestodj --configfile="$1" loadfile="$2"' \
-	sh "$tmp/smb.conf" "$tmp/blob.odj" >"$tmp/net.out" 2>&1 || {
+. "$(dirname "$0")/../samba/requestodj-lib.sh"
+requestodj "$tmp" ODJCLI03 "$tmp/blob.odj" || {
 	cat "$tmp/net.out"; echo "FAIL: requestodj failed"; exit 1; }
 cat "$tmp/net.out"
 grep -q "Successfully requested Offline Domain Join" "$tmp/net.out"

@@ -21,26 +21,13 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 die() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "== $*"; }
+. "$src/tests/ship/unit-lib.sh"
 
 step "systemd-analyze verify"
-mkdir -p "$dir/man/man1" "$dir/units"
-ln -s "$src"/man/*.1 "$dir/man/man1/"
-grep -qx 'ExecStart=odj-rotate .*' "$unit" || die "ExecStart no longer starts with 'odj-rotate '"
-sed "s#^ExecStart=odj-rotate #ExecStart=$rotate #" "$unit" >"$dir/units/odj-rotate.service"
-verify_unit() { MANPATH=$dir/man SYSTEMD_LOG_COLOR=0 systemd-analyze verify "$1" >"$dir/verify" 2>&1; }
-verify_unit "$dir/units/odj-rotate.service" || fail "systemd-analyze verify exited $?"
-[ -s "$dir/verify" ] && fail "systemd-analyze verify says: $(cat "$dir/verify")"
-sed 's/^Restart=on-failure/Restart=on-failur/' "$dir/units/odj-rotate.service" >"$dir/units/bad-restart.service"
-sed "s#^ExecStart=$rotate #ExecStart=$dir/absent/odj-rotate #" "$dir/units/odj-rotate.service" >"$dir/units/bad-exec.service"
-sed 's/^Documentation=man:odj-rotate(1)/Documentation=man:odj-absent(1)/' "$dir/units/odj-rotate.service" >"$dir/units/bad-man.service"
-for bad in bad-restart bad-exec bad-man; do
-	verify_unit "$dir/units/$bad.service"
-	[ -s "$dir/verify" ] || fail "verify was silent on $bad.service: the check would miss such a mistake"
-done
+unit_verify "$src" odj-rotate "$rotate" "$dir" 's/^Restart=on-failure/Restart=on-failur/' || exit 1
 echo "ok: verify clean; 3 broken copies caught"
 
 step "the unit's promises"
-has() { grep -E "^$1=" "$unit" | sed "s/^$1=//" | tr ' ' '\n' | grep -qxF -- "$2" || fail "unit lacks $1=...$2"; }
 # Two triggering conditions: odj-apply's marker, or a rotation left pending by a crash.
 mapfile -t conds < <(sed -n 's/^ConditionPathExists=|//p' "$unit")
 marker=${conds[0]:-} pending=${conds[1]:-}

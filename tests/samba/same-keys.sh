@@ -8,26 +8,10 @@ apply=$1 vec=$2
 blob=$vec/samba-4.17-net-offlinejoin-ODJCLI01.odj
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/requestodj-lib.sh"
 sd=$dir/samba
-mkdir -p "$sd/private" "$dir/root"
-cat >"$sd/smb.conf" <<CONF
-[global]
-	netbios name = ODJCLI01
-	workgroup = ODJ
-	realm = ODJ.TEST
-	security = ads
-	kerberos method = secrets only
-	interfaces = lo
-	private dir = $sd/private
-	state directory = $sd/private
-	lock directory = $sd/private
-	cache directory = $sd/private
-	ncalrpc dir = $sd/private/ncalrpc
-	log file = $sd/log
-CONF
-# No route anywhere: only a loopback that is up (Samba wants an interface).
-unshare -n sh -c 'ip link set lo up && exec net offlinejoin requestodj --configfile="$1" loadfile="$2"' \
-	sh "$sd/smb.conf" "$blob" || fail "requestodj"
+mkdir -p "$dir/root"
+requestodj "$sd" ODJCLI01 "$blob" || { cat "$sd/net.out"; fail "requestodj"; }
 unshare -n "$apply" --samba --blob "$blob" --root "$dir/root" >/dev/null || fail "odj-apply"
 ours=$dir/root/var/lib/samba/private/secrets.tdb
 keys() { tdbdump "$1" | sed -n 's/^key([0-9]*) = "\(.*\)"$/\1/p' | sort; }

@@ -8,8 +8,7 @@ dist=$1
 . "$(dirname "$0")/image-lib.sh"
 debs=()
 for p in odj-apply odj-prepare libodj-dev; do
-	deb=$(newest_deb "$p" "$dist")
-	[ -n "$deb" ] || { echo "SKIP: no $p package in $dist (scripts/package makes it)"; exit 77; }
+	need_deb deb "$p" "$dist"
 	debs+=("$deb")
 done
 tmp=$(mktemp -d)

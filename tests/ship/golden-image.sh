@@ -14,15 +14,10 @@
 set -uo pipefail
 src=$1
 dist=$2
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/image-lib.sh"
+. "$(dirname "$0")/image-lib.sh"
 
-apply_deb=$(newest_deb odj-apply "$dist")
-prepare_deb=$(newest_deb odj-prepare "$dist")
-if [ -z "$apply_deb" ] || [ -z "$prepare_deb" ]; then
-	echo "SKIP: no odj-apply/odj-prepare package in $dist (scripts/package makes them)"
-	exit 77
-fi
+need_deb apply_deb odj-apply "$dist"
+need_deb prepare_deb odj-prepare "$dist"
 image_enter "$0" "$@" # (re-runs this script in a private mount namespace)
 
 t0=$(date +%s.%N)

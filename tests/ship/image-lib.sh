@@ -66,3 +66,10 @@ image_files() {
 newest_deb() {
 	ls "$2"/"$1"_*.deb 2>/dev/null | sort -V | tail -1
 }
+
+# need_deb VAR NAME DIR: VAR gets the newest package NAME in DIR; without one
+# the test is skipped (exit 77).
+need_deb() {
+	printf -v "$1" '%s' "$(newest_deb "$2" "$3")"
+	[ -n "${!1}" ] || { echo "SKIP: no $2 package in $3 (scripts/package makes it)"; exit 77; }
+}

@@ -12,8 +12,7 @@ apply_row=$(grep -E '^\| odj-apply, odj-inspect \|' "$src/README.md")
 prepare_row=$(grep -E '^\| odj-prepare ' "$src/README.md")
 [ -n "$apply_row" ] && [ -n "$prepare_row" ] || { echo "FAIL: README has no runtime table rows"; exit 1; }
 for pkg in odj-apply odj-prepare; do
-	deb=$(newest_deb "$pkg" "$dist")
-	[ -n "$deb" ] || { echo "SKIP: no $pkg package in $dist (scripts/package makes it)"; exit 77; }
+	need_deb deb "$pkg" "$dist"
 	row=$apply_row
 	# odj-prepare's row says "the above libraries" and adds its own
 	[ "$pkg" = odj-prepare ] && row="$apply_row $prepare_row"

@@ -10,13 +10,12 @@
 set -uo pipefail
 src=$1
 dist=$2
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/image-lib.sh"
+. "$(dirname "$0")/image-lib.sh"
 
-old_deb=$(newest_deb odj-apply "$dist")
+need_deb old_deb odj-apply "$dist"
 build_tree=$(ls -d "$src"/build-deb/odj-*/ 2>/dev/null | head -1)
-if [ -z "$old_deb" ] || [ -z "$build_tree" ] || [ ! -e "$build_tree/debian/debhelper-build-stamp" ]; then
-	echo "SKIP: no odj-apply package in $dist or no package build tree in $src/build-deb (scripts/package makes both)"
+if [ -z "$build_tree" ] || [ ! -e "$build_tree/debian/debhelper-build-stamp" ]; then
+	echo "SKIP: no package build tree in $src/build-deb (scripts/package makes it)"
 	exit 77
 fi
 image_enter "$0" "$@" # (re-runs this script in a private mount namespace)

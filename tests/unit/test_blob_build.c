@@ -9,6 +9,8 @@
 #include <odj/blob_build.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static void rebuilds_the_samba_vector_byte_for_byte(void **state)
 {
 	(void)state;
@@ -63,11 +65,7 @@ static void incomplete_facts_are_refused(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rebuilds_the_samba_vector_byte_for_byte),
-		cmocka_unit_test(incomplete_facts_are_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(rebuilds_the_samba_vector_byte_for_byte),
+	cmocka_unit_test(incomplete_facts_are_refused),
+)

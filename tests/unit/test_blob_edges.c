@@ -10,6 +10,7 @@
 #include <odj/odj.h>
 
 #include "ndr.h"
+#include "unit_ctx.h"
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -48,33 +49,30 @@ static struct odj_ndr_pull stream_of(struct odj_ctx *ctx, const uint8_t *data, s
 /* A conformant byte array [size_is(cb)] whose bytes stop one short of cb. */
 static void byte_array_one_byte_longer_than_what_remains(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	uint8_t buf[64] = {0};
 	const uint32_t remain = 7;
 	for (uint32_t cb = remain - 1; cb <= remain + 1; cb++) {
 		put_le32(buf, cb); /* max_count, then the bytes */
-		struct odj_ndr_pull p = stream_of(ctx, buf, 4 + remain);
+		struct odj_ndr_pull p = stream_of(u->ctx, buf, 4 + remain);
 		const uint8_t *bytes = NULL;
 		odj_result r = odj_ndr_pull_bytes_view(&p, cb, 1, "pContext", &bytes);
 		if (cb <= remain) {
 			if (r != ODJ_OK)
-				fail_msg("%u bytes of %u: %s", cb, remain, odj_error_format(mem, ctx));
+				fail_msg("%u bytes of %u: %s", cb, remain, odj_error_format(u->mem, u->ctx));
 			assert_ptr_equal(bytes, buf + 4);
 			assert_int_equal(p.off, 4 + cb);
 		} else {
-			assert_refused(ctx, mem, r, "needs 8 bytes, 7 left");
+			assert_refused(u->ctx, u->mem, r, "needs 8 bytes, 7 left");
 		}
 	}
 	/* The same limit for a raw read at the very end of a stream. */
-	struct odj_ndr_pull p = stream_of(ctx, buf, 12);
+	struct odj_ndr_pull p = stream_of(u->ctx, buf, 12);
 	const uint8_t *b;
 	assert_int_equal(odj_ndr_pull_raw(&p, 11, &b), ODJ_OK);
-	assert_refused(ctx, mem, odj_ndr_pull_raw(&p, 2, &b), "needs 2 bytes, 1 left");
+	assert_refused(u->ctx, u->mem, odj_ndr_pull_raw(&p, 2, &b), "needs 2 bytes, 1 left");
 	assert_int_equal(odj_ndr_pull_raw(&p, 1, &b), ODJ_OK);
-	assert_refused(ctx, mem, odj_ndr_pull_raw(&p, 1, &b), "needs 1 bytes, 0 left");
-	talloc_free(mem);
+	assert_refused(u->ctx, u->mem, odj_ndr_pull_raw(&p, 1, &b), "needs 1 bytes, 0 left");
 }
 
 /* A [string] header (max, offset, actual) followed by actual UTF-16 units ending in NUL. */
@@ -92,39 +90,34 @@ static size_t string_fixture(uint8_t *buf, uint32_t max, uint32_t actual)
 
 static void string_actual_count_over_max_count(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	uint8_t buf[128] = {0};
 	const uint32_t n = 5;
 	/* (n, 0, n): "abcd" */
-	struct odj_ndr_pull p = stream_of(ctx, buf, string_fixture(buf, n, n));
+	struct odj_ndr_pull p = stream_of(u->ctx, buf, string_fixture(buf, n, n));
 	char *s = NULL;
-	assert_int_equal(odj_ndr_pull_string(&p, mem, "lpDomain", &s), ODJ_OK);
+	assert_int_equal(odj_ndr_pull_string(&p, u->mem, "lpDomain", &s), ODJ_OK);
 	assert_string_equal(s, "abcd");
 	/* (n-1, 0, n): one unit more than the declared size. */
-	p = stream_of(ctx, buf, string_fixture(buf, n - 1, n));
+	p = stream_of(u->ctx, buf, string_fixture(buf, n - 1, n));
 	s = NULL;
-	assert_refused(ctx, mem, odj_ndr_pull_string(&p, mem, "lpDomain", &s),
+	assert_refused(u->ctx, u->mem, odj_ndr_pull_string(&p, u->mem, "lpDomain", &s),
 		       "lpDomain: string length 5 exceeds its size 4");
 	assert_null(s);
 	/* (n-2, 0, n) as well. */
-	p = stream_of(ctx, buf, string_fixture(buf, n - 2, n));
-	assert_refused(ctx, mem, odj_ndr_pull_string(&p, mem, "lpDomain", &s),
+	p = stream_of(u->ctx, buf, string_fixture(buf, n - 2, n));
+	assert_refused(u->ctx, u->mem, odj_ndr_pull_string(&p, u->mem, "lpDomain", &s),
 		       "lpDomain: string length 5 exceeds its size 3");
-	talloc_free(mem);
 }
 
 /* The same header in a real blob: the whole decoder refuses it and prints nothing of it. */
 static void blob_with_string_header_n_minus_1_0_n(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	size_t len;
-	uint8_t *b = vec_file(mem, "samba-4.17-net-offlinejoin-ODJCLI01.bin", &len);
+	uint8_t *b = vec_file(u->mem, "samba-4.17-net-offlinejoin-ODJCLI01.bin", &len);
 	struct odj_provision *prov;
-	assert_int_equal(odj_blob_decode(ctx, mem, b, len, &prov), ODJ_OK);
+	assert_int_equal(odj_blob_decode(u->ctx, u->mem, b, len, &prov), ODJ_OK);
 	/* lpMachineName "ODJCLI01": (9, 0, 9) followed by "O\0D\0J\0C\0". */
 	static const uint8_t units[8] = {'O', 0, 'D', 0, 'J', 0, 'C', 0};
 	size_t found = 0;
@@ -137,19 +130,14 @@ static void blob_with_string_header_n_minus_1_0_n(void **state)
 		}
 	assert_true(found >= 1);
 	put_le32(h, 8);
-	prov = (void *)mem;
-	odj_result r = odj_blob_decode(ctx, mem, b, len, &prov);
+	prov = (void *)u->mem;
+	odj_result r = odj_blob_decode(u->ctx, u->mem, b, len, &prov);
 	assert_null(prov);
-	assert_refused(ctx, mem, r, "string length 9 exceeds its size 8");
-	talloc_free(mem);
+	assert_refused(u->ctx, u->mem, r, "string length 9 exceeds its size 8");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(byte_array_one_byte_longer_than_what_remains),
-		cmocka_unit_test(string_actual_count_over_max_count),
-		cmocka_unit_test(blob_with_string_header_n_minus_1_0_n),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	CTX_TEST(byte_array_one_byte_longer_than_what_remains),
+	CTX_TEST(string_actual_count_over_max_count),
+	CTX_TEST(blob_with_string_header_n_minus_1_0_n),
+)

@@ -8,6 +8,8 @@
 
 #include <odj/blob.h>
 
+#include "unit_main.h"
+
 /* objectSid of DC=odj,DC=test (base64 AQQAAAAAAAUVAAAA3PTcO4M9K0aCi6Yo) */
 static const uint8_t domain_sid[] = {0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x15, 0x00, 0x00, 0x00,
 				     0xdc, 0xf4, 0xdc, 0x3b, 0x83, 0x3d, 0x2b, 0x46, 0x82, 0x8b, 0xa6, 0x28};
@@ -51,12 +53,8 @@ static void guid_of_the_test_domain(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sid_of_the_test_domain),
-		cmocka_unit_test(bad_sids_are_refused),
-		cmocka_unit_test(guid_of_the_test_domain),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(sid_of_the_test_domain),
+	cmocka_unit_test(bad_sids_are_refused),
+	cmocka_unit_test(guid_of_the_test_domain),
+)

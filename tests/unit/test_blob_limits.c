@@ -10,6 +10,7 @@
 #include <odj/odj.h>
 
 #include "ndr.h"
+#include "unit_main.h"
 
 #define MiB (1024u * 1024u)
 
@@ -368,13 +369,12 @@ static void unicode_string_length(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(total_size),     cmocka_unit_test(nesting_depth),
-		cmocka_unit_test(blob_count),     cmocka_unit_test(part_count),
-		cmocka_unit_test(spn_count),      cmocka_unit_test(string_length),
-		cmocka_unit_test(unicode_string_length),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(total_size),
+	cmocka_unit_test(nesting_depth),
+	cmocka_unit_test(blob_count),
+	cmocka_unit_test(part_count),
+	cmocka_unit_test(spn_count),
+	cmocka_unit_test(string_length),
+	cmocka_unit_test(unicode_string_length),
+)

@@ -12,6 +12,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 #define VEC "odj-part-ODJCLI02"
 
 static json_object *jget(json_object *o, const char *key)
@@ -384,15 +386,11 @@ static void built_model_round_trip(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(known_answers),
-		cmocka_unit_test(encoder_leaves_it_out),
-		cmocka_unit_test(newer_version_still_decodes),
-		cmocka_unit_test(tampered_part_is_dropped_unless_strict),
-		cmocka_unit_test(no_damage_inside_the_part_fails_the_blob),
-		cmocka_unit_test(built_model_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(known_answers),
+	cmocka_unit_test(encoder_leaves_it_out),
+	cmocka_unit_test(newer_version_still_decodes),
+	cmocka_unit_test(tampered_part_is_dropped_unless_strict),
+	cmocka_unit_test(no_damage_inside_the_part_fails_the_blob),
+	cmocka_unit_test(built_model_round_trip),
+)

@@ -10,6 +10,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 #define POOL_SIZE (1u << 20)
 #define VEC "samba-4.17-net-offlinejoin-ODJCLI01"
 
@@ -177,12 +179,8 @@ static void failed_decode_wipes_too(void **state)
 	talloc_free(keep);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_copy_is_wiped),
-		cmocka_unit_test(failed_decode_wipes_too),
-		cmocka_unit_test(opaque_pfx_bytes_are_wiped),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(every_copy_is_wiped),
+	cmocka_unit_test(failed_decode_wipes_too),
+	cmocka_unit_test(opaque_pfx_bytes_are_wiped),
+)

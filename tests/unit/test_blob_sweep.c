@@ -11,6 +11,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static const char *const vectors[] = {
 	"odj-part-ODJCLI02",
 	"samba-4.17-net-offlinejoin-ODJCLI01",
@@ -196,11 +198,7 @@ static void every_truncation_of_every_vector(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(all_values_at_every_offset),
-		cmocka_unit_test(every_truncation_of_every_vector),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(all_values_at_every_offset),
+	cmocka_unit_test(every_truncation_of_every_vector),
+)

@@ -12,6 +12,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static void tampered_fixtures(void **state)
 {
 	(void)state;
@@ -102,11 +104,7 @@ static void every_byte_changed(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tampered_fixtures),
-		cmocka_unit_test(every_byte_changed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(tampered_fixtures),
+	cmocka_unit_test(every_byte_changed),
+)

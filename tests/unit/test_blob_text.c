@@ -9,6 +9,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 #define VEC "samba-4.17-net-offlinejoin-ODJCLI01"
 
 struct fixture {
@@ -195,14 +197,10 @@ static void read_file_uses_the_whole_file(void **state)
 	assert_null(bytes);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(accepted_encodings, setup, teardown),
-		cmocka_unit_test_setup_teardown(rejected_encodings, setup, teardown),
-		cmocka_unit_test_setup_teardown(base64_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(writer_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(read_file_uses_the_whole_file, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(accepted_encodings),
+	FIXTURE_TEST(rejected_encodings),
+	FIXTURE_TEST(base64_edges),
+	FIXTURE_TEST(writer_form),
+	FIXTURE_TEST(read_file_uses_the_whole_file),
+)

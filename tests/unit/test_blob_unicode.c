@@ -9,6 +9,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_ctx.h"
+
 static struct odj_secret *units(TALLOC_CTX *mem, const uint16_t *u, size_t n)
 {
 	struct odj_secret *s = odj_secret_new(mem, n * 2);
@@ -32,53 +34,47 @@ static void expect_utf8(struct odj_ctx *ctx, const uint16_t *u, size_t n, const 
 
 static void password_utf8_replaces_unpaired_surrogates(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	const uint16_t ascii[] = {'w', 'u', 'r', 's', 't', '2'};
-	expect_utf8(ctx, ascii, 6, "wurst2");
+	expect_utf8(u->ctx, ascii, 6, "wurst2");
 	/* "Päss€-𝄞-日本-1": BMP, a surrogate pair, CJK (prepare-probes.md 5). */
 	const uint16_t mixed[] = {'P', 0xE4, 's', 's', 0x20AC, '-', 0xD834, 0xDD1E,
 				  '-', 0x65E5, 0x672C, '-', '1'};
-	expect_utf8(ctx, mixed, 13, "P\xC3\xA4ss\xE2\x82\xAC-\xF0\x9D\x84\x9E-\xE6\x97\xA5\xE6\x9C\xAC-1");
+	expect_utf8(u->ctx, mixed, 13, "P\xC3\xA4ss\xE2\x82\xAC-\xF0\x9D\x84\x9E-\xE6\x97\xA5\xE6\x9C\xAC-1");
 	/* D800 followed by a letter, then a lone DC00: each becomes EF BF BD. */
 	const uint16_t unpaired[] = {0xD800, 'a', 0xDC00};
-	expect_utf8(ctx, unpaired, 3, "\xEF\xBF\xBD" "a" "\xEF\xBF\xBD");
+	expect_utf8(u->ctx, unpaired, 3, "\xEF\xBF\xBD" "a" "\xEF\xBF\xBD");
 	const uint16_t high_at_end[] = {'x', 0xDBFF};
-	expect_utf8(ctx, high_at_end, 2, "x\xEF\xBF\xBD");
+	expect_utf8(u->ctx, high_at_end, 2, "x\xEF\xBF\xBD");
 	const uint16_t reversed_pair[] = {0xDC00, 0xD800};
-	expect_utf8(ctx, reversed_pair, 2, "\xEF\xBF\xBD\xEF\xBF\xBD");
+	expect_utf8(u->ctx, reversed_pair, 2, "\xEF\xBF\xBD\xEF\xBF\xBD");
 	const uint16_t edges[] = {0x7F, 0x80, 0x7FF, 0x800, 0xFFFF};
-	expect_utf8(ctx, edges, 5, "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF");
-	expect_utf8(ctx, edges, 0, "");
+	expect_utf8(u->ctx, edges, 5, "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF");
+	expect_utf8(u->ctx, edges, 0, "");
 
-	struct odj_secret *odd = odj_secret_dup(mem, "abc", 3), *out;
-	assert_int_equal(odj_password_utf8(ctx, mem, odd, &out), ODJ_E_INPUT);
-	assert_int_equal(odj_error_get(ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
-	talloc_free(mem);
+	struct odj_secret *odd = odj_secret_dup(u->mem, "abc", 3), *out;
+	assert_int_equal(odj_password_utf8(u->ctx, u->mem, odd, &out), ODJ_E_INPUT);
+	assert_int_equal(odj_error_get(u->ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
 }
 
 static void password_utf16_from_utf8(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	const char *pw = "P\xC3\xA4ss\xE2\x82\xAC-\xF0\x9D\x84\x9E";
 	struct odj_secret *u16, *back;
-	assert_int_equal(odj_password_utf16(ctx, mem, pw, strlen(pw), &u16), ODJ_OK);
+	assert_int_equal(odj_password_utf16(u->ctx, u->mem, pw, strlen(pw), &u16), ODJ_OK);
 	const uint16_t want[] = {'P', 0xE4, 's', 's', 0x20AC, '-', 0xD834, 0xDD1E};
-	assert_true(odj_secret_equal(u16, units(mem, want, 8)));
-	assert_int_equal(odj_password_utf8(ctx, mem, u16, &back), ODJ_OK);
+	assert_true(odj_secret_equal(u16, units(u->mem, want, 8)));
+	assert_int_equal(odj_password_utf8(u->ctx, u->mem, u16, &back), ODJ_OK);
 	assert_string_equal((const char *)odj_secret_data(back), pw);
 	static const char *const bad[] = {"\xC3(", "\xED\xA0\x80", "\xC0\xAF", "\xF4\x90\x80\x80",
 					  "a\xE2\x82"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(odj_password_utf16(ctx, mem, bad[i], strlen(bad[i]), &u16),
+		assert_int_equal(odj_password_utf16(u->ctx, u->mem, bad[i], strlen(bad[i]), &u16),
 				 ODJ_E_INPUT);
-		assert_int_equal(odj_error_get(ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
+		assert_int_equal(odj_error_get(u->ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
 	}
-	assert_int_equal(odj_password_utf16(ctx, mem, "a\0b", 3, &u16), ODJ_E_INPUT);
-	talloc_free(mem);
+	assert_int_equal(odj_password_utf16(u->ctx, u->mem, "a\0b", 3, &u16), ODJ_E_INPUT);
 }
 
 static void guid_sid_and_flags_text(void **state)
@@ -119,14 +115,12 @@ static void guid_sid_and_flags_text(void **state)
 /* A blob as a provisioner builds it: names in UTF-8, MaximumLength left to the encoder. */
 static void built_model_round_trips(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	struct odj_win7blob *w = talloc_zero(mem, struct odj_win7blob);
+	struct unit_ctx *u = *state;
+	struct odj_win7blob *w = talloc_zero(u->mem, struct odj_win7blob);
 	w->domain = talloc_strdup(w, "r\xC3\xA9seau.test");
 	w->machine_name = talloc_strdup(w, "PC-\xE6\x97\xA5");
 	const char *pw = "p\xF0\x9D\x84\x9Ew";
-	assert_int_equal(odj_password_utf16(ctx, w, pw, strlen(pw), &w->machine_password), ODJ_OK);
+	assert_int_equal(odj_password_utf16(u->ctx, w, pw, strlen(pw), &w->machine_password), ODJ_OK);
 	w->dns_domain_info.name.value = talloc_strdup(w, "RESEAU");
 	w->dns_domain_info.dns_domain_name.value = w->domain;
 	w->dns_domain_info.dns_forest_name.value = w->domain;
@@ -136,7 +130,7 @@ static void built_model_round_trips(void **state)
 	w->dc_info.dc_address = talloc_strdup(w, "\\\\::1");
 	w->dc_info.dc_address_type = ODJ_DS_INET_ADDRESS;
 	w->dc_info.dc_site_name = talloc_strdup(w, "Z\xC3\xBCrich");
-	struct odj_joinprov3 *j3 = talloc_zero(mem, struct odj_joinprov3);
+	struct odj_joinprov3 *j3 = talloc_zero(u->mem, struct odj_joinprov3);
 	j3->rid = 1200;
 	j3->sid = talloc_strdup(j3, "S-1-5-21-1-2-3-1200");
 	struct odj_part parts[2] = {
@@ -152,8 +146,8 @@ static void built_model_round_trips(void **state)
 
 	struct odj_secret *file;
 	struct odj_provision *back;
-	assert_int_equal(odj_blob_save(ctx, mem, &prov, NULL, &file), ODJ_OK);
-	assert_int_equal(odj_blob_load(ctx, mem, odj_secret_data(file), odj_secret_len(file), &back),
+	assert_int_equal(odj_blob_save(u->ctx, u->mem, &prov, NULL, &file), ODJ_OK);
+	assert_int_equal(odj_blob_load(u->ctx, u->mem, odj_secret_data(file), odj_secret_len(file), &back),
 			 ODJ_OK);
 	const struct odj_win7blob *b = odj_provision_win7(back);
 	assert_ptr_equal(b, back->blobs[0].win7);
@@ -172,43 +166,35 @@ static void built_model_round_trips(void **state)
 
 	/* Invalid UTF-8 in a name cannot be encoded. */
 	w->machine_name = talloc_strdup(w, "PC\xFF");
-	struct odj_secret *ndr = (void *)mem;
-	assert_int_equal(odj_blob_encode(ctx, mem, &prov, NULL, &ndr), ODJ_E_INPUT);
-	assert_int_equal(odj_error_get(ctx)->status, ODJ_NERR_CantCreateJoinInfo);
+	struct odj_secret *ndr = (void *)u->mem;
+	assert_int_equal(odj_blob_encode(u->ctx, u->mem, &prov, NULL, &ndr), ODJ_E_INPUT);
+	assert_int_equal(odj_error_get(u->ctx)->status, ODJ_NERR_CantCreateJoinInfo);
 	assert_null(ndr);
-	talloc_free(mem);
 }
 
 /* The decoder says so when the two copies of the ODJ_WIN7BLOB disagree. */
 static void copies_that_differ_are_reported(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	size_t len;
-	uint8_t *bin = vec_file(mem, "samba-4.17-net-offlinejoin-ODJCLI01.bin", &len);
+	uint8_t *bin = vec_file(u->mem, "samba-4.17-net-offlinejoin-ODJCLI01.bin", &len);
 	struct odj_provision *prov, *back;
-	assert_int_equal(odj_blob_decode(ctx, mem, bin, len, &prov), ODJ_OK);
+	assert_int_equal(odj_blob_decode(u->ctx, u->mem, bin, len, &prov), ODJ_OK);
 	struct odj_win7blob *copy = prov->blobs[1].package->collection->parts[0].u.win7;
 	copy->machine_name = talloc_strdup(copy, "OTHER001");
 	struct odj_secret *ndr;
-	assert_int_equal(odj_blob_encode(ctx, mem, prov, NULL, &ndr), ODJ_OK);
-	assert_int_equal(odj_blob_decode(ctx, mem, odj_secret_data(ndr), odj_secret_len(ndr), &back),
+	assert_int_equal(odj_blob_encode(u->ctx, u->mem, prov, NULL, &ndr), ODJ_OK);
+	assert_int_equal(odj_blob_decode(u->ctx, u->mem, odj_secret_data(ndr), odj_secret_len(ndr), &back),
 			 ODJ_OK);
 	assert_int_equal(back->nwarnings, 1);
 	assert_non_null(strstr(back->warnings[0], "lpMachineName"));
 	assert_string_equal(odj_provision_win7(back)->machine_name, "ODJCLI01");
-	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(password_utf8_replaces_unpaired_surrogates),
-		cmocka_unit_test(password_utf16_from_utf8),
-		cmocka_unit_test(guid_sid_and_flags_text),
-		cmocka_unit_test(built_model_round_trips),
-		cmocka_unit_test(copies_that_differ_are_reported),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	CTX_TEST(password_utf8_replaces_unpaired_surrogates),
+	CTX_TEST(password_utf16_from_utf8),
+	cmocka_unit_test(guid_sid_and_flags_text),
+	CTX_TEST(built_model_round_trips),
+	CTX_TEST(copies_that_differ_are_reported),
+)

@@ -15,23 +15,19 @@
 #include <odj/odj.h>
 
 #include "test_bundle_fixture.h"
+#include "unit_main.h"
 
 #define fixture bundle_fixture
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(f);
-	*state = f;
+	*state = bundle_fixture_new(sizeof(struct fixture));
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(f);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 /* A stand-in blob: distinct bytes per machine, sizes off the 512 grid. */
@@ -231,16 +227,12 @@ static void test_unfinished_writer_leaves_nothing(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_roundtrip_and_tar_listing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreach_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_bundle_is_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damage_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_machine_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_tar_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unfinished_writer_leaves_nothing, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(test_roundtrip_and_tar_listing),
+	FIXTURE_TEST(test_foreach_in_order),
+	FIXTURE_TEST(test_empty_bundle_is_valid),
+	FIXTURE_TEST(test_damage_is_refused),
+	FIXTURE_TEST(test_duplicate_machine_is_refused),
+	FIXTURE_TEST(test_foreign_tar_is_refused),
+	FIXTURE_TEST(test_unfinished_writer_leaves_nothing),
+)

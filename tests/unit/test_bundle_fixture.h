@@ -8,6 +8,8 @@
 #include <odj/blob.h>
 #include <odj/odj.h>
 
+#include "unit_tmp.h"
+
 struct bundle_fixture {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
@@ -19,16 +21,34 @@ static inline void bundle_fixture_open(struct bundle_fixture *f)
 {
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	strcpy(f->dir, "/tmp/odj-bundle-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	unit_tmpdir(f->dir, sizeof(f->dir), "bundle");
 	f->path = talloc_asprintf(f->mem, "%s/fleet.tgz", f->dir);
 }
 
 static inline void bundle_fixture_close(struct bundle_fixture *f)
 {
-	char *cmd = talloc_asprintf(f->mem, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->dir), 0);
 	talloc_free(f->mem);
+}
+
+/*
+ * setup() and teardown() of the bundle test files, whose struct fixture starts
+ * with a struct bundle_fixture: SIZE zeroed bytes, opened; closed and freed.
+ */
+static inline void *bundle_fixture_new(size_t size)
+{
+	struct bundle_fixture *f = calloc(1, size);
+	assert_non_null(f);
+	bundle_fixture_open(f);
+	return f;
+}
+
+static inline int bundle_fixture_teardown(void **state)
+{
+	struct bundle_fixture *f = *state;
+	bundle_fixture_close(f);
+	free(f);
+	return 0;
 }
 
 /* A blob file of tests/vectors (ODJ_TESTDATA), read as odj-apply reads one; fails the test if it cannot. */

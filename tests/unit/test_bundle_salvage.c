@@ -22,6 +22,7 @@
 #include <odj/odj.h>
 
 #include "test_bundle_fixture.h"
+#include "unit_main.h"
 
 #define DOMAIN_SID "S-1-5-21-1004336348-1177238915-682003330"
 
@@ -35,8 +36,7 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(&f->b);
+	struct fixture *f = bundle_fixture_new(sizeof(*f));
 	f->mem = f->b.mem;
 	f->ctx = f->b.ctx;
 	f->path = f->b.path;
@@ -48,10 +48,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(&f->b);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 struct seen {
@@ -282,15 +279,11 @@ static void test_finished_bundle_salvages_too(void **state)
 	assert_int_equal(system(cmd), 0); /* no partial file left behind */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_partial_file_gives_back_every_blob, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_truncation_is_clean, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damage_stops_or_is_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_blob_under_another_name_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_write_breaks_the_writer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_finished_bundle_salvages_too, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(test_partial_file_gives_back_every_blob),
+	FIXTURE_TEST(test_every_truncation_is_clean),
+	FIXTURE_TEST(test_damage_stops_or_is_named),
+	FIXTURE_TEST(test_blob_under_another_name_is_refused),
+	FIXTURE_TEST(test_failed_write_breaks_the_writer),
+	FIXTURE_TEST(test_finished_bundle_salvages_too),
+)

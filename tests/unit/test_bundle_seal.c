@@ -21,9 +21,10 @@
 #include <odj/odj.h>
 
 #include "test_bundle_fixture.h"
+#include "unit_main.h"
 
 struct fixture {
-	struct bundle_fixture b;
+	struct bundle_fixture b; /* first: see bundle_fixture_new */
 	struct odj_secret *cli01, *cli02, *pass, *wrong;
 };
 
@@ -36,8 +37,7 @@ static struct odj_secret *file(struct fixture *f, const char *path)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	bundle_fixture_open(&f->b);
+	struct fixture *f = bundle_fixture_new(sizeof(*f));
 	f->cli01 = bundle_fixture_vector(&f->b, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
 	f->cli02 = bundle_fixture_vector(&f->b, "odj-part-ODJCLI02.odj");
 	f->pass = odj_secret_dup(f->b.mem, "correct horse battery staple", 28);
@@ -48,10 +48,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	bundle_fixture_close(&f->b);
-	free(f);
-	return 0;
+	return bundle_fixture_teardown(state);
 }
 
 static struct odj_bundle_writer *sealed_writer(struct fixture *f)
@@ -193,14 +190,10 @@ static void passphrase_file_rules(void **state)
 	assert_int_equal(odj_error_get(f->b.ctx)->status, ODJ_ERROR_INVALID_PASSWORD);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_or_missing_passphrase_is_one_clear_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(partial_file_of_a_killed_run_gives_its_blobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(damage_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(passphrase_file_rules, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(round_trip),
+	FIXTURE_TEST(wrong_or_missing_passphrase_is_one_clear_error),
+	FIXTURE_TEST(partial_file_of_a_killed_run_gives_its_blobs),
+	FIXTURE_TEST(damage_is_refused),
+	FIXTURE_TEST(passphrase_file_rules),
+)

@@ -18,11 +18,12 @@
 #include <odj/commit.h>
 
 #include "commit_tx.h"
+#include "unit_ctx.h"
 
 struct fixture {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
-	char base[64]; /* temp dir holding root/ and outside/ */
+	char *base; /* temp dir holding root/ and outside/ */
 	char *root;
 	char *outside;
 };
@@ -67,11 +68,8 @@ static bool exists(const char *full)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->mem = talloc_new(NULL);
-	f->ctx = odj_ctx_new(f->mem);
-	strcpy(f->base, "/tmp/odj-test-commit-XXXXXX");
-	assert_non_null(mkdtemp(f->base));
+	struct fixture *f = talloc_zero(NULL, struct fixture);
+	unit_fixture_open(f, &f->mem, &f->ctx, &f->base, "test-commit");
 	f->root = talloc_asprintf(f->mem, "%s/root", f->base);
 	f->outside = talloc_asprintf(f->mem, "%s/outside", f->base);
 	assert_int_equal(mkdir(f->root, 0755), 0);
@@ -83,19 +81,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	nftw(f->base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	talloc_free(f->mem);
-	free(f);
-	return 0;
+	return unit_talloc_teardown(state);
 }
 
 static void no_leftovers(struct fixture *f)
@@ -199,27 +187,6 @@ static void absolute_symlink_walk(void **state)
 	absolute_symlink_stays_inside_root(COMMIT_RESOLVE_WALK, *state);
 }
 
-/* Relative ".." escapes are clamped at the root, as in a chroot. */
-static void dotdot_symlink_clamped(void **state)
-{
-	struct fixture *f = *state;
-	assert_int_equal(mkdir(at(f, "/real"), 0755), 0);
-	assert_int_equal(symlink("../../../../../../../real", at(f, "/etc/up")), 0);
-	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++) {
-		int rootfd = open(f->root, O_RDONLY | O_DIRECTORY);
-		int realfd = open(at(f, "/real"), O_RDONLY | O_DIRECTORY);
-		int fd = odj_commit_open_dir(rootfd, "/etc/up", (enum commit_resolve)how);
-		struct stat a, b;
-		assert_true(fd >= 0);
-		assert_int_equal(fstat(fd, &a), 0);
-		assert_int_equal(fstat(realfd, &b), 0);
-		assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
-		close(fd);
-		close(realfd);
-		close(rootfd);
-	}
-}
-
 /* Opens path below the root with how; true if it is the directory expect (below the root). */
 static bool resolves_to(struct fixture *f, const char *path, enum commit_resolve how,
 			const char *expect)
@@ -238,6 +205,25 @@ static bool resolves_to(struct fixture *f, const char *path, enum commit_resolve
 	return same;
 }
 
+/* With each resolution (openat2, then the walk) path below the root opens expect below the root. */
+static void assert_resolves_to(struct fixture *f, const char *path, const char *expect)
+{
+	size_t checked = 0;
+	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++, checked++)
+		if (!resolves_to(f, path, (enum commit_resolve)how, expect))
+			fail_msg("%s did not resolve to %s inside the root (resolution %d)", path, expect, how);
+	assert_int_equal(checked, 2);
+}
+
+/* Relative ".." escapes are clamped at the root, as in a chroot. */
+static void dotdot_symlink_clamped(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(at(f, "/real"), 0755), 0);
+	assert_int_equal(symlink("../../../../../../../real", at(f, "/etc/up")), 0);
+	assert_resolves_to(f, "/etc/up", "/real");
+}
+
 /*
  * One ".." more than the depth: the root's parent holds a directory of the
  * same name as the one inside the root; only the one inside may be reached.
@@ -247,11 +233,7 @@ static void dotdot_above_root_clamped(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(mkdir(at(f, "/outside"), 0755), 0);
 	assert_int_equal(symlink("../../outside", at(f, "/etc/up")), 0);
-	size_t checked = 0;
-	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++, checked++)
-		if (!resolves_to(f, "/etc/up", (enum commit_resolve)how, "/outside"))
-			fail_msg("/etc/up -> ../../outside left the root (resolution %d)", how);
-	assert_int_equal(checked, 2);
+	assert_resolves_to(f, "/etc/up", "/outside");
 }
 
 /* An absolute symlink below the top level restarts at the root, not where it was found. */
@@ -263,11 +245,7 @@ static void deep_absolute_symlink_restarts_at_root(void **state)
 	assert_int_equal(mkdir(at(f, "/etc/var"), 0755), 0); /* the wrong place, if relative */
 	assert_int_equal(mkdir(at(f, "/etc/var/target"), 0755), 0);
 	assert_int_equal(symlink("/var/target", at(f, "/etc/sssd")), 0);
-	size_t checked = 0;
-	for (int how = COMMIT_RESOLVE_AUTO; how <= COMMIT_RESOLVE_WALK; how++, checked++)
-		if (!resolves_to(f, "/etc/sssd", (enum commit_resolve)how, "/var/target"))
-			fail_msg("/etc/sssd -> /var/target resolved elsewhere (resolution %d)", how);
-	assert_int_equal(checked, 2);
+	assert_resolves_to(f, "/etc/sssd", "/var/target");
 }
 
 /* The file itself being a symlink (to outside) is refused, and nothing changes. */
@@ -505,28 +483,23 @@ static void recovery_rolls_forward_committed(void **state)
 	no_leftovers(f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(run_writes_files_modes_and_directories, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(remove_deletes_and_keeps_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_paths_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(absolute_symlink_openat2, setup, teardown),
-		cmocka_unit_test_setup_teardown(absolute_symlink_walk, setup, teardown),
-		cmocka_unit_test_setup_teardown(dotdot_symlink_clamped, setup, teardown),
-		cmocka_unit_test_setup_teardown(dotdot_above_root_clamped, setup, teardown),
-		cmocka_unit_test_setup_teardown(deep_absolute_symlink_restarts_at_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(leaf_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(dangling_parent_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(lock_refuses_a_second_transaction, setup, teardown),
-		cmocka_unit_test(errno_maps_to_win32),
-		cmocka_unit_test_setup_teardown(journal_states_and_torn_tail, setup, teardown),
-		cmocka_unit_test_setup_teardown(journal_contradictions_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_refuses_unknown_journal, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_rolls_back_prepared, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_refuses_damaged_previous, setup, teardown),
-		cmocka_unit_test_setup_teardown(recovery_rolls_forward_committed, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(run_writes_files_modes_and_directories),
+	FIXTURE_TEST(remove_deletes_and_keeps_nothing),
+	FIXTURE_TEST(bad_paths_are_refused),
+	FIXTURE_TEST(absolute_symlink_openat2),
+	FIXTURE_TEST(absolute_symlink_walk),
+	FIXTURE_TEST(dotdot_symlink_clamped),
+	FIXTURE_TEST(dotdot_above_root_clamped),
+	FIXTURE_TEST(deep_absolute_symlink_restarts_at_root),
+	FIXTURE_TEST(leaf_symlink_refused),
+	FIXTURE_TEST(dangling_parent_symlink_refused),
+	FIXTURE_TEST(lock_refuses_a_second_transaction),
+	cmocka_unit_test(errno_maps_to_win32),
+	FIXTURE_TEST(journal_states_and_torn_tail),
+	FIXTURE_TEST(journal_contradictions_refused),
+	FIXTURE_TEST(recovery_refuses_unknown_journal),
+	FIXTURE_TEST(recovery_rolls_back_prepared),
+	FIXTURE_TEST(recovery_refuses_damaged_previous),
+	FIXTURE_TEST(recovery_rolls_forward_committed),
+)

@@ -15,6 +15,7 @@
 #include <odj/commit.h>
 
 #include "commit_internal.h"
+#include "unit_tmp.h"
 
 static char *diff_of(TALLOC_CTX *mem, const char *old, const char *new_text, unsigned ctx)
 {
@@ -78,12 +79,6 @@ static void diff_new_file_and_missing_newline(void **state)
 	talloc_free(mem);
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static void write_path(const char *full, const void *data, size_t len, mode_t mode)
 {
 	int fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -108,8 +103,8 @@ static void describe_touches_nothing(void **state)
 	(void)state;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_ctx *ctx = odj_ctx_new(mem);
-	char base[] = "/tmp/odj-test-describe-XXXXXX";
-	assert_non_null(mkdtemp(base));
+	char base[64];
+	unit_tmpdir(base, sizeof(base), "test-describe");
 	char *etc = talloc_asprintf(mem, "%s/etc", base);
 	assert_int_equal(mkdir(etc, 0755), 0);
 	write_path(talloc_asprintf(mem, "%s/hosts", etc), "127.0.0.1 localhost\n", 20, 0644);
@@ -171,16 +166,12 @@ static void describe_touches_nothing(void **state)
 	assert_int_equal(lstat(talloc_asprintf(mem, "%s/etc/old.ldb", base), &st), 0);
 	assert_int_equal(lstat(talloc_asprintf(mem, "%s/etc/krb5.keytab", base), &st), 0);
 	assert_int_equal(st.st_size, 4);
-	nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(base);
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(diff_replaces_and_keeps_context),
-		cmocka_unit_test(diff_new_file_and_missing_newline),
-		cmocka_unit_test(describe_touches_nothing),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(diff_replaces_and_keeps_context),
+	cmocka_unit_test(diff_new_file_and_missing_newline),
+	cmocka_unit_test(describe_touches_nothing),
+)

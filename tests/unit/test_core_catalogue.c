@@ -13,6 +13,8 @@
 
 #include <odj/catalogue.h>
 
+#include "unit_main.h"
+
 static void every_status_row_has_causes_and_advice(void **state)
 {
 	(void)state;
@@ -215,6 +217,22 @@ static size_t rows_in_map_source(const char *needle)
  * symbol (not through the ODJ_ constants the map itself uses), so a row
  * pointing at the wrong constant shows.
  */
+/* A map's answer got is the row's Win32 status want, named symbol; the input is FMT. */
+static void assert_maps_to(odj_status got, odj_status want, const char *symbol, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void assert_maps_to(odj_status got, odj_status want, const char *symbol, const char *fmt, ...)
+{
+	if (got != want) {
+		char input[64];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(input, sizeof(input), fmt, ap);
+		va_end(ap);
+		fail_msg("%s: got 0x%X %s, want 0x%X %s", input, got, odj_status_symbol(got), want, symbol);
+	}
+	assert_string_equal(odj_status_symbol(got), symbol);
+}
+
 static void every_krb5_row_maps_to_its_win32_row(void **state)
 {
 	(void)state;
@@ -246,11 +264,8 @@ static void every_krb5_row_maps_to_its_win32_row(void **state)
 	size_t n = sizeof(rows) / sizeof(rows[0]), checked = 0;
 	assert_int_equal(n, rows_in_map_source("{KRB5"));
 	for (size_t i = 0; i < n; i++) {
-		odj_status got = odj_status_from_krb5(rows[i].krb5);
-		if (got != rows[i].want)
-			fail_msg("krb5 %ld: got 0x%X %s, want 0x%X %s", rows[i].krb5, got,
-				 odj_status_symbol(got), rows[i].want, rows[i].symbol);
-		assert_string_equal(odj_status_symbol(got), rows[i].symbol);
+		assert_maps_to(odj_status_from_krb5(rows[i].krb5), rows[i].want, rows[i].symbol, "krb5 %ld",
+			       rows[i].krb5);
 		checked++;
 	}
 	assert_int_equal(checked, 19);
@@ -308,11 +323,8 @@ static void every_ldap_row_maps_to_its_name_and_win32_row(void **state)
 			fail_msg("LDAP %d: named '%s', want '%s'", rows[i].rc, name ? name : "(none)",
 				 rows[i].name);
 		/* No diagnostic text: the map alone decides. */
-		odj_status got = odj_status_from_ldap(rows[i].rc, NULL);
-		if (got != rows[i].want)
-			fail_msg("LDAP %d: got 0x%X %s, want 0x%X %s", rows[i].rc, got,
-				 odj_status_symbol(got), rows[i].want, rows[i].symbol);
-		assert_string_equal(odj_status_symbol(got), rows[i].symbol);
+		assert_maps_to(odj_status_from_ldap(rows[i].rc, NULL), rows[i].want, rows[i].symbol,
+			       "LDAP %d", rows[i].rc);
 		checked++;
 	}
 	assert_int_equal(checked, 33);
@@ -433,19 +445,15 @@ static void fail_ldap_records_everything(void **state)
 	talloc_free(ctx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_status_row_has_causes_and_advice),
-		cmocka_unit_test(explain_0x40_like_the_article),
-		cmocka_unit_test(inspect_explain_accepts_hex_decimal_symbol),
-		cmocka_unit_test(krb5_codes_map_to_win32),
-		cmocka_unit_test(ldap_codes_are_libldap_values),
-		cmocka_unit_test(ldap_codes_map_to_win32),
-		cmocka_unit_test(every_krb5_row_maps_to_its_win32_row),
-		cmocka_unit_test(every_ldap_row_maps_to_its_name_and_win32_row),
-		cmocka_unit_test(ad_diagnostic_is_decoded),
-		cmocka_unit_test(fail_ldap_records_everything),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(every_status_row_has_causes_and_advice),
+	cmocka_unit_test(explain_0x40_like_the_article),
+	cmocka_unit_test(inspect_explain_accepts_hex_decimal_symbol),
+	cmocka_unit_test(krb5_codes_map_to_win32),
+	cmocka_unit_test(ldap_codes_are_libldap_values),
+	cmocka_unit_test(ldap_codes_map_to_win32),
+	cmocka_unit_test(every_krb5_row_maps_to_its_win32_row),
+	cmocka_unit_test(every_ldap_row_maps_to_its_name_and_win32_row),
+	cmocka_unit_test(ad_diagnostic_is_decoded),
+	cmocka_unit_test(fail_ldap_records_everything),
+)

@@ -13,6 +13,8 @@
 #include <odj/keys.h>
 #include <odj/status.h>
 
+#include "unit_main.h"
+
 #define SALT "ODJ.TESThostci-0001.odj.test"
 #define DC_PASSWORD "q9\"}Xy-pL+3!w)Zr`a~0"
 
@@ -264,14 +266,10 @@ static void refuses_garbage(void **state)
 	krb5_free_keyblock_contents(f->k, &key);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(opens_with_the_right_password, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_other_password_or_salt, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_other_key_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_enctype_outside_the_account, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_garbage, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(opens_with_the_right_password),
+	FIXTURE_TEST(refuses_other_password_or_salt),
+	FIXTURE_TEST(refuses_other_key_version),
+	FIXTURE_TEST(refuses_enctype_outside_the_account),
+	FIXTURE_TEST(refuses_garbage),
+)

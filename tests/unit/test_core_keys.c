@@ -9,6 +9,8 @@
 #include <odj/blob.h>
 #include <odj/keys.h>
 
+#include "unit_main.h"
+
 static struct odj_secret *utf16(TALLOC_CTX *mem, const uint16_t *u, size_t n)
 {
 	struct odj_secret *s = odj_secret_new(mem, 2 * n);
@@ -71,11 +73,7 @@ static void aes_keys_come_from_utf8_with_replacement(void **state)
 	krb5_free_context(k);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rc4_key_is_the_nt_hash),
-		cmocka_unit_test(aes_keys_come_from_utf8_with_replacement),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(rc4_key_is_the_nt_hash),
+	cmocka_unit_test(aes_keys_come_from_utf8_with_replacement),
+)

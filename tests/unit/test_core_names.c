@@ -8,6 +8,8 @@
 
 #include <odj/names.h>
 
+#include "unit_main.h"
+
 struct name_case {
 	enum odj_name_type type;
 	const char *name;
@@ -193,13 +195,9 @@ static void check_records_status_and_rule(void **state)
 	talloc_free(ctx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_of_names),
-		cmocka_unit_test(length_limits_of_dns_names),
-		cmocka_unit_test(null_name_is_invalid_parameter),
-		cmocka_unit_test(check_records_status_and_rule),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(table_of_names),
+	cmocka_unit_test(length_limits_of_dns_names),
+	cmocka_unit_test(null_name_is_invalid_parameter),
+	cmocka_unit_test(check_records_status_and_rule),
+)

@@ -10,6 +10,8 @@
 
 #include <odj/password.h>
 
+#include "unit_main.h"
+
 #define ALPHABET (ODJ_PASSWORD_MAX_CHAR - ODJ_PASSWORD_MIN_CHAR + 1)
 /* Chi-square with 90 degrees of freedom: mean 90, sd 13.4; 160 is beyond
  * p = 1e-6, so a fair generator essentially never trips it. */
@@ -172,14 +174,10 @@ static void step20_default_password_is_lowercase_first_14(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(step21_random_is_uniform_chi_square),
-		cmocka_unit_test(step21_bytes_near_256_are_redrawn),
-		cmocka_unit_test(step21_source_with_only_rejected_bytes_fails),
-		cmocka_unit_test(step21_length_option),
-		cmocka_unit_test(step20_default_password_is_lowercase_first_14),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(step21_random_is_uniform_chi_square),
+	cmocka_unit_test(step21_bytes_near_256_are_redrawn),
+	cmocka_unit_test(step21_source_with_only_rejected_bytes_fails),
+	cmocka_unit_test(step21_length_option),
+	cmocka_unit_test(step20_default_password_is_lowercase_first_14),
+)

@@ -11,6 +11,8 @@
 
 #include <odj/join.h>
 
+#include "unit_main.h"
+
 struct fixture {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
@@ -417,35 +419,30 @@ static void derive_dns_escape_hostile_labels(void **state)
 	assert_string_equal(odj_netbios_from_host(f->mem, "web01.odj.test"), "WEB01");
 }
 
-int main(void)
-{
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-	const struct CMUnitTest tests[] = {
-		T(step01_pwd_passed_needs_unsecure),
-		T(step02_pwd_passed_refuses_account),
-		T(step03_pwd_passed_needs_password),
-		T(step04_passed_password_becomes_machine_password),
-		T(step05_readonly_needs_pwd_passed),
-		T(step06_readonly_cannot_create),
-		T(step07_unsecure_cannot_create),
-		T(step08_already_joined),
-		T(step09_domain_backslash_dc),
-		T(step09_dc_by_address),
-		T(step12_domain_name_is_validated),
-		T(step13_machine_equal_to_domain_dns_name),
-		T(step13_machine_equal_to_domain_netbios_name),
-		T(step20_unsecure_uses_default_password),
-		T(step20_defpwd_sets_provision_option_4),
-		T(step21_random_password_from_injected_source),
-		T(step23_account_goes_to_wkguid_computers),
-		T(step25_sam_account_name),
-		T(step26_dns_host_name),
-		T(step27_28_spns_host_and_restrictedkrbhost),
-		T(step29_existing_account_refused_unless_reuse),
-		T(step32_workstation_trust_enabled_no_dont_expire),
-		T(step33_defer_spn_set),
-		T(derive_salt_and_enctypes),
-		T(derive_dns_escape_hostile_labels),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(step01_pwd_passed_needs_unsecure),
+	FIXTURE_TEST(step02_pwd_passed_refuses_account),
+	FIXTURE_TEST(step03_pwd_passed_needs_password),
+	FIXTURE_TEST(step04_passed_password_becomes_machine_password),
+	FIXTURE_TEST(step05_readonly_needs_pwd_passed),
+	FIXTURE_TEST(step06_readonly_cannot_create),
+	FIXTURE_TEST(step07_unsecure_cannot_create),
+	FIXTURE_TEST(step08_already_joined),
+	FIXTURE_TEST(step09_domain_backslash_dc),
+	FIXTURE_TEST(step09_dc_by_address),
+	FIXTURE_TEST(step12_domain_name_is_validated),
+	FIXTURE_TEST(step13_machine_equal_to_domain_dns_name),
+	FIXTURE_TEST(step13_machine_equal_to_domain_netbios_name),
+	FIXTURE_TEST(step20_unsecure_uses_default_password),
+	FIXTURE_TEST(step20_defpwd_sets_provision_option_4),
+	FIXTURE_TEST(step21_random_password_from_injected_source),
+	FIXTURE_TEST(step23_account_goes_to_wkguid_computers),
+	FIXTURE_TEST(step25_sam_account_name),
+	FIXTURE_TEST(step26_dns_host_name),
+	FIXTURE_TEST(step27_28_spns_host_and_restrictedkrbhost),
+	FIXTURE_TEST(step29_existing_account_refused_unless_reuse),
+	FIXTURE_TEST(step32_workstation_trust_enabled_no_dont_expire),
+	FIXTURE_TEST(step33_defer_spn_set),
+	FIXTURE_TEST(derive_salt_and_enctypes),
+	FIXTURE_TEST(derive_dns_escape_hostile_labels),
+)

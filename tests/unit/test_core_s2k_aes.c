@@ -13,6 +13,7 @@
 #include <odj/secret.h>
 
 #include "s2k_aes.h"
+#include "unit_ctx.h"
 
 /* RFC 3962 appendix B, iteration count 1: "password", "ATHENA.MIT.EDUraeburn". */
 static void rfc3962_vector(void **state)
@@ -101,18 +102,16 @@ static double cpu_ms(void)
  */
 static void both_keys_cost_less_than_two_string_to_key(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	krb5_context k;
 	assert_int_equal(krb5_init_context(&k), 0);
-	struct odj_secret *pw = odj_secret_new(mem, 240); /* 120 UTF-16 units, as AD's */
+	struct odj_secret *pw = odj_secret_new(u->mem, 240); /* 120 UTF-16 units, as AD's */
 	for (size_t i = 0; i < 240; i += 2) {
 		odj_secret_data(pw)[i] = (uint8_t)('A' + i % 26);
 		odj_secret_data(pw)[i + 1] = 0;
 	}
 	const char *salt = "ODJ.TESThostodjcli01.odj.test";
-	krb5_data p = {.length = 120, .data = talloc_size(mem, 120)};
+	krb5_data p = {.length = 120, .data = talloc_size(u->mem, 120)};
 	for (size_t i = 0; i < 120; i++)
 		p.data[i] = (char)('A' + (2 * i) % 26);
 	krb5_data s = {.length = (unsigned)strlen(salt), .data = (char *)salt};
@@ -120,7 +119,7 @@ static void both_keys_cost_less_than_two_string_to_key(void **state)
 	for (int round = 0; round < 5; round++) {
 		struct odj_keyset *ks = NULL;
 		double t0 = cpu_ms();
-		assert_int_equal(odj_keys_derive(ctx, mem, k, pw, salt, 0x18, &ks), ODJ_OK);
+		assert_int_equal(odj_keys_derive(u->ctx, u->mem, k, pw, salt, 0x18, &ks), ODJ_OK);
 		double t1 = cpu_ms();
 		krb5_keyblock a, b;
 		assert_int_equal(krb5_c_string_to_key(k, ENCTYPE_AES256_CTS_HMAC_SHA1_96, &p, &s, &a), 0);
@@ -140,15 +139,10 @@ static void both_keys_cost_less_than_two_string_to_key(void **state)
 	assert_true(ours < 0.6 * mit);
 #endif
 	krb5_free_context(k);
-	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rfc3962_vector),
-		cmocka_unit_test(same_keys_as_mit),
-		cmocka_unit_test(both_keys_cost_less_than_two_string_to_key),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(rfc3962_vector),
+	cmocka_unit_test(same_keys_as_mit),
+	CTX_TEST(both_keys_cost_less_than_two_string_to_key),
+)

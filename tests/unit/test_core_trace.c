@@ -19,6 +19,8 @@
 #include <odj/join.h>
 #include <odj/trace.h>
 
+#include "unit_tmp.h"
+
 struct fixture {
 	TALLOC_CTX *mem;
 	char dir[64];
@@ -27,8 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = talloc_zero(NULL, struct fixture);
-	strcpy(f->dir, "/tmp/odj-trace-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	unit_tmpdir(f->dir, sizeof(f->dir), "trace");
 	f->mem = talloc_new(f);
 	*state = f;
 	return 0;
@@ -37,8 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = talloc_asprintf(f, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->dir), 0);
 	talloc_free(f);
 	return 0;
 }
@@ -281,15 +281,10 @@ static void trace_of_a_join_holds_no_password(void **state)
 	assert_true(contains_base64(f->mem, ltrace, len, odj_secret_data(d), odj_secret_len(d)));
 }
 
-int main(void)
-{
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-	const struct CMUnitTest tests[] = {
-		T(line_format_is_netsetup_like),
-		T(file_is_0600_and_gets_step_lines),
-		T(existing_file_is_restricted_and_appended),
-		T(symlink_and_directory_are_refused),
-		T(trace_of_a_join_holds_no_password),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(line_format_is_netsetup_like),
+	FIXTURE_TEST(file_is_0600_and_gets_step_lines),
+	FIXTURE_TEST(existing_file_is_restricted_and_appended),
+	FIXTURE_TEST(symlink_and_directory_are_refused),
+	FIXTURE_TEST(trace_of_a_join_holds_no_password),
+)

@@ -14,6 +14,8 @@
 
 #include <odj/locate.h>
 
+#include "unit_main.h"
+
 /* A file of tests/vectors, whole, on mem. */
 static uint8_t *vector_read(TALLOC_CTX *mem, const char *name, size_t *len)
 {
@@ -374,27 +376,19 @@ static void another_domain_or_a_paused_netlogon_is_refused(void **state)
 		     ODJ_ERROR_DOMAIN_CONTROLLER_NOT_FOUND);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(encoder_reproduces_the_probe_request, setup, teardown),
-		cmocka_unit_test_setup_teardown(recorded_reply_gives_the_probe_blob, setup, teardown),
-		cmocka_unit_test_setup_teardown(decodes_every_field_of_the_probe_blob, setup, teardown),
-		cmocka_unit_test_setup_teardown(opcode_25_means_the_user_is_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(ntver_with_ip_and_closest_site, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_domain_reply_has_no_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_done_with_an_error_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(truncated_datagrams_are_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(truncated_blobs_are_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(hostile_names_are_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(names_longer_than_255_bytes_are_rejected, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(a_dc_without_the_writable_flag_is_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(a_dc_without_ldap_or_kdc_names_what_is_missing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(another_domain_or_a_paused_netlogon_is_refused, setup,
-						teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(encoder_reproduces_the_probe_request),
+	FIXTURE_TEST(recorded_reply_gives_the_probe_blob),
+	FIXTURE_TEST(decodes_every_field_of_the_probe_blob),
+	FIXTURE_TEST(opcode_25_means_the_user_is_unknown),
+	FIXTURE_TEST(ntver_with_ip_and_closest_site),
+	FIXTURE_TEST(wrong_domain_reply_has_no_entry),
+	FIXTURE_TEST(search_done_with_an_error_is_refused),
+	FIXTURE_TEST(truncated_datagrams_are_rejected),
+	FIXTURE_TEST(truncated_blobs_are_rejected),
+	FIXTURE_TEST(hostile_names_are_rejected),
+	FIXTURE_TEST(names_longer_than_255_bytes_are_rejected),
+	FIXTURE_TEST(a_dc_without_the_writable_flag_is_refused),
+	FIXTURE_TEST(a_dc_without_ldap_or_kdc_names_what_is_missing),
+	FIXTURE_TEST(another_domain_or_a_paused_netlogon_is_refused),
+)

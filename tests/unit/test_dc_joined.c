@@ -19,6 +19,7 @@
 #include <odj/status.h>
 
 #include "joined.h"
+#include "unit_tmp.h"
 
 #define RECORD                                                                                     \
 	"{\"domain\":\"odj.test\",\"realm\":\"ODJ.TEST\",\"netbios_domain\":\"ODJ\","               \
@@ -86,8 +87,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	f->mem = talloc_new(NULL);
 	f->ctx = odj_ctx_new(f->mem);
-	snprintf(f->root, sizeof(f->root), "/tmp/odj-joined-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
+	unit_tmpdir(f->root, sizeof(f->root), "joined");
 	*state = f;
 	return 0;
 }
@@ -95,21 +95,26 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_rmtree(f->root), 0);
 	talloc_free(f->mem);
 	free(f);
 	return 0;
 }
 
-static void test_good_join(void **state)
+/* A good join at kvno 3 (its keytab holds kvnos 2 and 3), loaded. */
+static struct odj_joined *joined_kvno3(struct fixture *f)
 {
-	struct fixture *f = *state;
 	write_record(f, 3, 0644);
 	write_keytab(f, 0600, NULL, 2u, 3u, 0u);
 	struct odj_joined *j = NULL;
 	assert_int_equal(odj_joined_load(f->ctx, f->mem, f->root, &j), ODJ_OK);
+	return j;
+}
+
+static void test_good_join(void **state)
+{
+	struct fixture *f = *state;
+	struct odj_joined *j = joined_kvno3(f);
 	assert_string_equal(j->principal, "PC1$@ODJ.TEST");
 	assert_string_equal(j->netbios_domain, "ODJ");
 	assert_int_equal(j->kvno, 3);
@@ -126,10 +131,7 @@ static void test_good_join(void **state)
 static void test_memory_keytab_one_kvno(void **state)
 {
 	struct fixture *f = *state;
-	write_record(f, 3, 0644);
-	write_keytab(f, 0600, NULL, 2u, 3u, 0u);
-	struct odj_joined *j = NULL;
-	assert_int_equal(odj_joined_load(f->ctx, f->mem, f->root, &j), ODJ_OK);
+	struct odj_joined *j = joined_kvno3(f);
 	krb5_context kctx;
 	assert_int_equal(krb5_init_context(&kctx), 0);
 	krb5_keytab kt = NULL;
@@ -222,17 +224,13 @@ static void test_keytab_lacks_principal(void **state)
 	assert_string_equal(missing, "host/pc1.odj.test@ODJ.TEST kvno 3 aes256-cts-hmac-sha1-96");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_join, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memory_keytab_one_kvno, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_joined, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_others_can_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_others_can_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keytab_lacks_principal, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(test_good_join),
+	FIXTURE_TEST(test_memory_keytab_one_kvno),
+	FIXTURE_TEST(test_not_joined),
+	FIXTURE_TEST(test_keytab_others_can_read),
+	FIXTURE_TEST(test_record_others_can_write),
+	FIXTURE_TEST(test_damaged_record),
+	FIXTURE_TEST(test_keytab_symlink_refused),
+	FIXTURE_TEST(test_keytab_lacks_principal),
+)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kdc_transport.h"
+#include "unit_main.h"
 
 enum behaviour { ANSWER, SILENT, CLOSE, BAD_LENGTH };
 
@@ -197,15 +198,11 @@ static void unroutable_address_is_an_error(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(answer_is_returned),
-		cmocka_unit_test(silent_peer_times_out_with_the_request_acknowledged),
-		cmocka_unit_test(closed_connection_is_reported),
-		cmocka_unit_test(reserved_length_bit_is_refused),
-		cmocka_unit_test(refused_connection_fails_at_once),
-		cmocka_unit_test(unroutable_address_is_an_error),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(answer_is_returned),
+	cmocka_unit_test(silent_peer_times_out_with_the_request_acknowledged),
+	cmocka_unit_test(closed_connection_is_reported),
+	cmocka_unit_test(reserved_length_bit_is_refused),
+	cmocka_unit_test(refused_connection_fails_at_once),
+	cmocka_unit_test(unroutable_address_is_an_error),
+)

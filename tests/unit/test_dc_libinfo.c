@@ -8,6 +8,8 @@
 
 #include <odj/dc.h>
 
+#include "unit_main.h"
+
 static void names_openldap_and_libsmbclient(void **state)
 {
 	(void)state;
@@ -19,10 +21,6 @@ static void names_openldap_and_libsmbclient(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_openldap_and_libsmbclient),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(names_openldap_and_libsmbclient),
+)

@@ -20,6 +20,8 @@
 
 #include <odj/locate.h>
 
+#include "unit_main.h"
+
 enum fake_mode {
 	FAKE_ANSWER,        /* a stale reply, then the recorded one */
 	FAKE_SILENT,        /* reads requests, never answers */
@@ -304,17 +306,13 @@ static void bad_arguments_are_input_errors(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ping_skips_stale_replies_and_decodes_the_answer),
-		cmocka_unit_test(ping_over_ipv6),
-		cmocka_unit_test(ping_reports_an_unknown_account),
-		cmocka_unit_test(a_silent_dc_times_out_after_every_try),
-		cmocka_unit_test(a_dc_of_another_domain_is_no_such_domain),
-		cmocka_unit_test(garbage_from_the_dc_is_invalid_data),
-		cmocka_unit_test(a_closed_port_fails_at_once),
-		cmocka_unit_test(bad_arguments_are_input_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(ping_skips_stale_replies_and_decodes_the_answer),
+	cmocka_unit_test(ping_over_ipv6),
+	cmocka_unit_test(ping_reports_an_unknown_account),
+	cmocka_unit_test(a_silent_dc_times_out_after_every_try),
+	cmocka_unit_test(a_dc_of_another_domain_is_no_such_domain),
+	cmocka_unit_test(garbage_from_the_dc_is_invalid_data),
+	cmocka_unit_test(a_closed_port_fails_at_once),
+	cmocka_unit_test(bad_arguments_are_input_errors),
+)

@@ -9,6 +9,8 @@
 
 #include <odj/locate.h>
 
+#include "unit_main.h"
+
 #define QNAME "_ldap._tcp.dc._msdcs.odj.test"
 #define QNAME_OFFSET 12
 
@@ -244,14 +246,10 @@ static void bad_target_names_are_rejected(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sorted_by_priority_then_weight),
-		cmocka_unit_test(other_types_and_dot_targets_are_skipped),
-		cmocka_unit_test(nxdomain_is_no_such_domain),
-		cmocka_unit_test(truncated_answers_are_rejected),
-		cmocka_unit_test(bad_target_names_are_rejected),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(sorted_by_priority_then_weight),
+	cmocka_unit_test(other_types_and_dot_targets_are_skipped),
+	cmocka_unit_test(nxdomain_is_no_such_domain),
+	cmocka_unit_test(truncated_answers_are_rejected),
+	cmocka_unit_test(bad_target_names_are_rejected),
+)

@@ -13,6 +13,7 @@
 #include <odj/status.h>
 
 #include "plan.h"
+#include "unit_ctx.h"
 
 #define DOM "S-1-5-21-1004336348-1177238915-682003330"
 #define PROVISIONER DOM "-1103"
@@ -39,61 +40,49 @@ static odj_result rule(struct odj_ctx *ctx, const char *owner, const char *creat
 
 static void test_own_account(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	assert_int_equal(rule(ctx, PROVISIONER, NULL, provisioner_token, NULL), ODJ_OK);
+	struct unit_ctx *u = *state;
+	assert_int_equal(rule(u->ctx, PROVISIONER, NULL, provisioner_token, NULL), ODJ_OK);
 	/* a quota add: the owner is the DC's choice, mS-DS-CreatorSID the caller */
-	assert_int_equal(rule(ctx, DOMAIN_ADMINS, PROVISIONER, provisioner_token, NULL), ODJ_OK);
-	talloc_free(mem);
+	assert_int_equal(rule(u->ctx, DOMAIN_ADMINS, PROVISIONER, provisioner_token, NULL), ODJ_OK);
 }
 
 static void test_someone_elses_refused(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	assert_int_equal(rule(ctx, DOMAIN_ADMINS, NULL, provisioner_token, NULL), ODJ_E_DIRECTORY);
-	const struct odj_error *e = odj_error_get(ctx);
+	struct unit_ctx *u = *state;
+	assert_int_equal(rule(u->ctx, DOMAIN_ADMINS, NULL, provisioner_token, NULL), ODJ_E_DIRECTORY);
+	const struct odj_error *e = odj_error_get(u->ctx);
 	assert_int_equal(e->status, ODJ_NERR_AccountReuseBlockedByPolicy);
 	assert_int_equal(e->status, 0xAAC);
 	assert_non_null(strstr(e->message, "owned by Domain Admins (" DOMAIN_ADMINS ")"));
 	assert_non_null(strstr(e->advice, "--trusted-owner " DOMAIN_ADMINS));
 	/* another user's quota add, trusted list naming someone else */
 	static const char *const other[] = {DOM "-1300", NULL};
-	assert_int_equal(rule(ctx, DOMAIN_ADMINS, HELPDESK, provisioner_token, other), ODJ_E_DIRECTORY);
-	assert_non_null(strstr(odj_error_get(ctx)->message, "mS-DS-CreatorSID " HELPDESK));
+	assert_int_equal(rule(u->ctx, DOMAIN_ADMINS, HELPDESK, provisioner_token, other), ODJ_E_DIRECTORY);
+	assert_non_null(strstr(odj_error_get(u->ctx)->message, "mS-DS-CreatorSID " HELPDESK));
 	/* an owner odj may not read is no owner the caller has */
-	assert_int_equal(rule(ctx, NULL, NULL, provisioner_token, NULL), ODJ_E_DIRECTORY);
+	assert_int_equal(rule(u->ctx, NULL, NULL, provisioner_token, NULL), ODJ_E_DIRECTORY);
 	/* no token read: nothing is trusted */
-	assert_int_equal(rule(ctx, PROVISIONER, NULL, NULL, NULL), ODJ_E_DIRECTORY);
-	talloc_free(mem);
+	assert_int_equal(rule(u->ctx, PROVISIONER, NULL, NULL, NULL), ODJ_E_DIRECTORY);
 }
 
 static void test_trusted_owner(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
 	static const char *const trusted[] = {DOM "-1300", DOMAIN_ADMINS, NULL};
-	assert_int_equal(rule(ctx, DOMAIN_ADMINS, NULL, provisioner_token, trusted), ODJ_OK);
+	assert_int_equal(rule(u->ctx, DOMAIN_ADMINS, NULL, provisioner_token, trusted), ODJ_OK);
 	/* case does not matter in a SID's "S-" */
 	static const char *const lower[] = {"s-1-5-21-1004336348-1177238915-682003330-1104", NULL};
-	assert_int_equal(rule(ctx, DOMAIN_ADMINS, HELPDESK, provisioner_token, lower), ODJ_OK);
-	talloc_free(mem);
+	assert_int_equal(rule(u->ctx, DOMAIN_ADMINS, HELPDESK, provisioner_token, lower), ODJ_OK);
 }
 
 static void test_admin_callers(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
-	assert_int_equal(rule(ctx, PROVISIONER, NULL, admin_token, NULL), ODJ_OK);
-	assert_int_equal(rule(ctx, HELPDESK, HELPDESK, builtin_admin_token, NULL), ODJ_OK);
+	struct unit_ctx *u = *state;
+	assert_int_equal(rule(u->ctx, PROVISIONER, NULL, admin_token, NULL), ODJ_OK);
+	assert_int_equal(rule(u->ctx, HELPDESK, HELPDESK, builtin_admin_token, NULL), ODJ_OK);
 	/* a RID 512 outside a domain SID is no Domain Admins */
 	static const char *const fake[] = {"S-1-5-32-512", DOM "-5120", NULL};
-	assert_int_equal(rule(ctx, PROVISIONER, NULL, fake, NULL), ODJ_E_DIRECTORY);
-	talloc_free(mem);
+	assert_int_equal(rule(u->ctx, PROVISIONER, NULL, fake, NULL), ODJ_E_DIRECTORY);
 }
 
 /* O:<provisioner> with a group and no ACLs, as the SD flags control returns it */
@@ -125,14 +114,10 @@ static void test_sd_owner(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_account),
-		cmocka_unit_test(test_someone_elses_refused),
-		cmocka_unit_test(test_trusted_owner),
-		cmocka_unit_test(test_admin_callers),
-		cmocka_unit_test(test_sd_owner),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	CTX_TEST(test_own_account),
+	CTX_TEST(test_someone_elses_refused),
+	CTX_TEST(test_trusted_owner),
+	CTX_TEST(test_admin_callers),
+	cmocka_unit_test(test_sd_owner),
+)

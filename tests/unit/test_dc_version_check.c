@@ -18,6 +18,8 @@
 #include <odj/password.h>
 #include <odj/prepare.h>
 
+#include "unit_main.h"
+
 struct entry {
 	const char *what;
 	unsigned current;
@@ -112,11 +114,7 @@ static void known_versions_pass_the_check(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(unknown_versions_fail_alike),
-		cmocka_unit_test(known_versions_pass_the_check),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(unknown_versions_fail_alike),
+	cmocka_unit_test(known_versions_pass_the_check),
+)

@@ -8,6 +8,8 @@
 
 #include <odj/dcflags.h>
 
+#include "unit_main.h"
+
 static void names_a_samba_pdc(void **state)
 {
 	(void)state;
@@ -64,13 +66,9 @@ static void table_is_in_bit_order_with_single_bits(void **state)
 	assert_string_equal(odj_dcflag_find(ODJ_DS_WRITABLE_FLAG)->name, "DS_WRITABLE_FLAG");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_a_samba_pdc),
-		cmocka_unit_test(names_a_windows_2019_pdc),
-		cmocka_unit_test(unnamed_bits_are_kept_as_hex),
-		cmocka_unit_test(table_is_in_bit_order_with_single_bits),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(names_a_samba_pdc),
+	cmocka_unit_test(names_a_windows_2019_pdc),
+	cmocka_unit_test(unnamed_bits_are_kept_as_hex),
+	cmocka_unit_test(table_is_in_bit_order_with_single_bits),
+)

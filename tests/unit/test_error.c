@@ -8,6 +8,8 @@
 
 #include <odj/error.h>
 
+#include "unit_main.h"
+
 static void fail_records_row_message_and_doing(void **state)
 {
 	(void)state;
@@ -116,14 +118,10 @@ static void contexts_are_independent(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fail_records_row_message_and_doing),
-		cmocka_unit_test(a_later_failure_replaces_the_earlier),
-		cmocka_unit_test(results_are_the_exit_codes),
-		cmocka_unit_test(trace_goes_to_the_sink_only_when_set),
-		cmocka_unit_test(contexts_are_independent),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(fail_records_row_message_and_doing),
+	cmocka_unit_test(a_later_failure_replaces_the_earlier),
+	cmocka_unit_test(results_are_the_exit_codes),
+	cmocka_unit_test(trace_goes_to_the_sink_only_when_set),
+	cmocka_unit_test(contexts_are_independent),
+)

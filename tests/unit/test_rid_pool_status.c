@@ -14,6 +14,8 @@
 #include <odj/catalogue.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static void samba_and_windows_map(void **state)
 {
 	(void)state;
@@ -44,11 +46,7 @@ static void row_and_advice(void **state)
 	assert_int_equal(odj_status_category(ODJ_ERROR_DS_NO_RIDS_ALLOCATED), ODJ_E_DIRECTORY);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(samba_and_windows_map),
-		cmocka_unit_test(row_and_advice),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(samba_and_windows_map),
+	cmocka_unit_test(row_and_advice),
+)

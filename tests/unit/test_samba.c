@@ -21,6 +21,8 @@
 #include <odj/odj.h>
 
 #include "apply_samba.h"
+#include "test_apply_facts.h"
+#include "unit_main.h"
 
 #define TEST_SID "S-1-5-21-1004336348-1177238915-682003330"
 
@@ -61,14 +63,8 @@ static void sssd_slice(void **state)
 
 static struct apply_facts facts(void)
 {
-	struct apply_facts f = {0};
-	f.domain = "odj.test";
-	f.realm = "ODJ.TEST";
+	struct apply_facts f = client1_facts();
 	f.netbios_domain = "ODJ";
-	f.machine = "CLIENT1";
-	f.sam = "CLIENT1$";
-	f.short_name = "client1";
-	f.fqdn = "client1.odj.test";
 	f.domain_sid = TEST_SID;
 	f.domain_guid = "4b0d6f3e-5a1c-4f5e-9c61-2a7b8e0d0d01";
 	return f;
@@ -195,13 +191,9 @@ static void secrets_build(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(murmur3_vectors),
-		cmocka_unit_test(sssd_slice),
-		cmocka_unit_test(conf_merge),
-		cmocka_unit_test(secrets_build),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(murmur3_vectors),
+	cmocka_unit_test(sssd_slice),
+	cmocka_unit_test(conf_merge),
+	cmocka_unit_test(secrets_build),
+)

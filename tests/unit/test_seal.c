@@ -23,14 +23,15 @@
 
 #include "seal_internal.h"
 #include "seal_wire.h"
+#include "unit_ctx.h"
 
 #define NOW 1764680400 /* 2025-12-02T13:00:00Z */
 
 struct fx {
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
-	char dir[64];
-	char root[96];
+	char *dir;
+	char *root;
 	struct odj_secret *blob; /* a plain blob file */
 	struct odj_signing_key *key;
 	struct odj_trusted_keys *trusted; /* holds key */
@@ -59,22 +60,11 @@ static struct odj_signing_key *seeded_key(TALLOC_CTX *mem, uint8_t fill)
 	return k;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	f->mem = talloc_new(NULL);
-	f->ctx = odj_ctx_new(f->mem);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/odj-seal-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+	struct fx *f = talloc_zero(NULL, struct fx);
+	unit_fixture_open(f, &f->mem, &f->ctx, &f->dir, "seal");
+	f->root = talloc_asprintf(f->mem, "%s/root", f->dir);
 	assert_int_equal(mkdir(f->root, 0755), 0);
 	f->blob = read_vector(f->mem, "samba-4.17-net-offlinejoin-ODJCLI01.odj");
 
@@ -103,11 +93,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	talloc_free(f->mem);
-	free(f);
-	return 0;
+	return unit_talloc_teardown(state);
 }
 
 static struct odj_secret *seal_for(struct fx *f, const struct odj_request *rq,
@@ -464,17 +450,13 @@ static void known_answers(void **state)
 	assert_int_equal(last_status(f), ODJ_ERROR_ACCESS_DENIED);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(key_files_and_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(request_text_round_trip_and_damage, setup, teardown),
-		cmocka_unit_test_setup_teardown(sealed_round_trip_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(signed_blob_and_trust, setup, teardown),
-		cmocka_unit_test_setup_teardown(plain_blob_needs_signature_when_keys_are_trusted, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_request_key_and_other_machine, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_flipped_byte_and_every_truncation_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(known_answers, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	FIXTURE_TEST(key_files_and_modes),
+	FIXTURE_TEST(request_text_round_trip_and_damage),
+	FIXTURE_TEST(sealed_round_trip_once),
+	FIXTURE_TEST(signed_blob_and_trust),
+	FIXTURE_TEST(plain_blob_needs_signature_when_keys_are_trusted),
+	FIXTURE_TEST(wrong_request_key_and_other_machine),
+	FIXTURE_TEST(every_flipped_byte_and_every_truncation_is_refused),
+	FIXTURE_TEST(known_answers),
+)

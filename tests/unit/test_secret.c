@@ -8,6 +8,8 @@
 
 #include <odj/secret.h>
 
+#include "unit_main.h"
+
 static void dup_copies_and_terminates(void **state)
 {
 	(void)state;
@@ -70,13 +72,9 @@ static void wipe_on_free_covers_plain_buffers(void **state)
 	talloc_free(pool);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(dup_copies_and_terminates),
-		cmocka_unit_test(equal_compares_contents),
-		cmocka_unit_test(freeing_wipes_the_bytes),
-		cmocka_unit_test(wipe_on_free_covers_plain_buffers),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(dup_copies_and_terminates),
+	cmocka_unit_test(equal_compares_contents),
+	cmocka_unit_test(freeing_wipes_the_bytes),
+	cmocka_unit_test(wipe_on_free_covers_plain_buffers),
+)

@@ -8,6 +8,8 @@
 
 #include <odj/status.h>
 
+#include "unit_main.h"
+
 static void row_is_printed_like_the_articles(void **state)
 {
 	(void)state;
@@ -83,13 +85,9 @@ static void parse_accepts_hex_decimal_and_symbols(void **state)
 	assert_false(odj_status_parse("ERROR_NO_SUCH_THING", &s));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(row_is_printed_like_the_articles),
-		cmocka_unit_test(known_values_match_winerror),
-		cmocka_unit_test(every_row_is_unique_and_complete),
-		cmocka_unit_test(parse_accepts_hex_decimal_and_symbols),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(row_is_printed_like_the_articles),
+	cmocka_unit_test(known_values_match_winerror),
+	cmocka_unit_test(every_row_is_unique_and_complete),
+	cmocka_unit_test(parse_accepts_hex_decimal_and_symbols),
+)

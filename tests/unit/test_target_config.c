@@ -15,18 +15,8 @@
 
 #include "apply_internal.h"
 #include "target_config.h"
-
-static struct apply_facts facts(void)
-{
-	struct apply_facts f = {0};
-	f.domain = "odj.test";
-	f.realm = "ODJ.TEST";
-	f.machine = "CLIENT1";
-	f.sam = "CLIENT1$";
-	f.short_name = "client1";
-	f.fqdn = "client1.odj.test";
-	return f;
-}
+#include "test_apply_facts.h"
+#include "unit_main.h"
 
 static struct apply_file file(const char *text)
 {
@@ -117,7 +107,7 @@ static const struct {
 static void krb5_conf_merges(void **state)
 {
 	(void)state;
-	struct apply_facts f = facts();
+	struct apply_facts f = client1_facts();
 	for (size_t i = 0; i < sizeof(krb5_cases) / sizeof(krb5_cases[0]); i++) {
 		TALLOC_CTX *mem = talloc_new(NULL);
 		struct odj_ctx *ctx = odj_ctx_new(mem);
@@ -254,7 +244,7 @@ static const struct {
 static void sssd_conf_merges(void **state)
 {
 	(void)state;
-	struct apply_facts f = facts();
+	struct apply_facts f = client1_facts();
 	for (size_t i = 0; i < sizeof(sssd_cases) / sizeof(sssd_cases[0]); i++) {
 		TALLOC_CTX *mem = talloc_new(NULL);
 		struct odj_ctx *ctx = odj_ctx_new(mem);
@@ -280,7 +270,7 @@ static void binary_config_refused(void **state)
 	(void)state;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_ctx *ctx = odj_ctx_new(mem);
-	struct apply_facts f = facts();
+	struct apply_facts f = client1_facts();
 	static const char bin[] = "[sssd]\0garbage";
 	struct apply_file old = {.exists = true, .data = (uint8_t *)bin, .len = sizeof(bin)};
 	char *out;
@@ -352,7 +342,7 @@ static void hostname_reads(void **state)
 static char *merged(TALLOC_CTX *mem, bool sssd, char *dc, const char *old)
 {
 	struct odj_ctx *ctx = odj_ctx_new(mem);
-	struct apply_facts f = facts();
+	struct apply_facts f = client1_facts();
 	f.dc_name = dc;
 	struct apply_file o = file(old);
 	char *out = NULL;
@@ -442,14 +432,13 @@ static void sssd_ad_server(void **state)
 	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(krb5_conf_merges),   cmocka_unit_test(sssd_conf_merges),
-		cmocka_unit_test(binary_config_refused), cmocka_unit_test(hosts_updates),
-		cmocka_unit_test(hostname_reads),
-		cmocka_unit_test(krb5_realm_block),   cmocka_unit_test(krb5_admin_block_kept),
-		cmocka_unit_test(sssd_ad_server),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(krb5_conf_merges),
+	cmocka_unit_test(sssd_conf_merges),
+	cmocka_unit_test(binary_config_refused),
+	cmocka_unit_test(hosts_updates),
+	cmocka_unit_test(hostname_reads),
+	cmocka_unit_test(krb5_realm_block),
+	cmocka_unit_test(krb5_admin_block_kept),
+	cmocka_unit_test(sssd_ad_server),
+)

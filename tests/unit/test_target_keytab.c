@@ -20,6 +20,8 @@
 #include <odj/keytab.h>
 #include <odj/odj.h>
 
+#include "unit_main.h"
+
 static uint8_t *slurp(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
@@ -286,14 +288,10 @@ static void fuzz_corpus_replays(void **state)
 	assert_true(n >= 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ktutil_known_answer),
-		cmocka_unit_test(libkrb5_reads_odj_output),
-		cmocka_unit_test(odj_reads_libkrb5_output),
-		cmocka_unit_test(damaged_keytabs),
-		cmocka_unit_test(fuzz_corpus_replays),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(ktutil_known_answer),
+	cmocka_unit_test(libkrb5_reads_odj_output),
+	cmocka_unit_test(odj_reads_libkrb5_output),
+	cmocka_unit_test(damaged_keytabs),
+	cmocka_unit_test(fuzz_corpus_replays),
+)
