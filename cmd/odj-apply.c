@@ -23,56 +23,39 @@ struct options {
 	enum odj_apply_samba samba;
 };
 
-enum { O_BLOB = 256, O_BUNDLE, O_NAME, O_ROOT, O_KEYTAB, O_KVNO, O_REJOIN, O_CONSUME,
-       O_IGNORE_ESSENTIAL, O_SAMBA, O_NO_SAMBA, O_PASSPHRASE, O_REQUEST, O_MACHINE, O_VALID };
 
 static const struct cli_option options[] = {
-	{"blob", O_BLOB, "FILE|-", "the provisioning blob (- reads standard input)"},
-	{"bundle", O_BUNDLE, "FILE|-", "a bundle of odj-prepare --bundle (- reads standard input)"},
-	{"name", O_NAME, "NAME", "with --bundle: the machine whose blob to apply"},
-	{"root", O_ROOT, "DIR", "the root to join: a mounted image (default /)"},
-	{"keytab", O_KEYTAB, "PATH", "the keytab's target path (default /etc/krb5.keytab)"},
-	{"kvno", O_KVNO, "N", "the key version number, when the blob carries none"},
-	{"rejoin", O_REJOIN, NULL, "replace another machine's join (the old files are backed up)"},
-	{"dry-run", 'n', NULL, "show what would change, change nothing"},
-	{"consume", O_CONSUME, NULL, "after success, wipe and remove the blob file"},
-	{"ignore-unknown-essential", O_IGNORE_ESSENTIAL, NULL,
-	 "apply although a part marked essential is of a type odj does not know"},
-	{"samba", O_SAMBA, NULL, "make a Samba member (smb.conf, secrets.tdb) even without smbd/winbindd"},
-	{"no-samba", O_NO_SAMBA, NULL, "leave Samba alone even when it is installed"},
-	{"bundle-passphrase-file", O_PASSPHRASE, "P", "with --bundle: the sealed bundle's passphrase (0600)"},
-	{NULL, 0, NULL, "sealed blobs (trusted signers: ROOT/etc/odj/trusted.d/*.pub):"},
-	{"request", O_REQUEST, "FILE|-", "make a request for a sealed blob (key in ROOT/var/lib/odj)"},
-	{"machine", O_MACHINE, "NAME", "with --request: the machine (default: the root's host name)"},
-	{"valid", O_VALID, "DAYS", "with --request: how long the request holds (default 30)"},
-	{NULL, 0, NULL, NULL},
+	{"blob", 0, "FILE|-", "the provisioning blob (- reads standard input)", CLI_KEEP(CLI_TEXT, blob)},
+	{"bundle", 0, "FILE|-", "a bundle of odj-prepare --bundle (- reads standard input)", CLI_KEEP(CLI_TEXT,
+	 bundle)},
+	{"name", 0, "NAME", "with --bundle: the machine whose blob to apply", CLI_KEEP(CLI_TEXT, name)},
+	{"root", 0, "DIR", "the root to join: a mounted image (default /)", CLI_KEEP(CLI_TEXT, root)},
+	{"keytab", 0, "PATH", "the keytab's target path (default /etc/krb5.keytab)", CLI_KEEP(CLI_TEXT,
+	 keytab)},
+	{"kvno", 0, "N", "the key version number, when the blob carries none", CLI_KEEP(CLI_UINT, kvno),
+	 .min = 1, .max = UINT32_MAX},
+	{"rejoin", 0, NULL, "replace another machine's join (the old files are backed up)", CLI_KEEP(CLI_FLAG,
+	 rejoin)},
+	{"dry-run", 'n', NULL, "show what would change, change nothing", CLI_KEEP(CLI_FLAG, dry_run)},
+	{"consume", 0, NULL, "after success, wipe and remove the blob file", CLI_KEEP(CLI_FLAG, consume)},
+	{"ignore-unknown-essential", 0, NULL,
+	 "apply although a part marked essential is of a type odj does not know", CLI_KEEP(CLI_FLAG,
+	 ignore_unknown_essential)},
+	{"samba", 0, NULL, "make a Samba member (smb.conf, secrets.tdb) even without smbd/winbindd",
+	 CLI_KEEP(CLI_SET, samba), .value = ODJ_APPLY_SAMBA_ON},
+	{"no-samba", 0, NULL, "leave Samba alone even when it is installed", CLI_KEEP(CLI_SET, samba),
+	 .value = ODJ_APPLY_SAMBA_OFF},
+	{"bundle-passphrase-file", 0, "P", "with --bundle: the sealed bundle's passphrase (0600)",
+	 CLI_KEEP(CLI_TEXT, passphrase_file)},
+	CLI_HEADING("sealed blobs (trusted signers: ROOT/etc/odj/trusted.d/*.pub):"),
+	{"request", 0, "FILE|-", "make a request for a sealed blob (key in ROOT/var/lib/odj)", CLI_KEEP(CLI_TEXT,
+	 request)},
+	{"machine", 0, "NAME", "with --request: the machine (default: the root's host name)", CLI_KEEP(CLI_TEXT,
+	 machine)},
+	{"valid", 0, "DAYS", "with --request: how long the request holds (default 30)", CLI_KEEP(CLI_UINT,
+	 valid_days), .min = 1, .max = 3650},
+	CLI_END,
 };
-
-static int on_option(struct cli *cli, int key, const char *arg)
-{
-	struct options *o = cli->priv;
-	switch (key) {
-	case O_BLOB: o->blob = arg; break;
-	case O_BUNDLE: o->bundle = arg; break;
-	case O_NAME: o->name = arg; break;
-	case O_ROOT: o->root = arg; break;
-	case O_KEYTAB: o->keytab = arg; break;
-	case O_KVNO:
-		cli_parse_uint(cli, arg, 1, UINT32_MAX, "--kvno", &o->kvno);
-		break;
-	case O_REJOIN: o->rejoin = true; break;
-	case 'n': o->dry_run = true; break;
-	case O_CONSUME: o->consume = true; break;
-	case O_IGNORE_ESSENTIAL: o->ignore_unknown_essential = true; break;
-	case O_SAMBA: o->samba = ODJ_APPLY_SAMBA_ON; break;
-	case O_NO_SAMBA: o->samba = ODJ_APPLY_SAMBA_OFF; break;
-	case O_PASSPHRASE: o->passphrase_file = arg; break;
-	case O_REQUEST: o->request = arg; break;
-	case O_MACHINE: o->machine = arg; break;
-	case O_VALID: cli_parse_uint(cli, arg, 1, 3650, "--valid", &o->valid_days); break;
-	}
-	return ODJ_OK;
-}
 
 static int fill_apply(struct cli *cli, const struct options *o, struct odj_apply_req *req)
 {
@@ -188,7 +171,6 @@ static const struct cli_tool tool = {
 		   "net offlinejoin) onto this system or a mounted image root, with no network:\n"
 		   "keytab, krb5.conf, sssd.conf, host name and the join record, all or nothing.",
 	.options = options,
-	.handle = on_option,
 	.run = run,
 };
 
