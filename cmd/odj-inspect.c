@@ -22,15 +22,14 @@ struct options {
 	bool print;
 };
 
-
 static const struct cli_option options[] = {
-	{"bundle", 0, "FILE|-", "a bundle of odj-prepare --bundle: list its machines", CLI_KEEP(CLI_TEXT,
-	 bundle)},
+	{"bundle", 0, "FILE|-", "a bundle of odj-prepare --bundle: list its machines",
+	 CLI_KEEP(CLI_TEXT, bundle)},
 	{"name", 0, "NAME", "with --bundle: show this machine's blob", CLI_KEEP(CLI_TEXT, name)},
 	{"savefile", 0, "FILE", "with --bundle --name: write the machine's blob to FILE (0600)",
 	 CLI_KEEP(CLI_TEXT, savefile)},
-	{"print", 0, NULL, "with --bundle --name: the bare base64 blob on stdout (a secret)", CLI_KEEP(CLI_FLAG,
-	 print)},
+	{"print", 0, NULL, "with --bundle --name: the bare base64 blob on stdout (a secret)",
+	 CLI_KEEP(CLI_FLAG, print)},
 	{"bundle-passphrase-file", 0, "P", "with --bundle: the sealed bundle's passphrase (0600)",
 	 CLI_KEEP(CLI_TEXT, passphrase_file)},
 	CLI_END,

@@ -52,17 +52,16 @@ struct options {
 	struct odj_rotate_req req;
 };
 
-
 static const struct cli_option options[] = {
-	{"dc", 0, "HOST", "the DC to use (default: the join record's, then DNS SRV)", CLI_KEEP(CLI_TEXT,
-	 req.in.dc)},
-	{"root", 0, "DIR", "the joined root whose keytab and join record change (default /)", CLI_KEEP(CLI_TEXT,
-	 req.in.root)},
-	{"recover-only", 0, NULL, "finish or undo an interrupted rotation, start none", CLI_KEEP(CLI_FLAG,
-	 req.in.recover_only)},
+	{"dc", 0, "HOST", "the DC to use (default: the join record's, then DNS SRV)",
+	 CLI_KEEP(CLI_TEXT, req.in.dc)},
+	{"root", 0, "DIR", "the joined root whose keytab and join record change (default /)",
+	 CLI_KEEP(CLI_TEXT, req.in.root)},
+	{"recover-only", 0, NULL, "finish or undo an interrupted rotation, start none",
+	 CLI_KEEP(CLI_FLAG, req.in.recover_only)},
 	/* an int field: the range fits it */
-	{"wait-for-dc", 0, "SECONDS", "retry with backoff while no DC answers (0 to 604800)", CLI_KEEP(CLI_UINT,
-	 req.in.wait_for_dc_s), .min = 0, .max = 7 * 86400},
+	{"wait-for-dc", 0, "SECONDS", "retry with backoff while no DC answers (0 to 604800)",
+	 CLI_KEEP(CLI_UINT, req.in.wait_for_dc_s), .min = 0, .max = 7 * 86400},
 	CLI_END,
 };
 

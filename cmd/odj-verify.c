@@ -64,12 +64,11 @@ struct options {
 	struct odj_verify_req req;
 };
 
-
 static const struct cli_option options[] = {
 	{"dc", 0, "HOST", "the DC to ask (default: the join record's, then DNS SRV and CLDAP)",
 	 CLI_KEEP(CLI_TEXT, req.in.dc)},
-	{"root", 0, "DIR", "where the join record and keytab are (default /)", CLI_KEEP(CLI_TEXT,
-	 req.in.root)},
+	{"root", 0, "DIR", "where the join record and keytab are (default /)",
+	 CLI_KEEP(CLI_TEXT, req.in.root)},
 	{"ccache", 0, "CCACHE", "where the machine's tickets go (default: a private memory cache)",
 	 CLI_KEEP(CLI_TEXT, req.in.ccache)},
 	CLI_END,

@@ -16,7 +16,7 @@
 
 struct cli;
 
-/* How an option's value is kept in the tool's options (cli->priv; struct cli for the common ones). */
+/* How an option's value is kept (in cli->priv; the common options' in struct cli). */
 enum cli_store {
 	CLI_TEXT,     /* const char *: the argument */
 	CLI_FLAG,     /* bool: true */

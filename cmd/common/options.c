@@ -26,9 +26,6 @@ static const struct cli_option common_options[] = {
 	CLI_END,
 };
 
-/* getopt's value for entry i of table k (0: the tool's, 1: the common one) without a letter. */
-#define LONG_ONLY(k, i) (0x100 + ((k) << 16) + (int)(i))
-
 static bool is_end(const struct cli_option *o)
 {
 	return o->name == NULL && o->help == NULL;
@@ -141,6 +138,12 @@ bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char
 	return true;
 }
 
+/* getopt's value for entry t, row i of table k (0: the tool's, 1: the common one). */
+static int getopt_value(const struct cli_option *t, int k, ptrdiff_t i)
+{
+	return is_short(t->key) ? t->key : 0x100 + (k << 16) + (int)i;
+}
+
 /* getopt_long's table and short-option string for both tables. */
 static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
 {
@@ -153,9 +156,8 @@ static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
 		for (const struct cli_option *t = tables[k]; !is_end(t); t++) {
 			if (t->name == NULL)
 				continue;
-			int val = is_short(t->key) ? t->key : LONG_ONLY(k, t - tables[k]);
 			(*longs)[i++] = (struct option){t->name, t->arg ? required_argument : no_argument,
-							NULL, val};
+							NULL, getopt_value(t, k, t - tables[k])};
 			if (is_short(t->key) && *shorts != NULL)
 				*shorts = talloc_asprintf_append(*shorts, "%c%s", t->key,
 								 t->arg ? ":" : "");
@@ -171,7 +173,7 @@ static const struct cli_option *entry_of(const struct cli *cli, int c, bool *own
 	for (int k = 0; k < 2; k++) {
 		*own = k == 0;
 		for (const struct cli_option *t = tables[k]; !is_end(t); t++)
-			if (t->name != NULL && (is_short(t->key) ? t->key : LONG_ONLY(k, t - tables[k])) == c)
+			if (t->name != NULL && getopt_value(t, k, t - tables[k]) == c)
 				return t;
 	}
 	return NULL;
@@ -204,7 +206,9 @@ static void store(struct cli *cli, const struct cli_option *t, void *base, const
 	case CLI_SET: *(int *)field = t->value; break;
 	case CLI_UINT: cli_parse_uint(cli, arg, t->min, t->max, opt, field); break;
 	case CLI_POSITIVE: cli_parse_positive(cli, arg, t->max, opt, field); break;
-	case CLI_LIST: cli_append(cli, field, (size_t *)((char *)base + t->count), t->max, opt, arg); break;
+	case CLI_LIST:
+		cli_append(cli, field, (size_t *)((char *)base + t->count), t->max, opt, arg);
+		break;
 	case CLI_CALL: t->call(cli, field, arg); break;
 	}
 }
