@@ -24,6 +24,7 @@
 #include "bundle_seal_internal.h"
 
 #include "bundle_walk.h"
+#include "seal_wire.h"
 
 #define BLOCK 512
 #define RECORD (20 * BLOCK) /* tar's record: the archive is padded to a multiple */
@@ -35,15 +36,7 @@
 /* A member name odj writes and accepts: [A-Za-z0-9._-], not hidden, at most 99 bytes. */
 static bool member_name_ok(const char *s, size_t n)
 {
-	if (n == 0 || n > 99 || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
+	return n > 0 && n <= 99 && s[0] != '.' && odj_portable_chars(s, n);
 }
 
 static char *blob_member(TALLOC_CTX *mem, const char *machine)

@@ -17,6 +17,7 @@
 
 #include "bundle_seal_internal.h"
 #include "fileio_internal.h"
+#include "seal_wire.h"
 
 #define HDR_LEN 84
 #define OFF_VERSION 8
@@ -43,20 +44,6 @@ static int sealer_destructor(struct odj_bundle_sealer *s)
 {
 	sodium_memzero(s, sizeof(*s));
 	return 0;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
 }
 
 static int derive(uint8_t key[32], uint8_t check[16], const struct odj_secret *pass,
@@ -93,8 +80,8 @@ odj_result odj_bundle_sealer_start(struct odj_ctx *ctx, TALLOC_CTX *mem,
 	header[OFF_VERSION] = 1;
 	header[OFF_KDF] = KDF_ARGON2ID13;
 	uint64_t ops = crypto_pwhash_OPSLIMIT_INTERACTIVE, memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	put64(header + OFF_OPS, ops);
-	put64(header + OFF_MEM, memlimit);
+	odj_le64_put(header + OFF_OPS, ops);
+	odj_le64_put(header + OFF_MEM, memlimit);
 	randombytes_buf(header + OFF_SALT, 16);
 	uint8_t key[32];
 	if (derive(key, header + OFF_CHECK, passphrase, header + OFF_SALT, ops, memlimit) != 0) {
@@ -152,7 +139,7 @@ odj_result odj_bundle_unseal(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
 		return damaged(ctx, len, "the header is cut short");
 	if (bytes[OFF_VERSION] != 1 || bytes[OFF_KDF] != KDF_ARGON2ID13 || bytes[10] != 0 || bytes[11] != 0)
 		return damaged(ctx, OFF_VERSION, "an unknown version or key derivation");
-	uint64_t ops = get64(bytes + OFF_OPS), memlimit = get64(bytes + OFF_MEM);
+	uint64_t ops = odj_le64_get(bytes + OFF_OPS), memlimit = odj_le64_get(bytes + OFF_MEM);
 	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > OPS_MAX || memlimit < crypto_pwhash_MEMLIMIT_MIN ||
 	    memlimit > MEM_MAX)
 		return damaged(ctx, OFF_OPS, "Argon2id limits out of range");

@@ -16,19 +16,29 @@ static const char armor_sealed_end[] = "-----END ODJ SEALED BLOB-----";
 static const char armor_signed_begin[] = "-----BEGIN ODJ SIGNED BLOB-----";
 static const char armor_signed_end[] = "-----END ODJ SIGNED BLOB-----";
 
-static void put_u64(uint8_t *p, int64_t v)
+void odj_le64_put(uint8_t *p, uint64_t v)
 {
-	uint64_t u = (uint64_t)v;
 	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(u >> (8 * i));
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static int64_t get_u64(const uint8_t *p)
+uint64_t odj_le64_get(const uint8_t *p)
 {
-	uint64_t u = 0;
+	uint64_t v = 0;
 	for (int i = 7; i >= 0; i--)
-		u = (u << 8) | p[i];
-	return (int64_t)u;
+		v = (v << 8) | p[i];
+	return v;
+}
+
+bool odj_portable_chars(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
 }
 
 static uint32_t get_u32(const uint8_t *p)
@@ -51,15 +61,7 @@ void odj_keyid_of(const uint8_t public_key[32], uint8_t keyid[ODJ_KEYID_LEN])
 bool odj_seal_machine_valid(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > ODJ_SEAL_MACHINE_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
+	return n > 0 && n <= ODJ_SEAL_MACHINE_MAX && odj_portable_chars(name, n);
 }
 
 size_t odj_envelope_header_len(const struct odj_envelope *env)
@@ -87,8 +89,8 @@ uint8_t *odj_envelope_encode_unsigned(TALLOC_CTX *mem, const struct odj_envelope
 	memcpy(p + ODJ_ENV_OFF_SIGNER, env->signer_key, 32);
 	memcpy(p + ODJ_ENV_OFF_RECIPIENT, env->recipient_keyid, ODJ_KEYID_LEN);
 	memcpy(p + ODJ_ENV_OFF_NONCE, env->nonce, ODJ_SEAL_NONCE_LEN);
-	put_u64(p + ODJ_ENV_OFF_CREATED, env->created);
-	put_u64(p + ODJ_ENV_OFF_EXPIRES, env->expires);
+	odj_le64_put(p + ODJ_ENV_OFF_CREATED, (uint64_t)env->created);
+	odj_le64_put(p + ODJ_ENV_OFF_EXPIRES, (uint64_t)env->expires);
 	p[ODJ_ENV_OFF_NAMELEN] = (uint8_t)name_len;
 	size_t at = ODJ_ENV_FIXED;
 	memcpy(p + at, env->machine, name_len);
@@ -275,8 +277,8 @@ odj_result odj_envelope_decode(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8
 	odj_keyid_of(env->signer_key, env->signer_keyid);
 	memcpy(env->recipient_keyid, p + ODJ_ENV_OFF_RECIPIENT, ODJ_KEYID_LEN);
 	memcpy(env->nonce, p + ODJ_ENV_OFF_NONCE, ODJ_SEAL_NONCE_LEN);
-	env->created = get_u64(p + ODJ_ENV_OFF_CREATED);
-	env->expires = get_u64(p + ODJ_ENV_OFF_EXPIRES);
+	env->created = (int64_t)odj_le64_get(p + ODJ_ENV_OFF_CREATED);
+	env->expires = (int64_t)odj_le64_get(p + ODJ_ENV_OFF_EXPIRES);
 	if (env->created < 0 || env->expires <= env->created) {
 		talloc_free(env);
 		return bad(ctx, ODJ_ENV_OFF_EXPIRES, "expires", "the expiry is not after the creation time");

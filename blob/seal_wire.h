@@ -24,6 +24,13 @@
 #define ODJ_ENV_OFF_NAMELEN 84
 #define ODJ_ENV_FIXED 85
 
+/* Little-endian 64-bit fields (envelope times, bundle KDF limits). */
+void odj_le64_put(uint8_t *p, uint64_t v);
+uint64_t odj_le64_get(const uint8_t *p);
+
+/* n bytes of A-Z a-z 0-9 . _ - only (names in envelopes, requests and bundles). */
+bool odj_portable_chars(const char *s, size_t n);
+
 /* The largest armored file odj reads as an envelope. */
 #define ODJ_ENVELOPE_MAX_FILE (2u * 1024 * 1024)
 

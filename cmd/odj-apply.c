@@ -15,68 +15,54 @@
 #include "cli.h"
 #include "seal_print.h"
 
+/* What the command line says; what odj_apply takes is kept in its request. */
 struct options {
-	const char *blob, *bundle, *name, *root, *keytab, *passphrase_file, *request, *machine;
-	uint32_t kvno;
+	const char *blob, *bundle, *name, *passphrase_file, *request, *machine;
 	unsigned valid_days;
-	bool rejoin, dry_run, consume, ignore_unknown_essential;
-	enum odj_apply_samba samba;
+	struct odj_apply_req req;
 };
-
-enum { O_BLOB = 256, O_BUNDLE, O_NAME, O_ROOT, O_KEYTAB, O_KVNO, O_REJOIN, O_CONSUME,
-       O_IGNORE_ESSENTIAL, O_SAMBA, O_NO_SAMBA, O_PASSPHRASE, O_REQUEST, O_MACHINE, O_VALID };
 
 static const struct cli_option options[] = {
-	{"blob", O_BLOB, "FILE|-", "the provisioning blob (- reads standard input)"},
-	{"bundle", O_BUNDLE, "FILE|-", "a bundle of odj-prepare --bundle (- reads standard input)"},
-	{"name", O_NAME, "NAME", "with --bundle: the machine whose blob to apply"},
-	{"root", O_ROOT, "DIR", "the root to join: a mounted image (default /)"},
-	{"keytab", O_KEYTAB, "PATH", "the keytab's target path (default /etc/krb5.keytab)"},
-	{"kvno", O_KVNO, "N", "the key version number, when the blob carries none"},
-	{"rejoin", O_REJOIN, NULL, "replace another machine's join (the old files are backed up)"},
-	{"dry-run", 'n', NULL, "show what would change, change nothing"},
-	{"consume", O_CONSUME, NULL, "after success, wipe and remove the blob file"},
-	{"ignore-unknown-essential", O_IGNORE_ESSENTIAL, NULL,
-	 "apply although a part marked essential is of a type odj does not know"},
-	{"samba", O_SAMBA, NULL, "make a Samba member (smb.conf, secrets.tdb) even without smbd/winbindd"},
-	{"no-samba", O_NO_SAMBA, NULL, "leave Samba alone even when it is installed"},
-	{"bundle-passphrase-file", O_PASSPHRASE, "P", "with --bundle: the sealed bundle's passphrase (0600)"},
-	{NULL, 0, NULL, "sealed blobs (trusted signers: ROOT/etc/odj/trusted.d/*.pub):"},
-	{"request", O_REQUEST, "FILE|-", "make a request for a sealed blob (key in ROOT/var/lib/odj)"},
-	{"machine", O_MACHINE, "NAME", "with --request: the machine (default: the root's host name)"},
-	{"valid", O_VALID, "DAYS", "with --request: how long the request holds (default 30)"},
-	{NULL, 0, NULL, NULL},
+	{"blob", 0, "FILE|-", "the provisioning blob (- reads standard input)",
+	 CLI_KEEP(CLI_TEXT, blob)},
+	{"bundle", 0, "FILE|-", "a bundle of odj-prepare --bundle (- reads standard input)",
+	 CLI_KEEP(CLI_TEXT, bundle)},
+	{"name", 0, "NAME", "with --bundle: the machine whose blob to apply",
+	 CLI_KEEP(CLI_TEXT, name)},
+	{"root", 0, "DIR", "the root to join: a mounted image (default /)",
+	 CLI_KEEP(CLI_TEXT, req.in.root)},
+	{"keytab", 0, "PATH", "the keytab's target path (default /etc/krb5.keytab)",
+	 CLI_KEEP(CLI_TEXT, req.in.keytab)},
+	{"kvno", 0, "N", "the key version number, when the blob carries none",
+	 CLI_KEEP(CLI_UINT, req.in.kvno), .min = 1, .max = UINT32_MAX},
+	{"rejoin", 0, NULL, "replace another machine's join (the old files are backed up)",
+	 CLI_KEEP(CLI_FLAG, req.in.rejoin)},
+	{"dry-run", 'n', NULL, "show what would change, change nothing",
+	 CLI_KEEP(CLI_FLAG, req.in.dry_run)},
+	{"consume", 0, NULL, "after success, wipe and remove the blob file",
+	 CLI_KEEP(CLI_FLAG, req.in.consume)},
+	{"ignore-unknown-essential", 0, NULL,
+	 "apply although a part marked essential is of a type odj does not know",
+	 CLI_KEEP(CLI_FLAG, req.in.ignore_unknown_essential)},
+	{"samba", 0, NULL, "make a Samba member (smb.conf, secrets.tdb) even without smbd/winbindd",
+	 CLI_KEEP(CLI_SET, req.in.samba), .value = ODJ_APPLY_SAMBA_ON},
+	{"no-samba", 0, NULL, "leave Samba alone even when it is installed",
+	 CLI_KEEP(CLI_SET, req.in.samba), .value = ODJ_APPLY_SAMBA_OFF},
+	{"bundle-passphrase-file", 0, "P", "with --bundle: the sealed bundle's passphrase (0600)",
+	 CLI_KEEP(CLI_TEXT, passphrase_file)},
+	CLI_HEADING("sealed blobs (trusted signers: ROOT/etc/odj/trusted.d/*.pub):"),
+	{"request", 0, "FILE|-", "make a request for a sealed blob (key in ROOT/var/lib/odj)",
+	 CLI_KEEP(CLI_TEXT, request)},
+	{"machine", 0, "NAME", "with --request: the machine (default: the root's host name)",
+	 CLI_KEEP(CLI_TEXT, machine)},
+	{"valid", 0, "DAYS", "with --request: how long the request holds (default 30)",
+	 CLI_KEEP(CLI_UINT, valid_days), .min = 1, .max = 3650},
+	CLI_END,
 };
 
-static int on_option(struct cli *cli, int key, const char *arg)
+static int fill_apply(struct cli *cli, struct options *o)
 {
-	struct options *o = cli->priv;
-	switch (key) {
-	case O_BLOB: o->blob = arg; break;
-	case O_BUNDLE: o->bundle = arg; break;
-	case O_NAME: o->name = arg; break;
-	case O_ROOT: o->root = arg; break;
-	case O_KEYTAB: o->keytab = arg; break;
-	case O_KVNO:
-		cli_parse_uint(cli, arg, 1, UINT32_MAX, "--kvno", &o->kvno);
-		break;
-	case O_REJOIN: o->rejoin = true; break;
-	case 'n': o->dry_run = true; break;
-	case O_CONSUME: o->consume = true; break;
-	case O_IGNORE_ESSENTIAL: o->ignore_unknown_essential = true; break;
-	case O_SAMBA: o->samba = ODJ_APPLY_SAMBA_ON; break;
-	case O_NO_SAMBA: o->samba = ODJ_APPLY_SAMBA_OFF; break;
-	case O_PASSPHRASE: o->passphrase_file = arg; break;
-	case O_REQUEST: o->request = arg; break;
-	case O_MACHINE: o->machine = arg; break;
-	case O_VALID: cli_parse_uint(cli, arg, 1, 3650, "--valid", &o->valid_days); break;
-	}
-	return ODJ_OK;
-}
-
-static int fill_apply(struct cli *cli, const struct options *o, struct odj_apply_req *req)
-{
-	memset(req, 0, sizeof(*req));
+	struct odj_apply_req *req = &o->req;
 	req->in.version = ODJ_APPLY_VERSION;
 	if ((o->machine != NULL || o->valid_days != 0) && o->request == NULL)
 		return cli_bad_usage(cli, "--machine and --valid go with --request FILE");
@@ -93,14 +79,6 @@ static int fill_apply(struct cli *cli, const struct options *o, struct odj_apply
 	} else {
 		req->in.blob_path = o->blob;
 	}
-	req->in.root = o->root;
-	req->in.keytab = o->keytab;
-	req->in.kvno = o->kvno;
-	req->in.rejoin = o->rejoin;
-	req->in.dry_run = o->dry_run;
-	req->in.consume = o->consume;
-	req->in.ignore_unknown_essential = o->ignore_unknown_essential;
-	req->in.samba = o->samba;
 	return ODJ_OK;
 }
 
@@ -120,14 +98,15 @@ static char *exposed_blob_warning(TALLOC_CTX *mem, const char *path)
 /* --request: a key pair on the target, its public half in a request for odj-prepare --for. */
 static odj_result make_request(struct cli *cli, const struct options *o)
 {
-	if (o->blob || o->bundle || o->name || o->keytab || o->kvno || o->rejoin || o->dry_run ||
-	    o->consume || o->passphrase_file)
+	const struct odj_apply_req *a = &o->req;
+	if (o->blob || o->bundle || o->name || a->in.keytab || a->in.kvno || a->in.rejoin ||
+	    a->in.dry_run || a->in.consume || o->passphrase_file)
 		return cli_bad_usage(cli, "--request FILE takes only --machine, --valid and --root");
 	if (strcmp(o->request, "-") == 0 && cli->json)
 		return cli_bad_usage(cli, "--request - writes the request to stdout: it does not go "
 					  "with --json");
 	struct odj_request_create req = ODJ_REQUEST_CREATE_INIT;
-	req.in.root = o->root;
+	req.in.root = o->req.in.root;
 	req.in.machine = o->machine;
 	if (o->valid_days != 0)
 		req.in.valid_days = o->valid_days;
@@ -150,27 +129,27 @@ static odj_result make_request(struct cli *cli, const struct options *o)
 
 static odj_result run(struct cli *cli)
 {
-	const struct options *o = cli->priv;
+	struct options *o = cli->priv;
 	if (o->request != NULL)
 		return make_request(cli, o);
-	struct odj_apply_req req;
-	odj_result r = fill_apply(cli, cli->priv, &req);
+	struct odj_apply_req *req = &o->req;
+	odj_result r = fill_apply(cli, o);
 	if (r == ODJ_OK && o->passphrase_file != NULL) {
 		struct odj_secret *pass = NULL; /* on cli->mem: wiped when the run ends */
 		r = odj_passphrase_read_file(cli->ctx, cli->mem, o->passphrase_file, &pass);
-		req.in.bundle_passphrase = pass;
+		req->in.bundle_passphrase = pass;
 	}
 	if (r != ODJ_OK)
 		return r;
-	char *warning = exposed_blob_warning(cli->mem, req.in.blob_path);
-	r = odj_apply(cli->ctx, cli->mem, &req);
-	bool result = r == ODJ_OK || (r == ODJ_E_PARTIAL && req.out.domain != NULL);
+	char *warning = exposed_blob_warning(cli->mem, req->in.blob_path);
+	r = odj_apply(cli->ctx, cli->mem, req);
+	bool result = r == ODJ_OK || (r == ODJ_E_PARTIAL && req->out.domain != NULL);
 	if (result && cli->json) {
-		cli_print_apply_json(&req, &warning, warning != NULL,
+		cli_print_apply_json(req, &warning, warning != NULL,
 				     r == ODJ_OK ? NULL : cli_json_error(cli->ctx));
 		cli->json_printed = true;
 	} else if (result) {
-		cli_print_apply(&req, &warning, warning != NULL);
+		cli_print_apply(req, &warning, warning != NULL);
 	} else if (warning != NULL) {
 		fprintf(stderr, "%s: warning: %s\n", cli->tool->name, warning);
 	}
@@ -188,7 +167,6 @@ static const struct cli_tool tool = {
 		   "net offlinejoin) onto this system or a mounted image root, with no network:\n"
 		   "keytab, krb5.conf, sssd.conf, host name and the join record, all or nothing.",
 	.options = options,
-	.handle = on_option,
 	.run = run,
 };
 

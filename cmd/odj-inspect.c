@@ -22,29 +22,18 @@ struct options {
 	bool print;
 };
 
-enum { O_BUNDLE = 256, O_NAME, O_SAVEFILE, O_PRINT, O_PASSPHRASE };
-
 static const struct cli_option options[] = {
-	{"bundle", O_BUNDLE, "FILE|-", "a bundle of odj-prepare --bundle: list its machines"},
-	{"name", O_NAME, "NAME", "with --bundle: show this machine's blob"},
-	{"savefile", O_SAVEFILE, "FILE", "with --bundle --name: write the machine's blob to FILE (0600)"},
-	{"print", O_PRINT, NULL, "with --bundle --name: the bare base64 blob on stdout (a secret)"},
-	{"bundle-passphrase-file", O_PASSPHRASE, "P", "with --bundle: the sealed bundle's passphrase (0600)"},
-	{NULL, 0, NULL, NULL},
+	{"bundle", 0, "FILE|-", "a bundle of odj-prepare --bundle: list its machines",
+	 CLI_KEEP(CLI_TEXT, bundle)},
+	{"name", 0, "NAME", "with --bundle: show this machine's blob", CLI_KEEP(CLI_TEXT, name)},
+	{"savefile", 0, "FILE", "with --bundle --name: write the machine's blob to FILE (0600)",
+	 CLI_KEEP(CLI_TEXT, savefile)},
+	{"print", 0, NULL, "with --bundle --name: the bare base64 blob on stdout (a secret)",
+	 CLI_KEEP(CLI_FLAG, print)},
+	{"bundle-passphrase-file", 0, "P", "with --bundle: the sealed bundle's passphrase (0600)",
+	 CLI_KEEP(CLI_TEXT, passphrase_file)},
+	CLI_END,
 };
-
-static int on_option(struct cli *cli, int key, const char *arg)
-{
-	struct options *o = cli->priv;
-	switch (key) {
-	case O_BUNDLE: o->bundle = arg; break;
-	case O_NAME: o->name = arg; break;
-	case O_SAVEFILE: o->savefile = arg; break;
-	case O_PRINT: o->print = true; break;
-	case O_PASSPHRASE: o->passphrase_file = arg; break;
-	}
-	return ODJ_OK;
-}
 
 static odj_result show_blob(struct cli *cli, const uint8_t *file, size_t len)
 {
@@ -204,7 +193,6 @@ static const struct cli_tool tool = {
 		   "or bare base64; - reads standard input) with its password redacted, lists the\n"
 		   "machines of a bundle, and takes one machine's blob out of it.",
 	.options = options,
-	.handle = on_option,
 	.max_args = 1,
 	.run = run,
 };

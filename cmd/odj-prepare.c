@@ -17,173 +17,158 @@
 #define MAX_TRUSTED_OWNERS 32
 #define MAX_DCS 7 /* --dc after the first */
 
-/* What the command line says; each verb's request is filled from it in one function. */
+/*
+ * What the command line says, kept where the library reads it: the
+ * connection, the account and the bulk settings are the requests' own parts.
+ */
 struct options {
-	/* the connection */
-	const char *domain, *dc, *ou, *ca_file;
+	struct odj_connection conn;
 	const char *more_dcs[MAX_DCS + 1]; /* --dc given again */
 	size_t n_more_dcs;
-	bool ldaps;
-	struct odj_credentials creds;
-	struct odj_deadlines deadlines;
+	double kdc_timeout_s;
 	enum cli_password_source pw_source;
 	const char *pw_file;
-	/* the account */
-	const char *machine, *netbios_name, *dns_host_name, *upn, *description, *os_name,
-		*os_version;
+	struct odj_account_request account;
 	const char *spns[MAX_EXTRA_SPNS + 1];
 	size_t n_spns;
 	const char *trusted[MAX_TRUSTED_OWNERS + 1];
 	size_t n_trusted;
-	bool reuse, defpwd, allow_rc4, windows, allow_unreachable_dc;
+	bool windows;
 	enum odj_password_method password_method;
 	/* what to do, where the blob goes */
 	bool check, print;
 	const char *savefile;
-	/* bulk */
-	bool bulk, first_given, skip_existing;
-	unsigned count, first, parallel, window;
-	double max_rate;
-	const char *name_template, *names_from, *out_dir, *bundle;
+	/* bulk: the names, and the run's settings (--parallel ... --bundle) */
+	bool bulk;
+	unsigned count, first;
+	const char *name_template, *names_from;
+	struct odj_bulk_req many;
 	struct cli_seal_options seal; /* signed and sealed blobs, sealed bundles */
 };
 
-enum {
-	O_CHECK = 256, O_DOMAIN, O_DC, O_MACHINE, O_OU, O_CCACHE, O_USER, O_PW_STDIN, O_PW_FILE,
-	O_LDAPS, O_CA, O_KDC_TIMEOUT, O_NETBIOS, O_DNSHOST, O_REUSE, O_DEFPWD, O_SPN, O_UPN, O_DESC,
-	O_OSNAME, O_OSVER, O_RC4, O_PWMETHOD, O_SAVEFILE, O_PRINT, O_WINDOWS, O_COUNT, O_TEMPLATE,
-	O_FIRST, O_NAMES_FROM, O_OUT_DIR, O_BUNDLE, O_SKIP_EXISTING, O_PARALLEL, O_WINDOW, O_MAX_RATE,
-	O_TRUSTED_OWNER, O_ALLOW_UNREACHABLE_DC
-};
-
-static const struct cli_option options[] = {
-	{"domain", O_DOMAIN, "DOMAIN", "DNS name of the domain; DOMAIN\\DC pins the DC"},
-	{"dc", O_DC, "DC", "the domain controller (default: found by DNS SRV); again: the next ones"},
-	{"machine", O_MACHINE, "NAME|FQDN", "the computer (also the positional argument)"},
-	{"netbios-name", O_NETBIOS, "NAME", "its NetBIOS name (needed when the host name is over 15)"},
-	{"dns-host-name", O_DNSHOST, "FQDN", "its DNS host name (default NAME.DOMAIN)"},
-	{"ou", O_OU, "DN", "container for the account (default: Computers)"},
-	{"check", O_CHECK, NULL, "run every step up to the directory write, create nothing"},
-	{NULL, 0, NULL, "account:"},
-	{"reuse", O_REUSE, NULL, "reset an existing computer account (new password)"},
-	{"trusted-owner", O_TRUSTED_OWNER, "SID", "with --reuse: also accounts SID owns or created"},
-	{"defpwd", O_DEFPWD, NULL, "use the default password (lower-case name), like djoin /defpwd"},
-	{"spn", O_SPN, "SPN", "an extra servicePrincipalName (repeatable)"},
-	{"upn", O_UPN, "UPN", "the account's userPrincipalName"},
-	{"description", O_DESC, "TEXT", "the account's description"},
-	{"os-name", O_OSNAME, "NAME", "operatingSystem (default Linux; none with --windows)"},
-	{"os-version", O_OSVER, "VERSION", "operatingSystemVersion"},
-	{"allow-rc4", O_RC4, NULL, "also allow RC4 (msDS-SupportedEncryptionTypes 28, not 24)"},
-	{"password-method", O_PWMETHOD, "ldap|kpasswd|auto", "how the password is set (auto = ldap)"},
-	{NULL, 0, NULL, "credentials (never on the command line):"},
-	{"ccache", O_CCACHE, "NAME", "use the tickets of this ccache (after kinit)"},
-	{"user", O_USER, "NAME", "bind as NAME, with a password from one of the next two or a prompt"},
-	{"password-stdin", O_PW_STDIN, NULL, "read the password from the first line of standard input"},
-	{"password-file", O_PW_FILE, "FILE", "read the password from the first line of FILE (0600)"},
-	{NULL, 0, NULL, "connection:"},
-	{"ldaps", O_LDAPS, NULL, "LDAP over TLS (636) with channel binding instead of sealing"},
-	{"ca-file", O_CA, "FILE", "CA certificates for --ldaps"},
-	{"kdc-timeout", O_KDC_TIMEOUT, "SEC", "wait at most SEC seconds for a KDC reply (default 10)"},
-	{"allow-unreachable-dc", O_ALLOW_UNREACHABLE_DC, NULL, "check names on the DCs that answer"},
-	{NULL, 0, NULL, "output:"},
-	{"savefile", O_SAVEFILE, "FILE", "write the provisioning blob to FILE (0600)"},
-	{"print", O_PRINT, NULL, "write the bare base64 blob to stdout (holds the password)"},
-	{"windows", O_WINDOWS, NULL, "a blob for a Windows target (no odj part)"},
-	{NULL, 0, NULL, "bulk (many machines in one session; blobs to --out-dir and/or --bundle):"},
-	{"count", O_COUNT, "N", "provision N machines named by --name-template"},
-	{"name-template", O_TEMPLATE, "T", "names from T, e.g. 'ci-%04d' (only %0Nd)"},
-	{"first", O_FIRST, "K", "the first number for --name-template (default 0)"},
-	{"names-from", O_NAMES_FROM, "FILE", "one name per line (duplicates are refused)"},
-	{"out-dir", O_OUT_DIR, "DIR", "one NAME.odj per machine (0600)"},
-	{"bundle", O_BUNDLE, "FILE", "a gzip'd tar of all blobs (every secret: keep it out of images)"},
-	{"skip-existing", O_SKIP_EXISTING, NULL, "skip machines whose blob --out-dir or --bundle has"},
-	{"parallel", O_PARALLEL, "K", "LDAP connections (default 1)"},
-	{"window", O_WINDOW, "W", "adds in flight per connection (default 4)"},
-	{"max-rate", O_MAX_RATE, "R", "at most R new accounts per second (protects a busy DC)"},
-	CLI_SEAL_BUNDLE_OPTION,
-	CLI_SEAL_OPTIONS,
-	{NULL, 0, NULL, NULL},
-};
-
-static int on_option(struct cli *cli, int key, const char *arg)
+/* The rules a table entry cannot say: a repeated --dc, a checked SID, two fields, a method. */
+static int add_dc(struct cli *cli, void *field, const char *arg)
 {
 	struct options *o = cli->priv;
-	double d;
-	if (cli_seal_option(cli, &o->seal, key, arg))
-		return ODJ_OK;
-	switch (key) {
-	case O_CHECK: o->check = true; break;
-	case O_DOMAIN: o->domain = arg; break;
-	case O_DC:
-		if (o->dc != NULL)
-			cli_append(cli, o->more_dcs, &o->n_more_dcs, MAX_DCS, "more --dc", arg);
-		else
-			o->dc = arg;
-		break;
-	case O_MACHINE: o->machine = arg; break;
-	case O_OU: o->ou = arg; break;
-	case O_CCACHE: o->creds.ccache = arg; break;
-	case O_USER: o->creds.user = arg; break;
-	case O_PW_STDIN: o->pw_source = CLI_PASSWORD_STDIN; break;
-	case O_PW_FILE: o->pw_source = CLI_PASSWORD_FILE; o->pw_file = arg; break;
-	case O_LDAPS: o->ldaps = true; break;
-	case O_ALLOW_UNREACHABLE_DC: o->allow_unreachable_dc = true; break;
-	case O_CA: o->ca_file = arg; break;
-	case O_KDC_TIMEOUT:
-		if (cli_parse_positive(cli, arg, 600, "--kdc-timeout", &d))
-			o->deadlines.kdc_reply_ms = (int)(d * 1000);
-		break;
-	case O_NETBIOS: o->netbios_name = arg; break;
-	case O_DNSHOST: o->dns_host_name = arg; break;
-	case O_REUSE: o->reuse = true; break;
-	case O_TRUSTED_OWNER: {
-		struct odj_sid sid;
-		if (!odj_sid_parse(arg, &sid))
-			return cli_bad_usage(cli, "--trusted-owner: '%s' is not a SID (S-1-5-21-...)", arg);
-		cli_append(cli, o->trusted, &o->n_trusted, MAX_TRUSTED_OWNERS, "--trusted-owner", arg);
-		break;
-	}
-	case O_DEFPWD: o->defpwd = true; break;
-	case O_SPN: cli_append(cli, o->spns, &o->n_spns, MAX_EXTRA_SPNS, "--spn", arg); break;
-	case O_UPN: o->upn = arg; break;
-	case O_DESC: o->description = arg; break;
-	case O_OSNAME: o->os_name = arg; break;
-	case O_OSVER: o->os_version = arg; break;
-	case O_RC4: o->allow_rc4 = true; break;
-	case O_PWMETHOD: cli_parse_password_method(cli, arg, &o->password_method); break;
-	case O_SAVEFILE: o->savefile = arg; break;
-	case O_PRINT: o->print = true; break;
-	case O_WINDOWS: o->windows = true; break;
-	case O_COUNT: o->bulk = cli_parse_uint(cli, arg, 1, ODJ_BULK_MAX_MACHINES, "--count", &o->count); break;
-	case O_TEMPLATE: o->name_template = arg; o->bulk = true; break;
-	case O_FIRST: o->first_given = cli_parse_uint(cli, arg, 0, 999999999, "--first", &o->first); break;
-	case O_NAMES_FROM: o->names_from = arg; o->bulk = true; break;
-	case O_OUT_DIR: o->out_dir = arg; o->bulk = true; break;
-	case O_BUNDLE: o->bundle = arg; o->bulk = true; break;
-	case O_SKIP_EXISTING: o->skip_existing = true; break;
-	case O_PARALLEL: cli_parse_uint(cli, arg, 1, 16, "--parallel", &o->parallel); break;
-	case O_WINDOW: cli_parse_uint(cli, arg, 1, 64, "--window", &o->window); break;
-	case O_MAX_RATE:
-		if (cli_parse_positive(cli, arg, 100000, "--max-rate", &d))
-			o->max_rate = d;
-		break;
-	}
+	if (o->conn.dc == NULL)
+		o->conn.dc = arg;
+	else
+		cli_append(cli, field, &o->n_more_dcs, MAX_DCS, "more --dc", arg);
 	return ODJ_OK;
 }
+
+static int add_trusted_owner(struct cli *cli, void *field, const char *arg)
+{
+	struct options *o = cli->priv;
+	struct odj_sid sid;
+	if (!odj_sid_parse(arg, &sid))
+		return cli_bad_usage(cli, "--trusted-owner: '%s' is not a SID (S-1-5-21-...)", arg);
+	cli_append(cli, field, &o->n_trusted, MAX_TRUSTED_OWNERS, "--trusted-owner", arg);
+	return ODJ_OK;
+}
+
+static int password_file(struct cli *cli, void *field, const char *arg)
+{
+	struct options *o = cli->priv;
+	o->pw_source = CLI_PASSWORD_FILE;
+	*(const char **)field = arg;
+	return ODJ_OK;
+}
+
+static int password_method(struct cli *cli, void *field, const char *arg)
+{
+	return cli_parse_password_method(cli, arg, field) ? ODJ_OK : ODJ_E_INPUT;
+}
+
+#define TEXT(m) CLI_KEEP(CLI_TEXT, m)
+#define FLAG(m) CLI_KEEP(CLI_FLAG, m)
+
+static const struct cli_option options[] = {
+	{"domain", 0, "DOMAIN", "DNS name of the domain; DOMAIN\\DC pins the DC", TEXT(conn.domain)},
+	{"dc", 0, "DC", "the domain controller (default: found by DNS SRV); again: the next ones",
+	 CLI_KEEP(CLI_CALL, more_dcs), .call = add_dc},
+	{"machine", 0, "NAME|FQDN", "the computer (also the positional argument)", TEXT(account.machine)},
+	{"netbios-name", 0, "NAME", "its NetBIOS name (needed when the host name is over 15)",
+	 TEXT(account.netbios_name)},
+	{"dns-host-name", 0, "FQDN", "its DNS host name (default NAME.DOMAIN)",
+	 TEXT(account.dns_host_name)},
+	{"ou", 0, "DN", "container for the account (default: Computers)", TEXT(conn.ou)},
+	{"check", 0, NULL, "run every step up to the directory write, create nothing", FLAG(check)},
+	CLI_HEADING("account:"),
+	{"reuse", 0, NULL, "reset an existing computer account (new password)", FLAG(account.reuse)},
+	{"trusted-owner", 0, "SID", "with --reuse: also accounts SID owns or created",
+	 CLI_KEEP(CLI_CALL, trusted), .call = add_trusted_owner},
+	{"defpwd", 0, NULL, "use the default password (lower-case name), like djoin /defpwd",
+	 FLAG(account.defpwd)},
+	{"spn", 0, "SPN", "an extra servicePrincipalName (repeatable)", CLI_KEEP(CLI_LIST, spns),
+	 .max = MAX_EXTRA_SPNS, .count = CLI_FIELD(n_spns)},
+	{"upn", 0, "UPN", "the account's userPrincipalName", TEXT(account.upn)},
+	{"description", 0, "TEXT", "the account's description", TEXT(account.description)},
+	{"os-name", 0, "NAME", "operatingSystem (default Linux; none with --windows)",
+	 TEXT(account.os_name)},
+	{"os-version", 0, "VERSION", "operatingSystemVersion", TEXT(account.os_version)},
+	{"allow-rc4", 0, NULL, "also allow RC4 (msDS-SupportedEncryptionTypes 28, not 24)",
+	 FLAG(account.allow_rc4)},
+	{"password-method", 0, "ldap|kpasswd|auto", "how the password is set (auto = ldap)",
+	 CLI_KEEP(CLI_CALL, password_method), .call = password_method},
+	CLI_HEADING("credentials (never on the command line):"),
+	{"ccache", 0, "NAME", "use the tickets of this ccache (after kinit)", TEXT(conn.creds.ccache)},
+	{"user", 0, "NAME", "bind as NAME, with a password from one of the next two or a prompt",
+	 TEXT(conn.creds.user)},
+	{"password-stdin", 0, NULL, "read the password from the first line of standard input",
+	 CLI_KEEP(CLI_SET, pw_source), .value = CLI_PASSWORD_STDIN},
+	{"password-file", 0, "FILE", "read the password from the first line of FILE (0600)",
+	 CLI_KEEP(CLI_CALL, pw_file), .call = password_file},
+	CLI_HEADING("connection:"),
+	{"ldaps", 0, NULL, "LDAP over TLS (636) with channel binding instead of sealing",
+	 FLAG(conn.ldaps)},
+	{"ca-file", 0, "FILE", "CA certificates for --ldaps", TEXT(conn.ca_file)},
+	{"kdc-timeout", 0, "SEC", "wait at most SEC seconds for a KDC reply (default 10)",
+	 CLI_KEEP(CLI_POSITIVE, kdc_timeout_s), .max = 600},
+	{"allow-unreachable-dc", 0, NULL, "check names on the DCs that answer",
+	 FLAG(conn.allow_unreachable_dc)},
+	CLI_HEADING("output:"),
+	{"savefile", 0, "FILE", "write the provisioning blob to FILE (0600)", TEXT(savefile)},
+	{"print", 0, NULL, "write the bare base64 blob to stdout (holds the password)",
+	 FLAG(print)},
+	{"windows", 0, NULL, "a blob for a Windows target (no odj part)", FLAG(windows)},
+	CLI_HEADING("bulk (many machines in one session; blobs to --out-dir and/or --bundle):"),
+	{"count", 0, "N", "provision N machines named by --name-template",
+	 CLI_KEEP(CLI_UINT, count), .min = 1, .max = ODJ_BULK_MAX_MACHINES},
+	{"name-template", 0, "T", "names from T, e.g. 'ci-%04d' (only %0Nd)", TEXT(name_template)},
+	{"first", 0, "K", "the first number for --name-template (default 0)",
+	 CLI_KEEP(CLI_UINT, first), .min = 0, .max = 999999999},
+	{"names-from", 0, "FILE", "one name per line (duplicates are refused)", TEXT(names_from)},
+	{"out-dir", 0, "DIR", "one NAME.odj per machine (0600)", TEXT(many.in.out_dir)},
+	{"bundle", 0, "FILE", "a gzip'd tar of all blobs (every secret: keep it out of images)",
+	 TEXT(many.in.bundle)},
+	{"skip-existing", 0, NULL, "skip machines whose blob --out-dir or --bundle has",
+	 FLAG(many.in.skip_existing)},
+	{"parallel", 0, "K", "LDAP connections (default 1)",
+	 CLI_KEEP(CLI_UINT, many.in.parallel), .min = 1, .max = 16},
+	{"window", 0, "W", "adds in flight per connection (default 4)",
+	 CLI_KEEP(CLI_UINT, many.in.window), .min = 1, .max = 64},
+	{"max-rate", 0, "R", "at most R new accounts per second (protects a busy DC)",
+	 CLI_KEEP(CLI_POSITIVE, many.in.max_rate), .max = 100000},
+	CLI_SEAL_BUNDLE_OPTION(CLI_FIELD(seal)),
+	CLI_SEAL_OPTIONS(CLI_FIELD(seal)),
+	CLI_END,
+};
 
 /* The combinations getopt cannot see. */
 static int check_options(struct cli *cli, struct options *o)
 {
-	if (cli->n_args > 0 && o->machine == NULL)
-		o->machine = cli->args[0];
+	if (cli->n_args > 0 && o->account.machine == NULL)
+		o->account.machine = cli->args[0];
 	else if (cli->n_args > 0)
 		return cli_bad_usage(cli, "unexpected argument '%s' (the machine is --machine %s)",
-				     cli->args[0], o->machine);
-	if (o->domain == NULL)
+				     cli->args[0], o->account.machine);
+	if (o->conn.domain == NULL)
 		return cli_bad_usage(cli, "--domain is required");
 	if (o->bulk) {
-		if (o->check || o->savefile || o->print || o->reuse || o->n_trusted || o->machine ||
-		    o->defpwd || o->n_spns || o->upn || o->netbios_name || o->dns_host_name ||
+		const struct odj_account_request *a = &o->account;
+		if (o->check || o->savefile || o->print || a->reuse || o->n_trusted || a->machine ||
+		    a->defpwd || o->n_spns || a->upn || a->netbios_name || a->dns_host_name ||
 		    o->password_method == ODJ_PASSWORD_METHOD_KPASSWD)
 			return cli_bad_usage(cli, "a bulk run (--count/--names-from) takes no MACHINE, --check, "
 						  "--savefile, --print, --reuse, --trusted-owner, --defpwd, --spn, "
@@ -193,10 +178,10 @@ static int check_options(struct cli *cli, struct options *o)
 					(o->names_from != NULL) == (o->count != 0))
 			return cli_bad_usage(cli, "give --count N with --name-template T, "
 						  "--names-from FILE, or --for REQUEST...");
-		if (o->out_dir == NULL && o->bundle == NULL)
+		if (o->many.in.out_dir == NULL && o->many.in.bundle == NULL)
 			return cli_bad_usage(cli, "where should the blobs go? give --out-dir DIR or "
 						  "--bundle FILE");
-	} else if (o->n_trusted && !o->reuse) {
+	} else if (o->n_trusted && !o->account.reuse) {
 		return cli_bad_usage(cli, "--trusted-owner applies to --reuse only");
 	} else if (!o->check && o->savefile == NULL && !o->print) {
 		return cli_bad_usage(cli, "where should the blob go? give --savefile FILE or --print");
@@ -204,49 +189,42 @@ static int check_options(struct cli *cli, struct options *o)
 	if (o->print && cli->json)
 		return cli_bad_usage(cli, "--print writes the bare blob to stdout: it does not go "
 					  "with --json");
-	if (o->first_given && o->name_template == NULL)
+	if (cli_given(cli, "first") && o->name_template == NULL)
 		return cli_bad_usage(cli, "--first numbers the names of --count N --name-template T; "
 					  "it means nothing without them");
-	if (!o->bulk && (o->skip_existing || o->parallel || o->window || o->max_rate > 0))
+	const struct odj_bulk_req *m = &o->many;
+	if (!o->bulk && (m->in.skip_existing || m->in.parallel || m->in.window || m->in.max_rate > 0))
 		return cli_bad_usage(cli, "--skip-existing, --parallel, --window and --max-rate are "
 					  "for a bulk run (--count or --names-from)");
-	if (o->creds.ccache == NULL && o->creds.user == NULL)
+	if (o->conn.creds.ccache == NULL && o->conn.creds.user == NULL)
 		return cli_bad_usage(cli, "give --ccache NAME, or --user NAME with a password source");
-	if (o->creds.user == NULL && o->pw_source != CLI_PASSWORD_NONE)
+	if (o->conn.creds.user == NULL && o->pw_source != CLI_PASSWORD_NONE)
 		return cli_bad_usage(cli, "--password-stdin and --password-file go with --user NAME");
-	if (o->creds.user != NULL && o->pw_source == CLI_PASSWORD_NONE)
+	if (o->conn.creds.user != NULL && o->pw_source == CLI_PASSWORD_NONE)
 		o->pw_source = CLI_PASSWORD_PROMPT;
 	return ODJ_OK;
 }
 
 static void fill_conn(const struct options *o, struct odj_connection *c)
 {
-	c->domain = o->domain;
-	c->dc = o->dc;
+	*c = o->conn;
 	c->more_dcs = o->n_more_dcs ? o->more_dcs : NULL;
-	c->ou = o->ou;
-	c->creds = o->creds;
-	c->ldaps = o->ldaps;
-	c->ca_file = o->ca_file;
-	c->deadlines = o->deadlines;
-	c->allow_unreachable_dc = o->allow_unreachable_dc;
+	c->deadlines.kdc_reply_ms = (int)(o->kdc_timeout_s * 1000);
+}
+
+/* operatingSystem: Linux unless given; none for Windows. */
+static const char *os_name(const struct options *o)
+{
+	return o->account.os_name ? o->account.os_name : (o->windows ? NULL : "Linux");
 }
 
 /* The check's account part is the provision's: it says what that provision would do. */
 static void fill_account(const struct options *o, struct odj_account_request *a)
 {
-	a->machine = o->machine;
-	a->netbios_name = o->netbios_name;
-	a->dns_host_name = o->dns_host_name;
-	a->reuse = o->reuse;
-	a->defpwd = o->defpwd;
-	a->allow_rc4 = o->allow_rc4;
+	*a = o->account;
 	a->extra_spns = o->n_spns ? o->spns : NULL;
 	a->trusted_owners = o->n_trusted ? o->trusted : NULL;
-	a->upn = o->upn;
-	a->description = o->description;
-	a->os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux"); /* none for Windows */
-	a->os_version = o->os_version;
+	a->os_name = os_name(o);
 }
 
 static void fill_provision(const struct options *o, struct odj_provision_req *req)
@@ -261,24 +239,20 @@ static void fill_provision(const struct options *o, struct odj_provision_req *re
 	req->in.seal.request = o->seal.n_requests == 1 ? o->seal.requests[0] : NULL;
 }
 
+/* The bulk settings are the table's; the account part gives what every account is to be. */
 static void fill_bulk(const struct options *o, struct odj_bulk_req *req)
 {
-	*req = (struct odj_bulk_req){.in.version = ODJ_BULK_VERSION};
+	*req = o->many;
+	req->in.version = ODJ_BULK_VERSION;
 	fill_conn(o, &req->in.conn);
 	req->in.signing_key = o->seal.key;
 	req->in.requests = o->seal.n_requests ? (const struct odj_request *const *)o->seal.requests : NULL;
 	req->in.bundle_passphrase = o->seal.passphrase;
-	req->in.parallel = o->parallel;
-	req->in.window = o->window;
-	req->in.max_rate = o->max_rate;
-	req->in.skip_existing = o->skip_existing;
-	req->in.out_dir = o->out_dir;
-	req->in.bundle = o->bundle;
-	req->in.allow_rc4 = o->allow_rc4;
+	req->in.allow_rc4 = o->account.allow_rc4;
 	req->in.windows = o->windows;
-	req->in.description = o->description;
-	req->in.os_name = o->os_name ? o->os_name : (o->windows ? NULL : "Linux");
-	req->in.os_version = o->os_version;
+	req->in.description = o->account.description;
+	req->in.os_name = os_name(o);
+	req->in.os_version = o->account.os_version;
 }
 
 static odj_result run_check(struct cli *cli, struct options *o)
@@ -357,16 +331,18 @@ static odj_result run(struct cli *cli)
 	struct options *o = cli->priv;
 	if (o->seal.new_signing_key != NULL)
 		return cli_new_signing_key(cli, o->seal.new_signing_key);
+	o->bulk = o->count || o->name_template || o->names_from || o->many.in.out_dir ||
+		  o->many.in.bundle;
 	/* the key, the requests and the passphrase are read before anything else is done */
-	odj_result r = cli_seal_load(cli, &o->seal, o->bundle, o->out_dir, o->print,
-				     cli->n_args == 0 ? &o->machine : NULL, &o->bulk);
+	odj_result r = cli_seal_load(cli, &o->seal, o->many.in.bundle, o->many.in.out_dir, o->print,
+				     cli->n_args == 0 ? &o->account.machine : NULL, &o->bulk);
 	if (r == ODJ_OK)
 		r = check_options(cli, o);
-	if (r == ODJ_OK && o->creds.user != NULL) {
-		char *prompt = talloc_asprintf(cli->mem, "Password for %s: ", o->creds.user);
+	if (r == ODJ_OK && o->conn.creds.user != NULL) {
+		char *prompt = talloc_asprintf(cli->mem, "Password for %s: ", o->conn.creds.user);
 		struct odj_secret *password = NULL; /* on cli->mem: wiped when the run ends */
 		r = cli_read_password(cli->ctx, cli->mem, o->pw_source, o->pw_file, prompt, &password);
-		o->creds.password = password;
+		o->conn.creds.password = password;
 	}
 	if (r != ODJ_OK)
 		return r;
@@ -388,7 +364,6 @@ static const struct cli_tool tool = {
 		   "computer account, sets a random machine password, proves it and writes the\n"
 		   "provisioning blob that odj-apply (or djoin /requestodj) joins with, offline.",
 	.options = options,
-	.handle = on_option,
 	.max_args = 1,
 	.run = run,
 };

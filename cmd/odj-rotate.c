@@ -52,32 +52,18 @@ struct options {
 	struct odj_rotate_req req;
 };
 
-enum { O_DC = 256, O_ROOT, O_RECOVER_ONLY, O_WAIT };
-
 static const struct cli_option options[] = {
-	{"dc", O_DC, "HOST", "the DC to use (default: the join record's, then DNS SRV)"},
-	{"root", O_ROOT, "DIR", "the joined root whose keytab and join record change (default /)"},
-	{"recover-only", O_RECOVER_ONLY, NULL, "finish or undo an interrupted rotation, start none"},
-	{"wait-for-dc", O_WAIT, "SECONDS", "retry with backoff while no DC answers (0 to 604800)"},
-	{NULL, 0, NULL, NULL},
+	{"dc", 0, "HOST", "the DC to use (default: the join record's, then DNS SRV)",
+	 CLI_KEEP(CLI_TEXT, req.in.dc)},
+	{"root", 0, "DIR", "the joined root whose keytab and join record change (default /)",
+	 CLI_KEEP(CLI_TEXT, req.in.root)},
+	{"recover-only", 0, NULL, "finish or undo an interrupted rotation, start none",
+	 CLI_KEEP(CLI_FLAG, req.in.recover_only)},
+	/* an int field: the range fits it */
+	{"wait-for-dc", 0, "SECONDS", "retry with backoff while no DC answers (0 to 604800)",
+	 CLI_KEEP(CLI_UINT, req.in.wait_for_dc_s), .min = 0, .max = 7 * 86400},
+	CLI_END,
 };
-
-static int on_option(struct cli *cli, int key, const char *arg)
-{
-	struct options *o = cli->priv;
-	unsigned v;
-	switch (key) {
-	case O_DC: o->req.in.dc = arg; break;
-	case O_ROOT: o->req.in.root = arg; break;
-	case O_RECOVER_ONLY: o->req.in.recover_only = true; break;
-	case O_WAIT:
-		if (!cli_parse_uint(cli, arg, 0, 7 * 86400, "--wait-for-dc", &v))
-			return ODJ_E_INPUT;
-		o->req.in.wait_for_dc_s = (int)v;
-		break;
-	}
-	return ODJ_OK;
-}
 
 static odj_result run(struct cli *cli)
 {
@@ -113,7 +99,6 @@ static const struct cli_tool tool = {
 		   "the new keys to the keytab and the join record, crash-safe: a rerun finishes or\n"
 		   "undoes an interrupted rotation.",
 	.options = options,
-	.handle = on_option,
 	.run = run,
 };
 

@@ -64,25 +64,15 @@ struct options {
 	struct odj_verify_req req;
 };
 
-enum { O_DC = 256, O_ROOT, O_CCACHE };
-
 static const struct cli_option options[] = {
-	{"dc", O_DC, "HOST", "the DC to ask (default: the join record's, then DNS SRV and CLDAP)"},
-	{"root", O_ROOT, "DIR", "where the join record and keytab are (default /)"},
-	{"ccache", O_CCACHE, "CCACHE", "where the machine's tickets go (default: a private memory cache)"},
-	{NULL, 0, NULL, NULL},
+	{"dc", 0, "HOST", "the DC to ask (default: the join record's, then DNS SRV and CLDAP)",
+	 CLI_KEEP(CLI_TEXT, req.in.dc)},
+	{"root", 0, "DIR", "where the join record and keytab are (default /)",
+	 CLI_KEEP(CLI_TEXT, req.in.root)},
+	{"ccache", 0, "CCACHE", "where the machine's tickets go (default: a private memory cache)",
+	 CLI_KEEP(CLI_TEXT, req.in.ccache)},
+	CLI_END,
 };
-
-static int on_option(struct cli *cli, int key, const char *arg)
-{
-	struct options *o = cli->priv;
-	switch (key) {
-	case O_DC: o->req.in.dc = arg; break;
-	case O_ROOT: o->req.in.root = arg; break;
-	case O_CCACHE: o->req.in.ccache = arg; break;
-	}
-	return ODJ_OK;
-}
 
 static odj_result run(struct cli *cli)
 {
@@ -113,7 +103,6 @@ static const struct cli_tool tool = {
 	.summary = "Checks this machine's join step by step: the join record and keytab, a DC, the\n"
 		   "clock, a TGT and a host/ ticket with the machine's own keys, the account, sssd.",
 	.options = options,
-	.handle = on_option,
 	.run = run,
 };
 

@@ -9,33 +9,57 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <odj/odj.h>
 
+struct cli;
+
+/* How an option's value is kept (in cli->priv; the common options' in struct cli). */
+enum cli_store {
+	CLI_TEXT,     /* const char *: the argument */
+	CLI_FLAG,     /* bool: true */
+	CLI_SET,      /* an enum: value */
+	CLI_UINT,     /* unsigned: a number from min to max */
+	CLI_POSITIVE, /* double: a number above 0, at most max */
+	CLI_LIST,     /* const char *[max + 1], NULL-terminated; the count (size_t) at count */
+	CLI_CALL,     /* call(cli, field, arg): a rule of the tool's own */
+};
+
 /*
- * One option of a tool's table.  key is what the tool's handler receives;
- * a printable character is also accepted as a short option (-n).  An entry
- * with no name is a heading in --help ("credentials:").  The table ends with
- * an entry whose name and help are both NULL.
+ * One option of a tool's table: its name, help and where its value goes
+ * (field: offsetof in the tool's struct options).  key is a short option's
+ * letter (-n), else 0.  An entry with no name is a heading in --help
+ * ("credentials:").  The table ends with an entry whose name and help are
+ * both NULL.
  */
 struct cli_option {
 	const char *name; /* without "--" */
 	int key;
 	const char *arg;  /* the argument's name in --help; NULL: the option takes none */
 	const char *help; /* one line */
+	enum cli_store store;
+	size_t field;
+	int value;              /* CLI_SET */
+	unsigned min, max;      /* CLI_UINT; max for CLI_POSITIVE and CLI_LIST */
+	size_t count;           /* CLI_LIST */
+	int (*call)(struct cli *cli, void *field, const char *arg); /* CLI_CALL */
 };
 
-struct cli;
-/* Takes one of the tool's own options; returns ODJ_OK or cli_bad_usage(). */
-typedef int (*cli_option_fn)(struct cli *cli, int key, const char *arg);
+/* Where a tool's option goes: a member of its struct options, kept as how says. */
+#define CLI_FIELD(member) offsetof(struct options, member)
+#define CLI_KEEP(how, member) .store = (how), .field = CLI_FIELD(member)
+
+/* A heading in --help, and the end of a table. */
+#define CLI_HEADING(text) {.help = (text)}
+#define CLI_END {.name = NULL, .help = NULL}
 
 struct cli_tool {
 	const char *name;
 	const char *synopsis; /* the usage lines, one per form, without "usage: " */
 	const char *summary;  /* what the tool does, a few lines */
 	const struct cli_option *options;
-	cli_option_fn handle;
 	unsigned min_args, max_args; /* positional arguments (omitted: none) */
 	/* The work, once the command line is read; returns the exit status. */
 	odj_result (*run)(struct cli *cli);
@@ -45,11 +69,13 @@ struct cli {
 	const struct cli_tool *tool;
 	TALLOC_CTX *mem;
 	struct odj_ctx *ctx;
-	void *priv;           /* the tool's options, for its handler */
+	void *priv;           /* the tool's struct options, which its table fills */
+	bool help, version;   /* --help, --version */
 	bool json, verbose;   /* --json, --verbose */
 	const char *trace;    /* --trace FILE */
 	const char *explain;  /* --explain CODE */
 	unsigned n_own;       /* how many of the tool's own options were given */
+	unsigned *given;      /* how often each entry of the tool's table was given */
 	char **args;          /* the positional arguments */
 	unsigned n_args;
 	bool json_printed;    /* the tool printed its JSON result (with the error in it) */
@@ -92,6 +118,9 @@ int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv);
  * Returns ODJ_E_INPUT.
  */
 int cli_bad_usage(struct cli *cli, const char *fmt, ...) ODJ_PRINTF(2, 3);
+
+/* Whether the tool's option NAME (without "--") was given. */
+bool cli_given(const struct cli *cli, const char *name);
 
 /*
  * An option's number: decimal digits only, from min to max; else a usage

@@ -10,17 +10,20 @@
 
 #include "cli.h"
 
-enum { KEY_HELP = 0x10000, KEY_VERSION, KEY_EXPLAIN, KEY_JSON, KEY_TRACE, KEY_VERBOSE };
+#define COMMON(how, member) .store = (how), .field = offsetof(struct cli, member)
 
-/* The options every tool has, defined once. */
+/* The options every tool has, defined once; they are kept in struct cli. */
 static const struct cli_option common_options[] = {
-	{"help", 'h', NULL, "show this help and exit"},
-	{"version", KEY_VERSION, NULL, "show the version and exit"},
-	{"explain", KEY_EXPLAIN, "CODE", "explain a status code (0x hex, decimal or symbol) and exit"},
-	{"json", 'j', NULL, "JSON on stdout for scripts, a failure's error object included"},
-	{"trace", KEY_TRACE, "FILE", "append a netsetup.log-style trace of the run to FILE (0600)"},
-	{"verbose", 'v', NULL, "log each step and decision on stderr"},
-	{NULL, 0, NULL, NULL},
+	{"help", 'h', NULL, "show this help and exit", COMMON(CLI_FLAG, help)},
+	{"version", 0, NULL, "show the version and exit", COMMON(CLI_FLAG, version)},
+	{"explain", 0, "CODE", "explain a status code (0x hex, decimal or symbol) and exit",
+	 COMMON(CLI_TEXT, explain)},
+	{"json", 'j', NULL, "JSON on stdout for scripts, a failure's error object included",
+	 COMMON(CLI_FLAG, json)},
+	{"trace", 0, "FILE", "append a netsetup.log-style trace of the run to FILE (0600)",
+	 COMMON(CLI_TEXT, trace)},
+	{"verbose", 'v', NULL, "log each step and decision on stderr", COMMON(CLI_FLAG, verbose)},
+	CLI_END,
 };
 
 static bool is_end(const struct cli_option *o)
@@ -33,6 +36,15 @@ static size_t count_options(const struct cli_option *t)
 	size_t n = 0;
 	for (; !is_end(t); t++)
 		n += t->name != NULL;
+	return n;
+}
+
+/* Entries of a table, headings included. */
+static size_t count_rows(const struct cli_option *t)
+{
+	size_t n = 0;
+	while (!is_end(&t[n]))
+		n++;
 	return n;
 }
 
@@ -126,6 +138,12 @@ bool cli_parse_positive(struct cli *cli, const char *arg, double max, const char
 	return true;
 }
 
+/* getopt's value for entry t, row i of table k (0: the tool's, 1: the common one). */
+static int getopt_value(const struct cli_option *t, int k, ptrdiff_t i)
+{
+	return is_short(t->key) ? t->key : 0x100 + (k << 16) + (int)i;
+}
+
 /* getopt_long's table and short-option string for both tables. */
 static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
 {
@@ -134,12 +152,12 @@ static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
 	*longs = talloc_zero_array(cli->mem, struct option, n + 1);
 	*shorts = talloc_strdup(cli->mem, ":"); /* ':' first: a missing argument is ours to report */
 	size_t i = 0;
-	for (size_t k = 0; k < 2 && *longs != NULL && *shorts != NULL; k++) {
+	for (int k = 0; k < 2 && *longs != NULL && *shorts != NULL; k++) {
 		for (const struct cli_option *t = tables[k]; !is_end(t); t++) {
 			if (t->name == NULL)
 				continue;
 			(*longs)[i++] = (struct option){t->name, t->arg ? required_argument : no_argument,
-							NULL, t->key};
+							NULL, getopt_value(t, k, t - tables[k])};
 			if (is_short(t->key) && *shorts != NULL)
 				*shorts = talloc_asprintf_append(*shorts, "%c%s", t->key,
 								 t->arg ? ":" : "");
@@ -148,53 +166,85 @@ static bool build_getopt(struct cli *cli, struct option **longs, char **shorts)
 	return *longs != NULL && *shorts != NULL;
 }
 
-/* The name of an option's argument, for "needs an argument (FILE)". */
-static const char *option_arg(const struct cli *cli, int key)
+/* The entry getopt's value c stands for, and whether it is the tool's (*own). */
+static const struct cli_option *entry_of(const struct cli *cli, int c, bool *own)
 {
 	const struct cli_option *tables[] = {cli->tool->options, common_options};
-	for (size_t k = 0; k < 2; k++)
+	for (int k = 0; k < 2; k++) {
+		*own = k == 0;
 		for (const struct cli_option *t = tables[k]; !is_end(t); t++)
-			if (t->name != NULL && t->key == key && t->arg != NULL)
-				return t->arg;
-	return "a value";
+			if (t->name != NULL && getopt_value(t, k, t - tables[k]) == c)
+				return t;
+	}
+	return NULL;
+}
+
+/* The name of an option's argument, for "needs an argument (FILE)". */
+static const char *option_arg(const struct cli *cli, int c)
+{
+	bool own;
+	const struct cli_option *t = entry_of(cli, c, &own);
+	return t != NULL && t->arg != NULL ? t->arg : "a value";
+}
+
+bool cli_given(const struct cli *cli, const char *name)
+{
+	for (const struct cli_option *t = cli->tool->options; !is_end(t); t++)
+		if (t->name != NULL && strcmp(t->name, name) == 0)
+			return cli->given != NULL && cli->given[t - cli->tool->options] > 0;
+	return false;
+}
+
+/* Keeps an option's value where its entry says, in base (the tool's options or struct cli). */
+static void store(struct cli *cli, const struct cli_option *t, void *base, const char *arg)
+{
+	void *field = (char *)base + t->field;
+	const char *opt = talloc_asprintf(cli->mem, "--%s", t->name);
+	switch (t->store) {
+	case CLI_TEXT: *(const char **)field = arg; break;
+	case CLI_FLAG: *(bool *)field = true; break;
+	case CLI_SET: *(int *)field = t->value; break;
+	case CLI_UINT: cli_parse_uint(cli, arg, t->min, t->max, opt, field); break;
+	case CLI_POSITIVE: cli_parse_positive(cli, arg, t->max, opt, field); break;
+	case CLI_LIST:
+		cli_append(cli, field, (size_t *)((char *)base + t->count), t->max, opt, arg);
+		break;
+	case CLI_CALL: t->call(cli, field, arg); break;
+	}
 }
 
 /* Every option is read even after a mistake, so that --json is known when it is reported. */
-static void parse(struct cli *cli, int argc, char **argv, bool *help, bool *version)
+static void parse(struct cli *cli, int argc, char **argv)
 {
 	struct option *longs;
 	char *shorts;
-	if (!build_getopt(cli, &longs, &shorts)) {
+	cli->given = talloc_zero_array(cli->mem, unsigned, count_rows(cli->tool->options));
+	if (cli->given == NULL || !build_getopt(cli, &longs, &shorts)) {
 		odj_fail(cli->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 		return;
 	}
 	opterr = 0;
 	optind = 1;
 	int c;
+	bool own;
+	const struct cli_option *t;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		switch (c) {
-		case 'h': *help = true; break;
-		case KEY_VERSION: *version = true; break;
-		case KEY_EXPLAIN: cli->explain = optarg; break;
-		case 'j': cli->json = true; break;
-		case KEY_TRACE: cli->trace = optarg; break;
-		case 'v': cli->verbose = true; break;
-		case '?':
+		if (c == '?') {
 			if (is_short(optopt) && strncmp(argv[optind - 1], "--", 2) != 0)
 				cli_bad_usage(cli, "unrecognized option '-%c'", optopt);
 			else if (optopt != 0)
 				cli_bad_usage(cli, "option '%s' takes no argument", argv[optind - 1]);
 			else
 				cli_bad_usage(cli, "unrecognized option '%s'", argv[optind - 1]);
-			break;
-		case ':':
+		} else if (c == ':') {
 			cli_bad_usage(cli, "option '%s' needs an argument (%s)", argv[optind - 1],
 				      option_arg(cli, optopt));
-			break;
-		default:
-			cli->n_own++;
-			cli->tool->handle(cli, c, optarg);
-			break;
+		} else if ((t = entry_of(cli, c, &own)) != NULL) {
+			if (own) {
+				cli->n_own++;
+				cli->given[t - cli->tool->options]++;
+			}
+			store(cli, t, own ? cli->priv : (void *)cli, optarg);
 		}
 	}
 	cli->args = argv + optind;
@@ -225,18 +275,17 @@ enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CT
 		*rc = ODJ_E_UNEXPECTED;
 		return CLI_EXIT;
 	}
-	bool help = false, version = false;
-	parse(cli, argc, argv, &help, &version);
+	parse(cli, argc, argv);
 	if (odj_error_get(cli->ctx)->result != ODJ_OK) {
 		*rc = cli_finish(cli, odj_error_get(cli->ctx)->result);
 		return CLI_EXIT;
 	}
 	*rc = ODJ_OK;
-	if (help) {
+	if (cli->help) {
 		print_help(stdout, tool);
 		return CLI_EXIT;
 	}
-	if (version) {
+	if (cli->version) {
 		cli_print_version(stdout, tool->name);
 		return CLI_EXIT;
 	}

@@ -3,20 +3,14 @@
 
 #include "seal_options.h"
 
-bool cli_seal_option(struct cli *cli, struct cli_seal_options *s, int key, const char *arg)
+int cli_seal_for(struct cli *cli, void *field, const char *arg)
 {
-	switch (key) {
-	case CLI_SEAL_NEW_KEY: s->new_signing_key = arg; return true;
-	case CLI_SEAL_SIGNING_KEY: s->signing_key = arg; return true;
-	case CLI_SEAL_PASSPHRASE: s->passphrase_file = arg; return true;
-	case CLI_SEAL_FOR:
-		if (s->n_fors == CLI_SEAL_MAX_FOR)
-			cli_bad_usage(cli, "at most %d --for (give a directory of requests)", CLI_SEAL_MAX_FOR);
-		else
-			s->fors[s->n_fors++] = arg;
-		return true;
-	}
-	return false;
+	struct cli_seal_options *s = field;
+	if (s->n_fors == CLI_SEAL_MAX_FOR)
+		return cli_bad_usage(cli, "at most %d --for (give a directory of requests)",
+				     CLI_SEAL_MAX_FOR);
+	s->fors[s->n_fors++] = arg;
+	return ODJ_OK;
 }
 
 odj_result cli_seal_load(struct cli *cli, struct cli_seal_options *s, const char *bundle,

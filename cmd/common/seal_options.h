@@ -12,18 +12,27 @@
 
 #define CLI_SEAL_MAX_FOR 256
 
-enum { CLI_SEAL_NEW_KEY = 0x20000, CLI_SEAL_SIGNING_KEY, CLI_SEAL_FOR, CLI_SEAL_PASSPHRASE };
+/* Where member m of the tool's struct cli_seal_options (at offset base) is. */
+#define CLI_SEAL_FIELD(base, m) ((base) + offsetof(struct cli_seal_options, m))
 
-/* The entries of odj-prepare's table (a heading and four options; bundle's first). */
-#define CLI_SEAL_BUNDLE_OPTION                                                                   \
-	{"bundle-passphrase-file", CLI_SEAL_PASSPHRASE, "P",                                     \
-	 "seal the --bundle with the passphrase in P (0600)"}
-#define CLI_SEAL_OPTIONS                                                                         \
-	{NULL, 0, NULL, "signed and sealed blobs:"},                                             \
-	{"new-signing-key", CLI_SEAL_NEW_KEY, "FILE",                                            \
-	 "make a signing key: FILE (0600) and FILE.pub, and exit"},                              \
-	{"signing-key", CLI_SEAL_SIGNING_KEY, "KEY", "sign every blob with KEY (targets trust KEY.pub)"}, \
-	{"for", CLI_SEAL_FOR, "REQUEST", "seal to a request file made on the target; repeatable, or a DIR"}
+/* --for: one more request file or directory (field: the struct cli_seal_options). */
+int cli_seal_for(struct cli *cli, void *field, const char *arg);
+
+/*
+ * The entries of odj-prepare's table (a heading and four options; bundle's
+ * first), for a struct cli_seal_options at offset base in its options.
+ */
+#define CLI_SEAL_BUNDLE_OPTION(base)                                                            \
+	{"bundle-passphrase-file", 0, "P", "seal the --bundle with the passphrase in P (0600)",  \
+	 .store = CLI_TEXT, .field = CLI_SEAL_FIELD(base, passphrase_file)}
+#define CLI_SEAL_OPTIONS(base)                                                                  \
+	CLI_HEADING("signed and sealed blobs:"),                                                \
+	{"new-signing-key", 0, "FILE", "make a signing key: FILE (0600) and FILE.pub, and exit", \
+	 .store = CLI_TEXT, .field = CLI_SEAL_FIELD(base, new_signing_key)},                    \
+	{"signing-key", 0, "KEY", "sign every blob with KEY (targets trust KEY.pub)",            \
+	 .store = CLI_TEXT, .field = CLI_SEAL_FIELD(base, signing_key)},                        \
+	{"for", 0, "REQUEST", "seal to a request file made on the target; repeatable, or a DIR", \
+	 .store = CLI_CALL, .field = (base), .call = cli_seal_for}
 
 struct cli_seal_options {
 	const char *new_signing_key, *signing_key, *passphrase_file;
@@ -35,9 +44,6 @@ struct cli_seal_options {
 	size_t n_requests;
 	struct odj_secret *passphrase;
 };
-
-/* Takes one of the CLI_SEAL_* options; false: not one of them. */
-bool cli_seal_option(struct cli *cli, struct cli_seal_options *s, int key, const char *arg);
 
 /*
  * Checks the combinations and reads the passphrase, the signing key and the

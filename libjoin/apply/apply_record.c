@@ -4,16 +4,9 @@
 #include <json-c/json.h>
 
 #include "apply_internal.h"
+#include "json_fields.h"
 
 #define RECORD_VERSION 1
-
-static char *get_str(TALLOC_CTX *mem, json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return talloc_strdup(mem, json_object_get_string(v));
-}
 
 void odj_apply_record_read(TALLOC_CTX *mem, const struct apply_file *f, struct apply_record *rec)
 {
@@ -29,22 +22,11 @@ void odj_apply_record_read(TALLOC_CTX *mem, const struct apply_file *f, struct a
 		json_object_put(o);
 		return;
 	}
-	rec->domain = get_str(mem, o, "domain");
-	rec->realm = get_str(mem, o, "realm");
-	rec->sam = get_str(mem, o, "sam_account_name");
-	rec->joined_at = get_str(mem, o, "joined_at");
-	json_object *arr;
-	if (json_object_object_get_ex(o, "principals", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
-		size_t n = json_object_array_length(arr);
-		rec->principals = talloc_zero_array(mem, char *, n + 1);
-		for (size_t i = 0; rec->principals != NULL && i < n; i++) {
-			json_object *e = json_object_array_get_idx(arr, i);
-			if (json_object_is_type(e, json_type_string))
-				rec->principals[rec->n_principals++] =
-					talloc_strdup(rec->principals, json_object_get_string(e));
-		}
-	}
+	rec->domain = odj_json_str(mem, o, "domain");
+	rec->realm = odj_json_str(mem, o, "realm");
+	rec->sam = odj_json_str(mem, o, "sam_account_name");
+	rec->joined_at = odj_json_str(mem, o, "joined_at");
+	rec->principals = odj_json_strv(mem, o, "principals", &rec->n_principals);
 	if (rec->domain == NULL || rec->sam == NULL || rec->realm == NULL)
 		rec->damaged = true;
 	json_object_put(o);

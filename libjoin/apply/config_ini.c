@@ -290,6 +290,20 @@ bool odj_ini_set(struct odj_ini *ini, const char *section, const char *key, cons
 	return ok;
 }
 
+/*
+ * One item of a comma-separated list: *t is moved past its leading white
+ * space and *n is its length without the trailing; true when it is item
+ * (case does not count).
+ */
+static bool list_item_is(char **t, size_t *n, const char *item)
+{
+	*t = (char *)skip_ws(*t);
+	*n = strlen(*t);
+	while (*n > 0 && isspace((unsigned char)(*t)[*n - 1]))
+		(*n)--;
+	return *n == strlen(item) && strncasecmp(*t, item, *n) == 0;
+}
+
 bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key, const char *item)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -301,11 +315,8 @@ bool odj_ini_list_add(struct odj_ini *ini, const char *section, const char *key,
 		bool present = false;
 		char *copy = talloc_strdup(tmp, cur), *save = NULL;
 		for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
-			t = (char *)skip_ws(t);
-			size_t n = strlen(t);
-			while (n > 0 && isspace((unsigned char)t[n - 1]))
-				n--;
-			if (n == strlen(item) && strncasecmp(t, item, n) == 0)
+			size_t n;
+			if (list_item_is(&t, &n, item))
 				present = true;
 		}
 		ok = present || odj_ini_set(ini, section, key,
@@ -325,11 +336,8 @@ bool odj_ini_list_remove(struct odj_ini *ini, const char *section, const char *k
 	char *copy = cur ? talloc_strdup(tmp, cur) : NULL, *save = NULL;
 	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t != NULL && kept != NULL;
 	     t = strtok_r(NULL, ",", &save)) {
-		t = (char *)skip_ws(t);
-		size_t n = strlen(t);
-		while (n > 0 && isspace((unsigned char)t[n - 1]))
-			n--;
-		if (n == strlen(item) && strncasecmp(t, item, n) == 0)
+		size_t n;
+		if (list_item_is(&t, &n, item))
 			found = true;
 		else if (n > 0)
 			kept = talloc_asprintf_append(kept, "%s%.*s", *kept ? ", " : "", (int)n, t);

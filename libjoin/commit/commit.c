@@ -7,6 +7,11 @@
 
 #include "commit_tx.h"
 
+static odj_result no_memory(struct odj_ctx *ctx)
+{
+	return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
+
 static int tx_destructor(struct odj_commit *tx)
 {
 	if (tx->site.rootfd >= 0)
@@ -31,7 +36,7 @@ struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const 
 {
 	struct odj_commit *tx = talloc_zero(mem, struct odj_commit);
 	if (tx == NULL) {
-		odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+		no_memory(ctx);
 		return NULL;
 	}
 	tx->site.rootfd = -1;
@@ -39,7 +44,7 @@ struct odj_commit *odj_commit_begin(TALLOC_CTX *mem, struct odj_ctx *ctx, const 
 	char *root_copy = talloc_strdup(tx, root ? root : "");
 	if (root_copy == NULL || open_root(&tx->site, ctx, root_copy) != ODJ_OK) {
 		if (root_copy == NULL)
-			odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+			no_memory(ctx);
 		talloc_free(tx);
 		return NULL;
 	}
@@ -93,7 +98,7 @@ static odj_result check_new_path(struct odj_commit *tx, const char *path, bool i
 	size_t leaf_len = ok ? strlen(leaf) : 0;
 	talloc_free(tmp);
 	if (!ok)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+		return no_memory(ctx);
 	/* The staged copy is ".<name>.odj-new" and must fit NAME_MAX. */
 	if (!is_dir && leaf_len + strlen("..odj-new") > NAME_MAX)
 		return odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_NAME, "file name too long: %s",
@@ -130,8 +135,7 @@ static odj_result add_item(struct odj_commit *tx, enum commit_op op, const char 
 	struct commit_item *grown =
 		talloc_realloc(tx, tx->items, struct commit_item, tx->n_items + 1);
 	if (grown == NULL)
-		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
-				"out of memory");
+		return no_memory(tx->site.ctx);
 	tx->items = grown;
 	struct commit_item *it = &tx->items[tx->n_items];
 	*it = (struct commit_item){.op = op, .mode = mode, .uid = uid, .gid = gid,
@@ -149,8 +153,7 @@ static odj_result add_item(struct odj_commit *tx, enum commit_op op, const char 
 		ok = it->data != NULL;
 	}
 	if (!ok)
-		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
-				"out of memory");
+		return no_memory(tx->site.ctx);
 	tx->n_items++;
 	return ODJ_OK;
 }
@@ -195,14 +198,12 @@ odj_result odj_commit_mkdir(struct odj_commit *tx, const char *path, mode_t mode
 	struct commit_mkdir *grown =
 		talloc_realloc(tx, tx->mkdirs, struct commit_mkdir, tx->n_mkdirs + 1);
 	if (grown == NULL)
-		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
-				"out of memory");
+		return no_memory(tx->site.ctx);
 	tx->mkdirs = grown;
 	tx->mkdirs[tx->n_mkdirs].path = talloc_strdup(tx->mkdirs, path);
 	tx->mkdirs[tx->n_mkdirs].mode = mode;
 	if (tx->mkdirs[tx->n_mkdirs].path == NULL)
-		return odj_fail(tx->site.ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
-				"out of memory");
+		return no_memory(tx->site.ctx);
 	tx->n_mkdirs++;
 	return ODJ_OK;
 }

@@ -39,22 +39,33 @@ static int open_parent(struct recovery *rc, const char *path, char **leaf)
 	return odj_commit_open_dir(rc->site->rootfd, dir, rc->site->resolve);
 }
 
-static odj_result remove_staged(struct recovery *rc, const struct commit_jentry *e)
+/*
+ * Removes the entry's file, or its staged copy, and syncs its directory; a
+ * file that is gone already is fine (a rerun of the recovery finds it so).
+ */
+static odj_result remove_file(struct recovery *rc, const struct commit_jentry *e, bool staged)
 {
 	char *leaf;
 	int pfd = open_parent(rc, e->path, &leaf);
 	if (pfd < 0)
 		return errno == ENOENT ? ODJ_OK : odj_commit_fail_errno(rc->site, errno, e->path, "open");
-	char *tmp = odj_commit_temp_name(rc->mem, leaf);
+	const char *name = staged ? odj_commit_temp_name(rc->mem, leaf) : leaf;
 	odj_result r = ODJ_OK;
-	if (odj_commit_fault(rc->site->faults, "unlink staged") || unlinkat(pfd, tmp, 0) != 0) {
+	if (odj_commit_fault(rc->site->faults, staged ? "unlink staged" : "unlink target") ||
+	    unlinkat(pfd, name, 0) != 0) {
 		if (errno != ENOENT)
-			r = odj_commit_fail_errno(rc->site, errno, e->path, "remove the staged copy of");
+			r = odj_commit_fail_errno(rc->site, errno, e->path,
+						  staged ? "remove the staged copy of" : "remove");
 	} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
 		r = odj_commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
 	}
 	close(pfd);
 	return r;
+}
+
+static odj_result remove_staged(struct recovery *rc, const struct commit_jentry *e)
+{
+	return remove_file(rc, e, true);
 }
 
 static odj_result remove_new_dirs(struct recovery *rc)
@@ -163,19 +174,7 @@ fail:
 
 static odj_result unlink_target(struct recovery *rc, const struct commit_jentry *e)
 {
-	char *leaf;
-	int pfd = open_parent(rc, e->path, &leaf);
-	if (pfd < 0)
-		return errno == ENOENT ? ODJ_OK : odj_commit_fail_errno(rc->site, errno, e->path, "open");
-	odj_result r = ODJ_OK;
-	if (odj_commit_fault(rc->site->faults, "unlink target") || unlinkat(pfd, leaf, 0) != 0) {
-		if (errno != ENOENT)
-			r = odj_commit_fail_errno(rc->site, errno, e->path, "remove");
-	} else if (odj_commit_fault(rc->site->faults, "fsync dir") || fsync(pfd) != 0) {
-		r = odj_commit_fail_errno(rc->site, errno, e->path, "sync the directory of");
-	}
-	close(pfd);
-	return r;
+	return remove_file(rc, e, false);
 }
 
 static odj_result append_record(struct recovery *rc, const char *payload)

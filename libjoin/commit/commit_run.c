@@ -299,6 +299,14 @@ static odj_result make_dirs(struct run *rn)
 	return ODJ_OK;
 }
 
+/* A file that could not be written (errno bad): closed if it was opened, the failure reported. */
+static odj_result write_failed(struct run *rn, int fd, int bad, const char *path, const char *what)
+{
+	if (fd >= 0)
+		close(fd);
+	return odj_commit_fail_errno(rn->site, bad, path, what);
+}
+
 static odj_result stage_one(struct run *rn, const struct commit_item *it)
 {
 	int pfd = odj_commit_open_dir(rn->site->rootfd, it->dir, rn->site->resolve);
@@ -318,11 +326,8 @@ static odj_result stage_one(struct run *rn, const struct commit_item *it)
 		 odj_commit_write_all(fd, it->data, it->len) != 0)
 		bad = errno;
 	close(pfd);
-	if (bad) {
-		if (fd >= 0)
-			close(fd);
-		return odj_commit_fail_errno(rn->site, bad, it->path, "stage the new version of");
-	}
+	if (bad)
+		return write_failed(rn, fd, bad, it->path, "stage the new version of");
 	odj_result r = defer_sync(rn, fd, it->path, "stage the new version of", true);
 	return r == ODJ_OK ? defer_dir_sync(rn, it->dir, SYNC_DIR) : r;
 }
@@ -359,11 +364,8 @@ static odj_result keep_previous(struct run *rn, size_t i)
 	    FAULT("write previous") || odj_commit_write_all(fd, data, len) != 0)
 		bad = errno;
 	talloc_free(data);
-	if (bad) {
-		if (fd >= 0)
-			close(fd);
-		return odj_commit_fail_errno(rn->site, bad, it->path, "keep the previous version of");
-	}
+	if (bad)
+		return write_failed(rn, fd, bad, it->path, "keep the previous version of");
 	return defer_sync(rn, fd, it->path, "keep the previous version of", true);
 }
 

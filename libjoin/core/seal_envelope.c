@@ -39,13 +39,10 @@ int odj_seal_derive_key(uint8_t key[32], const uint8_t shared[32], const uint8_t
 
 odj_result odj_envelope_make(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_make *req)
 {
-	if (req->version < 1 || req->version > ODJ_ENVELOPE_MAKE_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"odj_envelope_make: request version %u is not supported (1..%u)",
-				req->version, ODJ_ENVELOPE_MAKE_VERSION);
-	if (sodium_init() < 0)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-				"libsodium could not be initialised");
+	odj_result ready = odj_seal_begin(ctx, "odj_envelope_make", req->version,
+					    ODJ_ENVELOPE_MAKE_VERSION);
+	if (ready != ODJ_OK)
+		return ready;
 	const struct odj_request *rq = req->in.request;
 	const char *machine = rq ? rq->machine : req->in.machine;
 	if (req->in.blob_file == NULL || req->in.key == NULL || machine == NULL ||
@@ -155,13 +152,10 @@ static const struct odj_signing_pub *trusted_match(const struct odj_trusted_keys
 
 odj_result odj_envelope_open(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_open *req)
 {
-	if (req->version < 1 || req->version > ODJ_ENVELOPE_OPEN_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"odj_envelope_open: request version %u is not supported (1..%u)",
-				req->version, ODJ_ENVELOPE_OPEN_VERSION);
-	if (sodium_init() < 0)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-				"libsodium could not be initialised");
+	odj_result ready = odj_seal_begin(ctx, "odj_envelope_open", req->version,
+					    ODJ_ENVELOPE_OPEN_VERSION);
+	if (ready != ODJ_OK)
+		return ready;
 	const char *name = req->in.name ? req->in.name : "the blob";
 	const struct odj_trusted_keys *trusted = req->in.trusted;
 	size_t ntrusted = trusted ? trusted->count : 0;

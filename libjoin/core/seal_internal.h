@@ -21,4 +21,11 @@ int odj_seal_derive_key(uint8_t key[32], const uint8_t shared[32], const uint8_t
 
 int64_t odj_seal_now(int64_t given);
 
+/* libsodium initialised, else ODJ_E_UNEXPECTED (ERROR_CAN_NOT_COMPLETE). */
+odj_result odj_seal_ready(struct odj_ctx *ctx);
+
+/* The start of a seal call: its request's version (odj_version_check), then odj_seal_ready. */
+odj_result odj_seal_begin(struct odj_ctx *ctx, const char *what, unsigned version,
+			  unsigned current);
+
 #endif

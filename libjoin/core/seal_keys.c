@@ -16,6 +16,7 @@
 
 #include <odj/seal.h>
 
+#include "seal_internal.h"
 #include "seal_wire.h"
 
 static odj_result no_memory(struct odj_ctx *ctx)
@@ -23,12 +24,19 @@ static odj_result no_memory(struct odj_ctx *ctx)
 	return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
 
-static odj_result sodium_ready(struct odj_ctx *ctx)
+odj_result odj_seal_ready(struct odj_ctx *ctx)
 {
 	if (sodium_init() < 0)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
 				"libsodium could not be initialised");
 	return ODJ_OK;
+}
+
+odj_result odj_seal_begin(struct odj_ctx *ctx, const char *what, unsigned version,
+			  unsigned current)
+{
+	odj_result r = odj_version_check(ctx, what, version, current);
+	return r == ODJ_OK ? odj_seal_ready(ctx) : r;
 }
 
 char *odj_keyid_hex(TALLOC_CTX *mem, const uint8_t keyid[ODJ_KEYID_LEN])
@@ -85,6 +93,21 @@ static odj_result read_small(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *p
 	return ODJ_OK;
 }
 
+/* Reads the key file path (what: "signing key", ...) on tmp and parses its lines into f. */
+static odj_result read_key_file(struct odj_ctx *ctx, TALLOC_CTX *tmp, const char *path,
+				const char *what, const char *header, struct odj_kv_field *f,
+				size_t n)
+{
+	odj_doing(ctx, "reading the %s %s", what, path);
+	struct odj_secret *text;
+	odj_result r = read_small(ctx, tmp, path, what, &text);
+	char *title = talloc_asprintf(tmp, "The %s %s", what, path);
+	if (r == ODJ_OK)
+		r = odj_kv_parse(ctx, tmp, title, odj_secret_data(text), odj_secret_len(text), header,
+				 f, n);
+	return r;
+}
+
 /* Writes data to path, which must not exist yet, with mode, then syncs it. */
 static odj_result write_new(struct odj_ctx *ctx, const char *path, mode_t mode, const char *data,
 			    size_t len)
@@ -125,7 +148,7 @@ static odj_result write_new(struct odj_ctx *ctx, const char *path, mode_t mode, 
 odj_result odj_signing_key_generate(struct odj_ctx *ctx, const char *path,
 				    uint8_t keyid_out[ODJ_KEYID_LEN])
 {
-	odj_result r = sodium_ready(ctx);
+	odj_result r = odj_seal_ready(ctx);
 	if (r != ODJ_OK)
 		return r;
 	odj_doing(ctx, "making the signing key %s", path);
@@ -180,18 +203,12 @@ odj_result odj_signing_key_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
 				struct odj_signing_key **out)
 {
 	*out = NULL;
-	odj_result r = sodium_ready(ctx);
+	odj_result r = odj_seal_ready(ctx);
 	if (r != ODJ_OK)
 		return r;
-	odj_doing(ctx, "reading the signing key %s", path);
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct odj_secret *text;
-	r = read_small(ctx, tmp, path, "signing key", &text);
 	struct odj_kv_field f[] = {{"keyid", NULL}, {"secret", NULL}};
-	char *what = talloc_asprintf(tmp, "The signing key %s", path);
-	if (r == ODJ_OK)
-		r = odj_kv_parse(ctx, tmp, what, odj_secret_data(text), odj_secret_len(text),
-				 "odj-signing-key 1", f, 2);
+	r = read_key_file(ctx, tmp, path, "signing key", "odj-signing-key 1", f, 2);
 	struct odj_signing_key *key = talloc_zero(mem, struct odj_signing_key);
 	if (r == ODJ_OK && key == NULL)
 		r = no_memory(ctx);
@@ -231,15 +248,9 @@ odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
 				struct odj_signing_pub **out)
 {
 	*out = NULL;
-	odj_doing(ctx, "reading the public signing key %s", path);
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct odj_secret *text;
-	odj_result r = read_small(ctx, tmp, path, "public signing key", &text);
 	struct odj_kv_field f[] = {{"keyid", NULL}, {"public", NULL}};
-	char *what = talloc_asprintf(tmp, "The public signing key %s", path);
-	if (r == ODJ_OK)
-		r = odj_kv_parse(ctx, tmp, what, odj_secret_data(text), odj_secret_len(text),
-				 "odj-signing-pub 1", f, 2);
+	odj_result r = read_key_file(ctx, tmp, path, "public signing key", "odj-signing-pub 1", f, 2);
 	struct odj_signing_pub *pub = talloc_zero(mem, struct odj_signing_pub);
 	uint8_t keyid[ODJ_KEYID_LEN];
 	if (r == ODJ_OK && pub == NULL)

@@ -168,13 +168,10 @@ static char *root_machine_name(TALLOC_CTX *mem, const char *root)
 
 odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_request_create *req)
 {
-	if (req->version < 1 || req->version > ODJ_REQUEST_CREATE_VERSION)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_INVALID_PARAMETER,
-				"odj_request_create: request version %u is not supported (1..%u)",
-				req->version, ODJ_REQUEST_CREATE_VERSION);
-	if (sodium_init() < 0)
-		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_CAN_NOT_COMPLETE,
-				"libsodium could not be initialised");
+	odj_result ready = odj_seal_begin(ctx, "odj_request_create", req->version,
+					    ODJ_REQUEST_CREATE_VERSION);
+	if (ready != ODJ_OK)
+		return ready;
 	const char *root = req->in.root ? req->in.root : "/";
 	const char *machine = req->in.machine;
 	char *from_root = NULL;

@@ -14,6 +14,7 @@
 #include <odj/locate.h>
 
 #include "joined.h"
+#include "json_fields.h"
 #include "session.h"
 
 #define RECORD_MAX (256u * 1024u)
@@ -72,14 +73,6 @@ static odj_result read_private(struct odj_ctx *ctx, TALLOC_CTX *mem, const char 
 	return ODJ_OK;
 }
 
-static char *str(TALLOC_CTX *mem, json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return talloc_strdup(mem, json_object_get_string(v));
-}
-
 static uint32_t num(json_object *o, const char *key)
 {
 	json_object *v;
@@ -97,30 +90,20 @@ static odj_result parse_record(struct odj_ctx *ctx, struct odj_joined *j)
 		return odj_fail(ctx, ODJ_E_CONFIG, ODJ_NERR_SetupNotJoined,
 				"the join record %s is not a JSON object", j->record_file);
 	}
-	j->domain = str(j, o, "domain");
-	j->realm = str(j, o, "realm");
-	j->sam = str(j, o, "sam_account_name");
-	j->fqdn = str(j, o, "dns_host_name");
-	j->dc = str(j, o, "dc");
-	j->site = str(j, o, "site");
-	j->netbios_domain = str(j, o, "netbios_domain");
-	j->keytab = str(j, o, "keytab");
+	j->domain = odj_json_str(j, o, "domain");
+	j->realm = odj_json_str(j, o, "realm");
+	j->sam = odj_json_str(j, o, "sam_account_name");
+	j->fqdn = odj_json_str(j, o, "dns_host_name");
+	j->dc = odj_json_str(j, o, "dc");
+	j->site = odj_json_str(j, o, "site");
+	j->netbios_domain = odj_json_str(j, o, "netbios_domain");
+	j->keytab = odj_json_str(j, o, "keytab");
 	j->kvno = num(o, "kvno");
 	j->enctypes = num(o, "enctypes");
-	json_object *rot, *arr;
+	json_object *rot;
 	if (json_object_object_get_ex(o, "rotation", &rot) && json_object_is_type(rot, json_type_object))
 		j->pending_kvno = num(rot, "pending_kvno");
-	if (json_object_object_get_ex(o, "principals", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
-		size_t n = json_object_array_length(arr);
-		j->principals = talloc_zero_array(j, char *, n + 1);
-		for (size_t i = 0; j->principals != NULL && i < n; i++) {
-			json_object *e = json_object_array_get_idx(arr, i);
-			if (json_object_is_type(e, json_type_string))
-				j->principals[j->n_principals++] =
-					talloc_strdup(j->principals, json_object_get_string(e));
-		}
-	}
+	j->principals = odj_json_strv(j, o, "principals", &j->n_principals);
 	json_object_put(o);
 	if (j->domain == NULL || j->realm == NULL || j->sam == NULL || j->fqdn == NULL ||
 	    j->kvno == 0 || j->n_principals == 0)
