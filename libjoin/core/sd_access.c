@@ -42,6 +42,16 @@ static struct odj_ace *push_ace(struct odj_dacl *d)
 	return &aces[d->n++];
 }
 
+/* The GUID at *off of an ACE of size bytes; *off moves past it. */
+static bool guid_at(const uint8_t *p, size_t size, size_t *off, struct odj_guid *g)
+{
+	if (size < *off + 16)
+		return false;
+	odj_guid_from_wire(g, p + *off);
+	*off += 16;
+	return true;
+}
+
 /* One ACE of a binary ACL; false if malformed.  Unknown types leave the DACL as it is. */
 static bool parse_ace(struct odj_dacl *d, const uint8_t *p, size_t size)
 {
@@ -59,20 +69,12 @@ static bool parse_ace(struct odj_dacl *d, const uint8_t *p, size_t size)
 			return false;
 		uint32_t present = le32(p + off);
 		off += 4;
-		if (present & ACE_OBJECT_TYPE_PRESENT) {
-			if (size < off + 16)
-				return false;
-			odj_guid_from_wire(&ace.object, p + off);
-			ace.has_object = true;
-			off += 16;
-		}
-		if (present & ACE_INHERITED_OBJECT_TYPE_PRESENT) {
-			if (size < off + 16)
-				return false;
-			odj_guid_from_wire(&ace.inherited, p + off);
-			ace.has_inherited = true;
-			off += 16;
-		}
+		if ((ace.has_object = present & ACE_OBJECT_TYPE_PRESENT) &&
+		    !guid_at(p, size, &off, &ace.object))
+			return false;
+		if ((ace.has_inherited = present & ACE_INHERITED_OBJECT_TYPE_PRESENT) &&
+		    !guid_at(p, size, &off, &ace.inherited))
+			return false;
 	}
 	struct odj_ace *slot = push_ace(d);
 	if (slot == NULL)
@@ -116,10 +118,12 @@ bad:
 
 /* ------------------------------------------------------------ SDDL */
 
-static const struct {
+struct sddl_code {
 	const char *code;
 	uint32_t bits;
-} sddl_rights[] = {
+};
+
+static const struct sddl_code sddl_rights[] = {
 	{"CC", 0x1},       {"DC", 0x2},       {"LC", 0x4},        {"SW", 0x8},
 	{"RP", 0x10},      {"WP", 0x20},      {"DT", 0x40},       {"LO", 0x80},
 	{"CR", 0x100},     {"SD", 0x10000},   {"RC", 0x20000},    {"WD", 0x40000},
@@ -161,22 +165,22 @@ static char *sddl_sid(TALLOC_CTX *mem, const char *s, const char *domain_sid)
 	return NULL;
 }
 
-static bool sddl_mask(const char *s, uint32_t *mask)
+static const struct sddl_code sddl_ace_flags[] = {
+	{"OI", 0x01}, {"CI", 0x02}, {"NP", 0x04}, {"IO", 0x08}, {"ID", 0x10}, {"SA", 0x40}, {"FA", 0x80},
+};
+
+/* Two-letter codes of a table, concatenated ("RPWPCR"), as the OR of their bits. */
+static bool sddl_codes(const char *s, const struct sddl_code *table, size_t n_table, uint32_t *bits)
 {
-	*mask = 0;
-	if (strncasecmp(s, "0x", 2) == 0) {
-		char *end = NULL;
-		*mask = (uint32_t)strtoul(s, &end, 16);
-		return end && *end == '\0';
-	}
+	*bits = 0;
 	size_t n = strlen(s);
 	if (n % 2 != 0)
 		return false;
 	for (size_t k = 0; k < n; k += 2) {
 		bool known = false;
-		for (size_t i = 0; i < sizeof(sddl_rights) / sizeof(sddl_rights[0]) && !known; i++)
-			if (strncasecmp(s + k, sddl_rights[i].code, 2) == 0) {
-				*mask |= sddl_rights[i].bits;
+		for (size_t i = 0; i < n_table && !known; i++)
+			if (strncasecmp(s + k, table[i].code, 2) == 0) {
+				*bits |= table[i].bits;
 				known = true;
 			}
 		if (!known)
@@ -185,28 +189,23 @@ static bool sddl_mask(const char *s, uint32_t *mask)
 	return true;
 }
 
+static bool sddl_mask(const char *s, uint32_t *mask)
+{
+	if (strncasecmp(s, "0x", 2) == 0) {
+		char *end = NULL;
+		*mask = (uint32_t)strtoul(s, &end, 16);
+		return end && *end == '\0';
+	}
+	return sddl_codes(s, sddl_rights, sizeof(sddl_rights) / sizeof(sddl_rights[0]), mask);
+}
+
 static bool sddl_flags(const char *s, uint8_t *flags)
 {
-	static const struct {
-		const char *code;
-		uint8_t bit;
-	} codes[] = {{"OI", 0x01}, {"CI", 0x02}, {"NP", 0x04}, {"IO", 0x08},
-		     {"ID", 0x10}, {"SA", 0x40}, {"FA", 0x80}};
-	*flags = 0;
-	size_t n = strlen(s);
-	if (n % 2 != 0)
-		return false;
-	for (size_t k = 0; k < n; k += 2) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]) && !known; i++)
-			if (strncasecmp(s + k, codes[i].code, 2) == 0) {
-				*flags |= codes[i].bit;
-				known = true;
-			}
-		if (!known)
-			return false;
-	}
-	return true;
+	uint32_t bits = 0;
+	bool ok = sddl_codes(s, sddl_ace_flags, sizeof(sddl_ace_flags) / sizeof(sddl_ace_flags[0]),
+			     &bits);
+	*flags = (uint8_t)bits;
+	return ok;
 }
 
 /* "type;flags;rights;object;inherited;sid" (modified in place); false if malformed. */

@@ -1,4 +1,5 @@
 /* Computer accounts: lookup by sAMAccountName. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,7 +26,7 @@ char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char
 
 odj_result odj_ldap_read_entry(struct odj_ldap *c, const char *dn, char *const *attrs,
 			       LDAPControl **ctrls, LDAPMessage **res, LDAPMessage **entry,
-			       const char *what)
+			       const char *fmt, ...)
 {
 	LDAP *ld = odj_ldap_handle(c);
 	*res = NULL;
@@ -36,8 +37,14 @@ odj_result odj_ldap_read_entry(struct odj_ldap *c, const char *dn, char *const *
 		return ODJ_OK;
 	ldap_msgfree(*res);
 	*res = NULL;
-	return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc, "%s failed",
-			     what ? what : dn);
+	va_list ap;
+	va_start(ap, fmt);
+	char *what = talloc_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	odj_result r = odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc, "%s failed",
+				     what ? what : dn);
+	talloc_free(what);
+	return r;
 }
 
 odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *base, const char *sam,
@@ -429,9 +436,7 @@ odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char
 	*missing = NULL;
 	char *const want[] = {"allowedAttributesEffective", NULL};
 	LDAPMessage *res = NULL, *e = NULL;
-	char *what = talloc_asprintf(mem, "reading the rights on %s", dn);
-	odj_result r = odj_ldap_read_entry(c, dn, want, NULL, &res, &e, what);
-	talloc_free(what);
+	odj_result r = odj_ldap_read_entry(c, dn, want, NULL, &res, &e, "reading the rights on %s", dn);
 	if (r != ODJ_OK)
 		return r;
 	struct berval **v = ldap_get_values_len(odj_ldap_handle(c), e, "allowedAttributesEffective");

@@ -56,11 +56,11 @@ char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char
 /*
  * A base search of dn for attrs (ctrls may be NULL): *entry is the entry,
  * *res the message to ldap_msgfree.  No entry is a failure, recorded as
- * "<what> failed" (what NULL: dn).
+ * "<what fmt says> failed".
  */
 odj_result odj_ldap_read_entry(struct odj_ldap *c, const char *dn, char *const *attrs,
 			       LDAPControl **ctrls, LDAPMessage **res, LDAPMessage **entry,
-			       const char *what);
+			       const char *fmt, ...) ODJ_PRINTF(7, 8);
 
 /* The attributes odj_account_find reads, for callers that search themselves. */
 extern char *const odj_account_attrs[];

@@ -83,11 +83,10 @@ odj_result odj_account_read_sd(struct odj_ldap *c, TALLOC_CTX *mem, const char *
 	LDAPControl *ctrls[] = {ctrl, NULL};
 	char *const want[] = {"nTSecurityDescriptor", "mS-DS-CreatorSID", NULL};
 	LDAPMessage *res = NULL, *e = NULL;
-	char *what = talloc_asprintf(mem, "reading the security descriptor of %s", dn);
-	odj_result r = ctrl ? odj_ldap_read_entry(c, dn, want, ctrls, &res, &e, what)
+	odj_result r = ctrl ? odj_ldap_read_entry(c, dn, want, ctrls, &res, &e,
+						  "reading the security descriptor of %s", dn)
 			    : odj_fail(odj_ldap_ctx(c), ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
 				       "out of memory");
-	talloc_free(what);
 	talloc_free(ctrl);
 	if (r != ODJ_OK)
 		return r;
@@ -129,7 +128,7 @@ odj_result odj_ldap_token_sids(struct odj_ldap *c, TALLOC_CTX *mem, char ***sids
 	LDAP *ld = odj_ldap_handle(c);
 	char *const want[] = {"tokenGroups", NULL};
 	LDAPMessage *res = NULL, *e = NULL;
-	odj_result r = odj_ldap_read_entry(c, "", want, NULL, &res, &e,
+	odj_result r = odj_ldap_read_entry(c, "", want, NULL, &res, &e, "%s",
 					   "reading the caller's tokenGroups from the rootDSE");
 	if (r != ODJ_OK)
 		return r;
@@ -171,9 +170,8 @@ odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *defau
 	LDAP *ld = odj_ldap_handle(c);
 	char *const want[] = {"ms-DS-MachineAccountQuota", NULL};
 	LDAPMessage *res = NULL, *e = NULL;
-	char *what = talloc_asprintf(mem, "reading ms-DS-MachineAccountQuota of %s", default_nc);
-	odj_result r = odj_ldap_read_entry(c, default_nc, want, NULL, &res, &e, what);
-	talloc_free(what);
+	odj_result r = odj_ldap_read_entry(c, default_nc, want, NULL, &res, &e,
+					   "reading ms-DS-MachineAccountQuota of %s", default_nc);
 	if (r != ODJ_OK)
 		return r;
 	char *q = odj_ldap_first_value(mem, ld, e, "ms-DS-MachineAccountQuota");

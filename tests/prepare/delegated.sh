@@ -76,15 +76,15 @@ others_refused() { # RIGHT-KEY RIGHT-NAME LDIF-CHANGE
 	prep_admin --ou "$rou" --savefile "$dir/0.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
 	[ -z "$change" ] || printf 'dn: CN=%s,%s\nchangetype: modify\n%s\n' "$n" "$rou" "$change" | admin_modify
 	before=$(snapshot)
-	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --check "$n" 2>&1); rc=$?
-	[ $rc -eq 3 ] || fail "--check: exit $rc, expected 3: $out"
-	refused "$what" "${grants[$key]}" "$out"
-	grep -q "someone else's account" <<<"$out" || fail "the case is not named"
-	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
-	echo "$out" | grep -E '^odj-prepare|may not|^changed'
-	[ $rc -eq 3 ] || fail "provision: exit $rc, expected 3: $out"
-	refused "$what" "${grants[$key]}" "$out"
-	grep -q '^changed' <<<"$out" && fail "a refused reset reports a change"
+	local how
+	for how in --check "--savefile $dir/1.odj"; do # the check, then the provision
+		out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" $how "$n" 2>&1); rc=$?
+		echo "$out" | grep -E '^odj-prepare|may not|^changed'
+		[ $rc -eq 3 ] || fail "$how: exit $rc, expected 3: $out"
+		refused "$what" "${grants[$key]}" "$out"
+		grep -q "someone else's account" <<<"$out" || fail "the case is not named"
+		grep -q '^changed' <<<"$out" && fail "a refused reset reports a change"
+	done
 	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
 	after=$(snapshot)
 	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"

@@ -119,43 +119,40 @@ static bool may(const struct odj_dacl *d, const char *const *token, bool creator
 #define ENC(d, t) may(d, t, false, ODJ_DS_WRITE_PROP, ENCTYPES, NULL)
 #define UACW(d, t) may(d, t, false, ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR)
 
-/* its own account: the creator's ACEs (CREATOR OWNER made the caller) and the OU's */
-static void test_own_account(void **state)
+/* The five rights of a reset, as expected: reset, DNS, SPN, enctypes, userAccountControl. */
+static void expect_rights(const struct odj_dacl *d, const char *const *token, const bool want[5])
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_dacl *d = from_base64(mem, SD_OWN);
-	assert_string_equal(d->owner, PROV);
-	assert_true(RESET(d, prov_token));
-	assert_true(DNS(d, prov_token));
-	assert_true(SPNW(d, prov_token));
-	assert_true(ENC(d, prov_token));
-	assert_true(UACW(d, prov_token));
-	assert_false(RESET(d, helpdesk_token));
-	assert_false(DNS(d, helpdesk_token));
-	assert_false(ENC(d, helpdesk_token));
-	/* the owner's implicit rights */
-	assert_true(may(d, prov_token, false, ODJ_SD_WRITE_DAC, NULL, NULL));
-	assert_false(may(d, helpdesk_token, false, ODJ_SD_WRITE_DAC, NULL, NULL));
-	talloc_free(mem);
+	assert_int_equal(RESET(d, token), want[0]);
+	assert_int_equal(DNS(d, token), want[1]);
+	assert_int_equal(SPNW(d, token), want[2]);
+	assert_int_equal(ENC(d, token), want[3]);
+	assert_int_equal(UACW(d, token), want[4]);
 }
 
-/* someone else's account in OU=Fleet: the OU's delegation, inherited */
-static void test_others_account_in_fleet(void **state)
+static const bool all[5] = {true, true, true, true, true}, none[5] = {false};
+
+/*
+ * An account in OU=Fleet: its own (the creator's ACEs, CREATOR OWNER made the
+ * caller, and the OU's) or Administrator's (the OU's delegation, inherited).
+ */
+static void test_fleet_accounts(void **state)
 {
 	(void)state;
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_dacl *d = from_base64(mem, SD_ADMIN_FLEET);
-	assert_string_not_equal(d->owner, PROV);
-	assert_true(RESET(d, prov_token));
-	assert_true(DNS(d, prov_token));
-	assert_true(SPNW(d, prov_token));
-	assert_true(ENC(d, prov_token));
-	assert_true(UACW(d, prov_token));
-	assert_false(RESET(d, helpdesk_token));
-	assert_false(may(d, prov_token, false, ODJ_SD_WRITE_DAC, NULL, NULL));
-	/* a right nobody delegated: Validated-MS-DS-Additional-DNS-Host-Name */
-	assert_false(may(d, prov_token, false, ODJ_DS_SELF, "80863791-dbe9-4eb8-837e-7f0ab55d9ac7", NULL));
+	const char *sds[] = {SD_OWN, SD_ADMIN_FLEET};
+	for (size_t i = 0; i < 2; i++) {
+		struct odj_dacl *d = from_base64(mem, sds[i]);
+		bool own = i == 0;
+		assert_int_equal(strcmp(d->owner, PROV) == 0, own);
+		expect_rights(d, prov_token, all);
+		expect_rights(d, helpdesk_token, none);
+		/* the owner's implicit rights */
+		assert_int_equal(may(d, prov_token, false, ODJ_SD_WRITE_DAC, NULL, NULL), own);
+		assert_false(may(d, helpdesk_token, false, ODJ_SD_WRITE_DAC, NULL, NULL));
+		/* a right nobody delegated: Validated-MS-DS-Additional-DNS-Host-Name */
+		assert_false(may(d, prov_token, false, ODJ_DS_SELF,
+				 "80863791-dbe9-4eb8-837e-7f0ab55d9ac7", NULL));
+	}
 	talloc_free(mem);
 }
 
@@ -165,14 +162,8 @@ static void test_others_account_in_computers(void **state)
 	(void)state;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct odj_dacl *d = from_base64(mem, SD_ADMIN_COMPUTERS);
-	assert_false(RESET(d, prov_token));
-	assert_false(DNS(d, prov_token));
-	assert_false(SPNW(d, prov_token));
-	assert_false(ENC(d, prov_token));
-	assert_false(UACW(d, prov_token));
-	assert_true(RESET(d, admin_token));
-	assert_true(DNS(d, admin_token));
-	assert_true(ENC(d, admin_token));
+	expect_rights(d, prov_token, none);
+	expect_rights(d, admin_token, all);
 	talloc_free(mem);
 }
 
@@ -309,8 +300,7 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_account),
-		cmocka_unit_test(test_others_account_in_fleet),
+		cmocka_unit_test(test_fleet_accounts),
 		cmocka_unit_test(test_others_account_in_computers),
 		cmocka_unit_test(test_new_account),
 		cmocka_unit_test(test_deny_order),
