@@ -280,13 +280,23 @@ rights-others-enctypes)
 	others_refused enctypes "write their msDS-SupportedEncryptionTypes" \
 		"replace: msDS-SupportedEncryptionTypes"$'\n'"msDS-SupportedEncryptionTypes: 4" ;;
 rights-others-acct)
-	# no step writes userAccountControl of an existing account: the reuse passes without it
+	# no step writes userAccountControl of an existing account: the reuse passes
+	# without it; a changed dNSHostName and a missing SPN are written back
+	# through the validated writes alone (allowedAttributesEffective lists neither)
 	rights_user $(all_but acct)
 	n=$(name RX)
 	prep_admin --ou "$rou" --savefile "$dir/0.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
+	printf 'dn: CN=%s,%s\nchangetype: modify\nreplace: dNSHostName\ndNSHostName: elsewhere.%s\n-\ndelete: servicePrincipalName\nservicePrincipalName: HOST/%s\n' \
+		"$n" "$rou" "$TESTDC_DOMAIN" "$n" | admin_modify
+	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --check "$n" 2>&1) || fail "--check: $out"
+	echo "$out" | grep -E '^(rights|would)'
+	grep -q "^rights *may reset CN=$n,$rou (someone else's account): reset their passwords, write their DNS host name (validated write), write their service principal names (validated write)$" <<<"$out" ||
+		fail "rights line"
 	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --savefile "$dir/1.odj" "$n" 2>&1) ||
 		fail "reuse without account restrictions: $out"
 	[ "$(kvno_of "$n")" = 2 ] || fail "kvno $(kvno_of "$n")"
-	echo "ok: without account restrictions the reuse of someone else's account passes (kvno 2)" ;;
+	[ "$(attr "$n\$" dNSHostName)" = "$(tr 'A-Z' 'a-z' <<<"$n").$TESTDC_DOMAIN" ] || fail "dNSHostName not written back"
+	ldap "(sAMAccountName=$n\$)" servicePrincipalName | grep -qx "servicePrincipalName: HOST/$n" || fail "SPN not written back"
+	echo "ok: without account restrictions the reuse of someone else's account passes (kvno 2), dNSHostName and SPN by validated write" ;;
 *) fail "unknown case $case_" ;;
 esac
