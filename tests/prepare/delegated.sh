@@ -53,9 +53,15 @@ admin_modify() { # LDIF on stdin, as administrator
 	ldapmodify -Q -Y GSSAPI -H "ldap://$TESTDC_DC" >/dev/null || fail "ldapmodify"
 }
 # what must not change: the objects under the OU, and each one's kvno, whenChanged, uSNChanged
+# (the OU itself is in it: an empty answer is a failed search, never "no change")
 snapshot() {
-	ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$rou" -s one \
-		dn msDS-KeyVersionNumber whenChanged uSNChanged 2>/dev/null | sort
+	admin | kinit administrator >/dev/null 2>&1 || { echo "FAIL: kinit administrator" >&2; kill -USR1 $$; }
+	local out
+	out=$(ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$rou" -s sub \
+		dn msDS-KeyVersionNumber whenChanged uSNChanged 2>"$dir/snap.err") ||
+		{ echo "FAIL: snapshot: $(cat "$dir/snap.err")" >&2; kill -USR1 $$; }
+	grep -q "^dn: $rou" <<<"$out" || { echo "FAIL: snapshot without $rou: $out" >&2; kill -USR1 $$; }
+	awk -v RS= '{ gsub("\n", " "); print }' <<<"$out" | sort # one line an entry, in a fixed order
 }
 # REFUSED RIGHT-NAME ACE OUT: the refusal names that right and its ACE, and no other right
 refused() {
@@ -88,7 +94,7 @@ others_refused() { # RIGHT-KEY RIGHT-NAME LDIF-CHANGE
 	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
 	after=$(snapshot)
 	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
-	echo "unchanged: $(grep -E '^(msDS-KeyVersionNumber|whenChanged|uSNChanged)' <<<"$after" | tr '\n' ' ')"
+	echo "unchanged: $after"
 	echo "ok: $ru without '$key' may not reuse $n (someone else's): refused before any write, nothing changed"
 }
 
@@ -237,7 +243,9 @@ rights-new-create)
 	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "refusal: $out"
 	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
 	exists "$n\$" && fail "created anyway"
-	[ "$before" = "$(snapshot)" ] || fail "the directory changed"
+	after=$(snapshot)
+	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
+	echo "unchanged: $after"
 	echo "ok: no create right: refused before the add, OU=R$tag still empty" ;;
 rights-new-own)
 	# only the right to create: the new account and the caller's own need no
@@ -265,7 +273,9 @@ rights-new-own)
 	[ $rc -eq 3 ] || fail "exit $rc, expected 3: $out"
 	refused "write their msDS-SupportedEncryptionTypes" "${grants[enctypes]}" "$out"
 	grep -q "(its own account, owner $rsid)" <<<"$out" || fail "the case is not named"
-	[ "$before" = "$(snapshot)" ] || fail "the directory changed"
+	after=$(snapshot)
+	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
+	echo "unchanged: $after"
 	[ ! -e "$dir/3.odj" ] || fail "a blob was written"
 	echo "ok: create only: new (kpasswd) and own reuse pass; own with changed enctypes refused, unchanged" ;;
 rights-others-reset)
