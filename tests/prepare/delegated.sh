@@ -176,6 +176,10 @@ helpdesk-quota)
 	[ $rc -eq 0 ] || fail "--check in Computers: exit $rc: $out"
 	grep -q "^container *CN=Computers,$TESTDC_BASEDN (may create computers: no)" <<<"$out" || fail "container line"
 	grep -q "^quota *relies on ms-DS-MachineAccountQuota: [0-9]* of 10 used by $TESTDC_HELPDESK@$TESTDC_REALM" <<<"$out" || fail "no quota line"
+	json=$(helpdesk --check --json "$n" 2>/dev/null) || fail "--check --json: exit $?"
+	used=$(jq -r '.machine_account_quota | "\(.quota) \(.used)"' <<<"$json")
+	echo "--check --json machine_account_quota: $used"
+	[[ "$used" =~ ^10\ [0-9]+$ ]] || fail "no quota fields in --check --json: $json"
 	# Samba 4.17 grants no quota add over LDAP: the DC's refusal is mapped, nothing is left
 	out=$(helpdesk --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|refused|^check'
