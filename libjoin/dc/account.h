@@ -98,7 +98,7 @@ const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *
  * The first of attrs (NULL-terminated) that the bound identity may not write
  * on dn, by the DC's allowedAttributesEffective; *missing NULL when it may
  * write them all.  (The right to reset the password is a control access
- * right the DC does not list there: the write itself tells.)
+ * right the DC does not list there: rights.c reads it from the DACL.)
  */
 odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 				 const char *const *attrs, const char **missing);

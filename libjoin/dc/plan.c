@@ -411,7 +411,7 @@ static char *rights_what(struct odj_plan *p)
 	const char *sep = ": ";
 	for (int k = ODJ_RIGHT_RESET_PASSWORD; what && k < ODJ_RIGHT_COUNT; k++)
 		if (rt->needed[k]) {
-			what = talloc_asprintf_append(what, "%s%s", sep, odj_right_name((enum odj_right)k) + 0);
+			what = talloc_asprintf_append(what, "%s%s", sep, odj_right_name((enum odj_right)k));
 			sep = ", ";
 		}
 	if (what && rt->unread)
