@@ -247,6 +247,11 @@ rights-new-create)
 	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "refusal: $out"
 	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
 	exists "$n\$" && fail "created anyway"
+	# a bulk run refuses before its first add, alike
+	out=$(prep_r --dc "$TESTDC_DC" --ou "$rou" --count 2 --name-template "$n-%d" --out-dir "$dir/out" 2>&1); rc=$?
+	echo "$out" | grep -E 'may not|^machines'
+	[ $rc -eq 3 ] || fail "bulk: exit $rc, expected 3: $out"
+	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "bulk refusal: $out"
 	after=$(snapshot)
 	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
 	echo "unchanged: $after"
