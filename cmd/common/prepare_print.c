@@ -68,6 +68,10 @@ void cli_print_check(const struct odj_check_req *r, bool ok)
 	if (r->out.machine_checked)
 		printf("account         %s %s\n", r->out.sam_account_name,
 		       r->out.account_exists ? "exists" : "does not exist yet");
+	for (size_t i = 0; i < r->out.n_steps; i++) /* whose account, and the rights it needs */
+		if (r->out.steps[i].ran && r->out.steps[i].what != NULL &&
+		    strcmp(r->out.steps[i].name, "check-rights") == 0)
+			printf("rights          %s\n", r->out.steps[i].what);
 	for (size_t i = 0; i < r->out.n_steps; i++) /* the write steps, with writes off */
 		if (!r->out.steps[i].ran && r->out.steps[i].what != NULL)
 			printf("would           %s: %s\n", r->out.steps[i].name, r->out.steps[i].what);
@@ -110,6 +114,12 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	json_object_object_add(o, "ldap_tls", json_object_new_boolean(r->out.ldap_tls));
 	json_object_object_add(o, "container", cli_jstr(r->out.container_dn));
 	json_object_object_add(o, "may_create_computers", json_object_new_boolean(r->out.may_create));
+	if (r->out.by_quota) {
+		json_object *q = json_object_new_object();
+		json_object_object_add(q, "quota", json_object_new_int(r->out.machine_account_quota));
+		json_object_object_add(q, "used", json_object_new_int64(r->out.quota_used));
+		json_object_object_add(o, "machine_account_quota", q);
+	}
 	if (r->out.machine_checked) {
 		json_object_object_add(o, "account", cli_jstr(r->out.sam_account_name));
 		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));

@@ -1,4 +1,5 @@
 /* Computer accounts: lookup by sAMAccountName. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,29 @@ char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char
 	char *s = v && v[0] ? talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len) : NULL;
 	ldap_value_free_len(v);
 	return s;
+}
+
+odj_result odj_ldap_read_entry(struct odj_ldap *c, const char *dn, char *const *attrs,
+			       LDAPControl **ctrls, LDAPMessage **res, LDAPMessage **entry,
+			       const char *fmt, ...)
+{
+	LDAP *ld = odj_ldap_handle(c);
+	*res = NULL;
+	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", (char **)attrs, 0,
+				   ctrls, NULL, NULL, 0, res);
+	*entry = rc == LDAP_SUCCESS ? ldap_first_entry(ld, *res) : NULL;
+	if (*entry != NULL)
+		return ODJ_OK;
+	ldap_msgfree(*res);
+	*res = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	char *what = talloc_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	odj_result r = odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc, "%s failed",
+				     what ? what : dn);
+	talloc_free(what);
+	return r;
 }
 
 odj_result odj_account_find(struct odj_ldap *c, TALLOC_CTX *mem, const char *base, const char *sam,
@@ -410,18 +434,12 @@ odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char
 				 const char *const *attrs, const char **missing)
 {
 	*missing = NULL;
-	LDAP *ld = odj_ldap_handle(c);
-	char *want[] = {"allowedAttributesEffective", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL, NULL,
-				   NULL, 0, &res);
-	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		ldap_msgfree(res);
-		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
-				     "reading the rights on %s failed", dn);
-	}
-	struct berval **v = ldap_get_values_len(ld, e, "allowedAttributesEffective");
+	char *const want[] = {"allowedAttributesEffective", NULL};
+	LDAPMessage *res = NULL, *e = NULL;
+	odj_result r = odj_ldap_read_entry(c, dn, want, NULL, &res, &e, "reading the rights on %s", dn);
+	if (r != ODJ_OK)
+		return r;
+	struct berval **v = ldap_get_values_len(odj_ldap_handle(c), e, "allowedAttributesEffective");
 	for (size_t k = 0; attrs && attrs[k] && *missing == NULL; k++) {
 		bool allowed = false;
 		for (int i = 0; v && v[i] && !allowed; i++)

@@ -53,6 +53,15 @@ char *odj_ldap_filter_value(TALLOC_CTX *mem, const char *value);
 /* The first value of attr in e as a string on mem; NULL if it has none. */
 char *odj_ldap_first_value(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr);
 
+/*
+ * A base search of dn for attrs (ctrls may be NULL): *entry is the entry,
+ * *res the message to ldap_msgfree.  No entry is a failure, recorded as
+ * "<what fmt says> failed".
+ */
+odj_result odj_ldap_read_entry(struct odj_ldap *c, const char *dn, char *const *attrs,
+			       LDAPControl **ctrls, LDAPMessage **res, LDAPMessage **entry,
+			       const char *fmt, ...) ODJ_PRINTF(7, 8);
+
 /* The attributes odj_account_find reads, for callers that search themselves. */
 extern char *const odj_account_attrs[];
 
@@ -89,7 +98,7 @@ const char **odj_account_reset_attrs(TALLOC_CTX *mem, const struct odj_account *
  * The first of attrs (NULL-terminated) that the bound identity may not write
  * on dn, by the DC's allowedAttributesEffective; *missing NULL when it may
  * write them all.  (The right to reset the password is a control access
- * right the DC does not list there: the write itself tells.)
+ * right the DC does not list there: rights.c reads it from the DACL.)
  */
 odj_result odj_account_may_write(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 				 const char *const *attrs, const char **missing);
@@ -138,6 +147,14 @@ struct odj_account_owner {
  */
 odj_result odj_account_read_owner(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 				  struct odj_account_owner *out);
+
+/*
+ * The parts flags names (SD flags control: 1 owner, 4 DACL) of dn's
+ * nTSecurityDescriptor (*sd NULL when the DC returns none: no READ_CONTROL)
+ * and, with creator, its mS-DS-CreatorSID (NULL: none).
+ */
+odj_result odj_account_read_sd(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn, uint8_t flags,
+			       struct berval **sd, char **creator);
 
 /* The owner SID of a self-relative security descriptor; NULL if malformed or none. */
 char *odj_sd_owner_sid(TALLOC_CTX *mem, const uint8_t *sd, size_t len);

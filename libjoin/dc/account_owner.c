@@ -41,45 +41,82 @@ static char *name_of(struct odj_ldap *c, TALLOC_CTX *mem, const char *sid)
 	if (base != NULL && ldap_search_ext_s(ld, base, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0,
 					      NULL, NULL, NULL, 0, &res) == LDAP_SUCCESS) {
 		LDAPMessage *e = ldap_first_entry(ld, res);
-		struct berval **v = e ? ldap_get_values_len(ld, e, "sAMAccountName") : NULL;
-		if (v && v[0])
-			name = talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len);
-		ldap_value_free_len(v);
+		name = e ? odj_ldap_first_value(mem, ld, e, "sAMAccountName") : NULL;
 	}
 	ldap_msgfree(res);
 	talloc_free(base);
 	return name;
 }
 
+/* The first value of a SID attribute as a string; NULL if none. */
+static char *first_sid(TALLOC_CTX *mem, LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(ld, e, attr);
+	char *sid = v && v[0] ? sid_of(mem, v[0]) : NULL;
+	ldap_value_free_len(v);
+	return sid;
+}
+
+/* LDAP_SERVER_SD_FLAGS_OID with SEQUENCE { INTEGER flags }: which parts of nTSecurityDescriptor. */
+static LDAPControl *sd_flags_control(TALLOC_CTX *mem, uint8_t flags)
+{
+	LDAPControl *ctrl = talloc_zero(mem, LDAPControl);
+	char *value = talloc_array(ctrl, char, 5);
+	if (ctrl == NULL || value == NULL)
+		return NULL;
+	memcpy(value, (const char[]){0x30, 0x03, 0x02, 0x01, (char)flags}, 5);
+	ctrl->ldctl_oid = (char *)"1.2.840.113556.1.4.801";
+	ctrl->ldctl_value.bv_val = value;
+	ctrl->ldctl_value.bv_len = 5;
+	ctrl->ldctl_iscritical = 1;
+	return ctrl;
+}
+
+odj_result odj_account_read_sd(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn, uint8_t flags,
+			       struct berval **sd, char **creator)
+{
+	*sd = NULL;
+	if (creator)
+		*creator = NULL;
+	LDAP *ld = odj_ldap_handle(c);
+	LDAPControl *ctrl = sd_flags_control(mem, flags);
+	LDAPControl *ctrls[] = {ctrl, NULL};
+	char *const want[] = {"nTSecurityDescriptor", "mS-DS-CreatorSID", NULL};
+	LDAPMessage *res = NULL, *e = NULL;
+	odj_result r = ctrl ? odj_ldap_read_entry(c, dn, want, ctrls, &res, &e,
+						  "reading the security descriptor of %s", dn)
+			    : odj_fail(odj_ldap_ctx(c), ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY,
+				       "out of memory");
+	talloc_free(ctrl);
+	if (r != ODJ_OK)
+		return r;
+	struct berval **v = ldap_get_values_len(ld, e, "nTSecurityDescriptor");
+	if (v && v[0]) {
+		*sd = talloc_zero(mem, struct berval);
+		if (*sd != NULL) {
+			(*sd)->bv_val = talloc_memdup(*sd, v[0]->bv_val, v[0]->bv_len ? v[0]->bv_len : 1);
+			(*sd)->bv_len = v[0]->bv_len;
+		}
+	}
+	ldap_value_free_len(v);
+	if (creator)
+		*creator = first_sid(mem, ld, e, "mS-DS-CreatorSID");
+	ldap_msgfree(res);
+	return ODJ_OK;
+}
+
 odj_result odj_account_read_owner(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 				  struct odj_account_owner *out)
 {
 	memset(out, 0, sizeof(*out));
-	LDAP *ld = odj_ldap_handle(c);
-	/* LDAP_SERVER_SD_FLAGS_OID, SEQUENCE { INTEGER 1 }: OWNER_SECURITY_INFORMATION */
-	static char owner_only[] = {0x30, 0x03, 0x02, 0x01, 0x01};
-	LDAPControl sd_flags = {(char *)"1.2.840.113556.1.4.801", {sizeof(owner_only), owner_only},
-				1};
-	LDAPControl *ctrls[] = {&sd_flags, NULL};
-	char *want[] = {"nTSecurityDescriptor", "mS-DS-CreatorSID", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, ctrls, NULL,
-				   NULL, 0, &res);
-	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		ldap_msgfree(res);
-		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
-				     "reading the owner of %s failed", dn);
-	}
-	struct berval **sd = ldap_get_values_len(ld, e, "nTSecurityDescriptor");
-	if (sd && sd[0])
-		out->owner = odj_sd_owner_sid(mem, (const uint8_t *)sd[0]->bv_val, sd[0]->bv_len);
-	ldap_value_free_len(sd);
-	struct berval **cr = ldap_get_values_len(ld, e, "mS-DS-CreatorSID");
-	if (cr && cr[0])
-		out->creator = sid_of(mem, cr[0]);
-	ldap_value_free_len(cr);
-	ldap_msgfree(res);
+	struct berval *sd = NULL;
+	/* OWNER_SECURITY_INFORMATION only: no READ_CONTROL on the DACL needed */
+	odj_result r = odj_account_read_sd(c, mem, dn, 0x1, &sd, &out->creator);
+	if (r != ODJ_OK)
+		return r;
+	if (sd != NULL)
+		out->owner = odj_sd_owner_sid(mem, (const uint8_t *)sd->bv_val, sd->bv_len);
+	talloc_free(sd);
 	out->owner_name = name_of(c, mem, out->owner);
 	out->creator_name = name_of(c, mem, out->creator);
 	return ODJ_OK;
@@ -89,16 +126,12 @@ odj_result odj_ldap_token_sids(struct odj_ldap *c, TALLOC_CTX *mem, char ***sids
 {
 	*sids = NULL;
 	LDAP *ld = odj_ldap_handle(c);
-	char *want[] = {"tokenGroups", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL, NULL,
-				   NULL, 0, &res);
-	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		ldap_msgfree(res);
-		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
-				     "reading the caller's tokenGroups from the rootDSE failed");
-	}
+	char *const want[] = {"tokenGroups", NULL};
+	LDAPMessage *res = NULL, *e = NULL;
+	odj_result r = odj_ldap_read_entry(c, "", want, NULL, &res, &e, "%s",
+					   "reading the caller's tokenGroups from the rootDSE");
+	if (r != ODJ_OK)
+		return r;
 	struct berval **v = ldap_get_values_len(ld, e, "tokenGroups");
 	size_t n = 0, nv = v ? (size_t)ldap_count_values_len(v) : 0;
 	char **out = talloc_zero_array(mem, char *, nv + 1);
@@ -135,23 +168,16 @@ odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *defau
 	*quota = -1;
 	*used = 0;
 	LDAP *ld = odj_ldap_handle(c);
-	char *want[] = {"ms-DS-MachineAccountQuota", NULL};
-	LDAPMessage *res = NULL;
-	int rc = ldap_search_ext_s(ld, default_nc, LDAP_SCOPE_BASE, "(objectClass=*)", want, 0, NULL,
-				   NULL, NULL, 0, &res);
-	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	if (e == NULL) {
-		ldap_msgfree(res);
-		return odj_ldap_fail(c, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
-				     "reading ms-DS-MachineAccountQuota of %s failed", default_nc);
-	}
-	struct berval **v = ldap_get_values_len(ld, e, "ms-DS-MachineAccountQuota");
-	if (v && v[0]) {
-		char *q = talloc_strndup(mem, v[0]->bv_val, v[0]->bv_len);
-		*quota = q ? atoi(q) : -1;
-		talloc_free(q);
-	}
-	ldap_value_free_len(v);
+	char *const want[] = {"ms-DS-MachineAccountQuota", NULL};
+	LDAPMessage *res = NULL, *e = NULL;
+	odj_result r = odj_ldap_read_entry(c, default_nc, want, NULL, &res, &e,
+					   "reading ms-DS-MachineAccountQuota of %s", default_nc);
+	if (r != ODJ_OK)
+		return r;
+	char *q = odj_ldap_first_value(mem, ld, e, "ms-DS-MachineAccountQuota");
+	if (q != NULL)
+		*quota = atoi(q);
+	talloc_free(q);
 	ldap_msgfree(res);
 	TALLOC_CTX *tmp = talloc_new(mem);
 	char *filter = talloc_strdup(tmp, "(&(objectClass=computer)(|");
@@ -163,7 +189,7 @@ odj_result odj_quota_read(struct odj_ldap *c, TALLOC_CTX *mem, const char *defau
 	filter = filter ? talloc_strdup_append(filter, "))") : NULL;
 	char *none[] = {"1.1", NULL};
 	res = NULL;
-	rc = filter ? ldap_search_ext_s(ld, default_nc, LDAP_SCOPE_SUBTREE, filter, none, 0, NULL,
+	int rc = filter ? ldap_search_ext_s(ld, default_nc, LDAP_SCOPE_SUBTREE, filter, none, 0, NULL,
 					NULL, NULL, 0, &res)
 		    : LDAP_NO_MEMORY;
 	talloc_free(tmp);

@@ -356,34 +356,68 @@ static odj_result check_quota(struct odj_plan *p)
 	return ODJ_OK;
 }
 
+/*
+ * Every right the later steps need, for a new account, the caller's own or
+ * someone else's (rights.c), before the first write.
+ */
 static odj_result check_rights(struct odj_plan *p)
 {
-	/* a new account (or a bulk run's) needs the right to create computers */
-	if (p->have == NULL && !p->may_create && R(p)->in.conn.ou == NULL && !p->bulk)
-		return check_quota(p);
-	if (p->have == NULL)
-		return odj_rule_may_create(p->ctx, R(p)->out.client, p->container, p->may_create);
-	/* a reset needs none: it needs to write the attributes it changes */
-	make_spec(p);
-	const char **attrs = odj_account_reset_attrs(p->mem, p->have, &p->spec);
-	const char *missing = NULL;
-	odj_result r = attrs && attrs[0] ? odj_account_may_write(p->s->ldap, p->mem, p->have->dn,
-								 attrs, &missing)
-					 : ODJ_OK;
-	return r == ODJ_OK ? odj_rule_may_reset(p->ctx, R(p)->out.client, p->have->dn, missing) : r;
+	struct odj_provision_req *req = R(p);
+	if (p->have == NULL && !p->may_create && req->in.conn.ou == NULL && !p->bulk) {
+		odj_result r = check_quota(p);
+		if (r != ODJ_OK)
+			return r;
+	}
+	const char **attrs = NULL;
+	if (p->have != NULL) {
+		make_spec(p);
+		attrs = odj_account_reset_attrs(p->mem, p->have, &p->spec);
+	}
+	const struct odj_domain_facts *f = p->s->facts;
+	struct odj_rights_in in = {
+		.client = req->out.client,
+		.domain_sid = f->sid_str,
+		.netbios = f->netbios,
+		.default_nc = f->default_nc,
+		.config_nc = f->config_nc,
+		.container = p->container,
+		.may_create = p->may_create,
+		.by_quota = p->by_quota,
+		.sets_password_after = req->in.password_method == ODJ_PASSWORD_METHOD_KPASSWD,
+		.have = p->have,
+		.attrs = attrs,
+	};
+	odj_doing(p->ctx, "reading the rights of %s on %s", req->out.client ? req->out.client : "the caller",
+		  p->have ? p->have->dn : p->container);
+	char **token = NULL;
+	odj_result r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+	in.token = (const char *const *)token;
+	if (r == ODJ_OK)
+		r = odj_rights_read(p->s->ldap, p->mem, &in, &p->rights);
+	return r == ODJ_OK ? odj_rights_refuse(p->ctx, p->mem, &in, &p->rights) : r;
 }
 
 static char *rights_what(struct odj_plan *p)
 {
+	const struct odj_rights *rt = &p->rights;
 	if (p->by_quota)
 		return talloc_asprintf(p->mem,
 				       "no right to create computers in %s: relies on "
 				       "ms-DS-MachineAccountQuota, %u of %d used by %s",
 				       p->container, p->quota_used, p->quota,
 				       R(p)->out.client ? R(p)->out.client : "the caller");
-	return p->have ? talloc_asprintf(p->mem, "may reset %s (no right to create needed)",
-					 p->have->dn)
-		       : talloc_asprintf(p->mem, "may create computers in %s", p->container);
+	char *what = p->have ? talloc_asprintf(p->mem, "may reset %s (%s)", p->have->dn,
+					       odj_account_case_name(rt->whose))
+			     : talloc_asprintf(p->mem, "may create computers in %s", p->container);
+	const char *sep = ": ";
+	for (int k = ODJ_RIGHT_RESET_PASSWORD; what && k < ODJ_RIGHT_COUNT; k++)
+		if (rt->needed[k]) {
+			what = talloc_asprintf_append(what, "%s%s", sep, odj_right_name((enum odj_right)k));
+			sep = ", ";
+		}
+	if (what && rt->unread)
+		what = talloc_asprintf_append(what, " (security descriptor not readable: the DC decides)");
+	return what;
 }
 
 static odj_result check_conflicts(struct odj_plan *p)

@@ -12,6 +12,7 @@
 #include <odj/prepare.h>
 
 #include "account.h"
+#include "rights.h"
 #include "session.h"
 
 /* One machine's way through the plan; everything hangs off mem. */
@@ -35,6 +36,7 @@ struct odj_plan {
 	int quota;                     /* ms-DS-MachineAccountQuota when a create relies on it */
 	unsigned quota_used;           /* computers whose mS-DS-CreatorSID is the caller */
 	bool by_quota;                 /* no delegated right: the DC's quota is to allow the add */
+	struct odj_rights rights;      /* check-rights: whose account, which rights are missing */
 	double t0, t_write;
 };
 

@@ -23,6 +23,81 @@ prov_sid=$(samba-tool user show "$TESTDC_PROVISIONER" -s "$TESTDC_DC_SMBCONF" --
 	awk '/^objectSid:/ {print $2}')
 [ -n "$prov_sid" ] || fail "no objectSid for $TESTDC_PROVISIONER (template without OU=Fleet?)"
 
+# ---- check-rights: a user of its own, in an OU of its own, with the
+# provisioner's rights but the one a case takes away (samba-tool on the DC's
+# database; removed again when the case ends)
+G_COMPUTER=bf967a86-0de6-11d0-a285-00aa003049e2
+declare -A grants=(
+	[create]="OA;CI;CCDC;$G_COMPUTER;;"
+	[reset]="OA;CIIO;CR;00299570-246d-11d0-a768-00aa006e0529;$G_COMPUTER;"
+	[dns]="OA;CIIO;SW;72e39547-7b18-11d1-adef-00c04fd8d5cd;$G_COMPUTER;"
+	[spn]="OA;CIIO;SW;f3a64788-5306-11d1-a9c5-0000f80367c1;$G_COMPUTER;"
+	[acct]="OA;CIIO;RPWP;4c164200-20c0-11d0-a768-00aa006e0529;$G_COMPUTER;"
+	[enctypes]="OA;CIIO;WP;20119867-1d04-4ab7-9371-cfc3d5df0afd;$G_COMPUTER;"
+)
+st() { samba-tool "$@" -s "$TESTDC_DC_SMBCONF" >/dev/null || fail "samba-tool $1 $2"; }
+rights_user() { # GRANT... : odj-r<tag> with those rights on OU=R<tag>
+	ru=odj-r$tag rou="OU=R$tag,$TESTDC_BASEDN" rpass="Odj-Rights-Pass1-$tag"
+	st ou create "$rou"
+	st user create "$ru" "$rpass"
+	trap 'samba-tool ou delete "$rou" --force-subtree-delete -s "$TESTDC_DC_SMBCONF" >/dev/null;
+	      samba-tool user delete "$ru" -s "$TESTDC_DC_SMBCONF" >/dev/null; rm -rf "$dir"' EXIT
+	rsid=$(samba-tool user show "$ru" -s "$TESTDC_DC_SMBCONF" --attributes=objectSid | awk '/^objectSid:/ {print $2}')
+	local g
+	for g in "$@"; do st dsacl set --objectdn="$rou" --sddl="(${grants[$g]}$rsid)"; done
+}
+all_but() { local g out=(); for g in "${!grants[@]}"; do [ "$g" = "$1" ] || out+=("$g"); done; echo "${out[@]}"; }
+prep_r() { printf '%s\n' "$rpass" | "$prep" --domain "$TESTDC_DOMAIN" --user "$ru" --password-stdin "$@"; }
+admin_modify() { # LDIF on stdin, as administrator
+	admin | kinit administrator >/dev/null || fail "kinit administrator"
+	ldapmodify -Q -Y GSSAPI -H "ldap://$TESTDC_DC" >/dev/null || fail "ldapmodify"
+}
+# what must not change: the objects under the OU, and each one's kvno, whenChanged, uSNChanged
+# (the OU itself is in it: an empty answer is a failed search, never "no change")
+snapshot() {
+	admin | kinit administrator >/dev/null 2>&1 || { echo "FAIL: kinit administrator" >&2; kill -USR1 $$; }
+	local out
+	out=$(ldapsearch -LLL -o ldif-wrap=no -Y GSSAPI -H "ldap://$TESTDC_DC" -b "$rou" -s sub \
+		dn msDS-KeyVersionNumber whenChanged uSNChanged 2>"$dir/snap.err") ||
+		{ echo "FAIL: snapshot: $(cat "$dir/snap.err")" >&2; kill -USR1 $$; }
+	grep -q "^dn: $rou" <<<"$out" || { echo "FAIL: snapshot without $rou: $out" >&2; kill -USR1 $$; }
+	awk -v RS= '{ gsub("\n", " "); print }' <<<"$out" | sort # one line an entry, in a fixed order
+}
+# REFUSED RIGHT-NAME ACE OUT: the refusal names that right and its ACE, and no other right
+refused() {
+	local what=$1 ace=$2 out=$3
+	grep -q '0x5 5 ERROR_ACCESS_DENIED' <<<"$out" || fail "no ERROR_ACCESS_DENIED: $out"
+	grep -qF "$what" <<<"$out" || fail "the right ($what) is not named: $out"
+	grep -qF "($ace$rsid)" <<<"$out" || fail "the ACE ($ace$rsid) is not named: $out"
+	grep -qF "samba-tool dsacl set --objectdn='$rou' --sddl='($ace$rsid)'" <<<"$out" || fail "no samba-tool form"
+	grep -qF "dsacls \"$rou\"" <<<"$out" || fail "no dsacls form"
+	grep -q '; nor ' <<<"$out" && fail "more rights named than the one missing: $out"
+	return 0
+}
+# a reuse of an account Administrator made (owner Domain Admins, trusted), refused for want of one right
+others_refused() { # RIGHT-KEY RIGHT-NAME LDIF-CHANGE
+	local key=$1 what=$2 change=$3
+	rights_user $(all_but "$key")
+	n=$(name RX)
+	prep_admin --ou "$rou" --savefile "$dir/0.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
+	[ -z "$change" ] || printf 'dn: CN=%s,%s\nchangetype: modify\n%s\n' "$n" "$rou" "$change" | admin_modify
+	before=$(snapshot)
+	local how
+	for how in --check "--savefile $dir/1.odj"; do # the check, then the provision
+		out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" $how "$n" 2>&1); rc=$?
+		echo "$out" | grep -E '^odj-prepare|may not|^changed'
+		[ $rc -eq 3 ] || fail "$how: exit $rc, expected 3: $out"
+		refused "$what" "${grants[$key]}" "$out"
+		grep -q "someone else's account" <<<"$out" || fail "the case is not named"
+		grep -q '^changed' <<<"$out" && fail "a refused reset reports a change"
+	done
+	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
+	after=$(snapshot)
+	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
+	echo "unchanged: $after"
+	echo "ok: $ru without '$key' may not reuse $n (someone else's): refused before any write, nothing changed"
+}
+
 case $case_ in
 create)
 	n=$(name PC)
@@ -69,20 +144,20 @@ reuse-admin)
 	[ "$(kvno_of "$n")" = 2 ] || fail "kvno after the trusted reuse $(kvno_of "$n")"
 	echo "ok: refused (exit 4, 0xAAC, kvno 1 kept), with --trusted-owner $owner exit 0, kvno 2" ;;
 reset-refused)
-	# someone else's account outside OU=Fleet, its owner trusted: the DC refuses
-	# the password reset; the error names the right and reports no change
+	# someone else's account outside OU=Fleet, its owner trusted: check-rights
+	# refuses before the write; the error names the right and reports no change
 	n=$(name PD)
 	prep_admin --savefile "$dir/1.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
 	out=$(prep_prov --reuse --trusted-owner "$TESTDC_SID-512" --savefile "$dir/2.odj" "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|refused|changed'
 	[ $rc -eq 3 ] || fail "exit $rc, expected 3"
 	grep -q '0x5 5 ERROR_ACCESS_DENIED' <<<"$out" || fail "no ERROR_ACCESS_DENIED row"
-	grep -q "refused resetting the computer account CN=$n,CN=Computers,.*unicodePwd (the Reset Password right)" <<<"$out" ||
-		fail "the operation or the attribute is not named"
+	grep -q "may not, on CN=$n,CN=Computers,$TESTDC_BASEDN (someone else's account, owner $TESTDC_SID-512): reset their passwords (OA;CIIO;CR;00299570-246d-11d0-a768-00aa006e0529;bf967a86-0de6-11d0-a285-00aa003049e2;$prov_sid)" <<<"$out" ||
+		fail "the right is not named"
 	grep -q 'changed' <<<"$out" && fail "a refused reset reports a change"
 	[ ! -e "$dir/2.odj" ] || fail "a blob was written"
 	[ "$(kvno_of "$n")" = 1 ] || fail "kvno $(kvno_of "$n")"
-	echo "ok: refused with ERROR_ACCESS_DENIED naming unicodePwd, no change reported, kvno 1 kept" ;;
+	echo "ok: refused with ERROR_ACCESS_DENIED naming Reset Password, no change reported, kvno 1 kept" ;;
 check)
 	n=$(name PK)
 	out=$(prep_prov --ou "$ou" --check "$n" 2>&1); rc=$?
@@ -101,6 +176,10 @@ helpdesk-quota)
 	[ $rc -eq 0 ] || fail "--check in Computers: exit $rc: $out"
 	grep -q "^container *CN=Computers,$TESTDC_BASEDN (may create computers: no)" <<<"$out" || fail "container line"
 	grep -q "^quota *relies on ms-DS-MachineAccountQuota: [0-9]* of 10 used by $TESTDC_HELPDESK@$TESTDC_REALM" <<<"$out" || fail "no quota line"
+	json=$(helpdesk --check --json "$n" 2>/dev/null) || fail "--check --json: exit $?"
+	used=$(jq -r '.machine_account_quota | "\(.quota) \(.used)"' <<<"$json")
+	echo "--check --json machine_account_quota: $used"
+	[[ "$used" =~ ^10\ [0-9]+$ ]] || fail "no quota fields in --check --json: $json"
 	# Samba 4.17 grants no quota add over LDAP: the DC's refusal is mapped, nothing is left
 	out=$(helpdesk --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|refused|^check'
@@ -153,5 +232,90 @@ bulk-skip-existing)
 	[ "$before" = "$(for i in 1 2 3; do kvno_of "$p$i"; done | tr '\n' ' ')" ] || fail "existing accounts changed"
 	[ "$(ls "$dir/out" | wc -l)" = 5 ] || fail "out-dir: $(ls "$dir/out")"
 	echo "ok: 3 then 5 in $ou as $TESTDC_PROVISIONER, the first 3 untouched (kvno $before)" ;;
+rights-new-create)
+	# a new account without the right to create computers
+	rights_user $(all_but create)
+	n=$(name RC)
+	before=$(snapshot)
+	out=$(prep_r --ou "$rou" --check "$n" 2>&1); rc=$?
+	[ $rc -eq 3 ] || fail "--check: exit $rc, expected 3: $out"
+	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "refusal: $out"
+	grep -qF "dsacls \"$rou\" /G \"$TESTDC_NETBIOS\\$ru:CC;computer\"" <<<"$out" || fail "no dsacls form: $out"
+	out=$(prep_r --ou "$rou" --savefile "$dir/1.odj" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|may not'
+	[ $rc -eq 3 ] || fail "provision: exit $rc, expected 3"
+	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "refusal: $out"
+	[ ! -e "$dir/1.odj" ] || fail "a blob was written"
+	exists "$n\$" && fail "created anyway"
+	# a bulk run refuses before its first add, alike
+	out=$(prep_r --dc "$TESTDC_DC" --ou "$rou" --count 2 --name-template "$n-%d" --out-dir "$dir/out" 2>&1); rc=$?
+	echo "$out" | grep -E 'may not|^machines'
+	[ $rc -eq 3 ] || fail "bulk: exit $rc, expected 3: $out"
+	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "bulk refusal: $out"
+	after=$(snapshot)
+	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
+	echo "unchanged: $after"
+	echo "ok: no create right: refused before the add, OU=R$tag still empty" ;;
+rights-new-own)
+	# only the right to create: the new account and the caller's own need no
+	# more (CREATOR OWNER of the computer class gives reset password and the
+	# validated writes), but for its enctypes a changed account needs the delegation
+	rights_user create
+	n=$(name RN)
+	out=$(prep_r --ou "$rou" --check "$n" 2>&1) || fail "--check: $out"
+	echo "$out" | grep '^rights'
+	grep -q "^rights *may create computers in $rou$" <<<"$out" || fail "rights line: $out"
+	# kpasswd sets the password after the add: Reset Password through CREATOR OWNER
+	out=$(prep_r --ou "$rou" --password-method kpasswd --savefile "$dir/1.odj" "$n" 2>&1) || fail "provision: $out"
+	[ "$(kvno_of "$n")" -ge 1 ] || fail "kvno"
+	out=$(prep_r --ou "$rou" --reuse --check "$n" 2>&1) || fail "--check --reuse of its own: $out"
+	echo "$out" | grep '^rights'
+	grep -q "^rights *may reset CN=$n,$rou (its own account): reset their passwords" <<<"$out" || fail "rights line: $out"
+	k=$(kvno_of "$n")
+	out=$(prep_r --ou "$rou" --reuse --savefile "$dir/2.odj" "$n" 2>&1) || fail "reuse of its own: $out"
+	[ "$(kvno_of "$n")" = $((k + 1)) ] || fail "kvno after the reuse"
+	# its own account, whose enctypes someone changed: CREATOR OWNER gives no write of them
+	printf 'dn: CN=%s,%s\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 4\n' "$n" "$rou" | admin_modify
+	before=$(snapshot)
+	out=$(prep_r --ou "$rou" --reuse --savefile "$dir/3.odj" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^odj-prepare|may not'
+	[ $rc -eq 3 ] || fail "exit $rc, expected 3: $out"
+	refused "write their msDS-SupportedEncryptionTypes" "${grants[enctypes]}" "$out"
+	grep -q "(its own account, owner $rsid)" <<<"$out" || fail "the case is not named"
+	after=$(snapshot)
+	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
+	echo "unchanged: $after"
+	[ ! -e "$dir/3.odj" ] || fail "a blob was written"
+	echo "ok: create only: new (kpasswd) and own reuse pass; own with changed enctypes refused, unchanged" ;;
+rights-others-reset)
+	others_refused reset "reset their passwords" "" ;;
+rights-others-dns)
+	others_refused dns "write their DNS host name (validated write)" \
+		"replace: dNSHostName"$'\n'"dNSHostName: elsewhere.$TESTDC_DOMAIN" ;;
+rights-others-spn)
+	others_refused spn "write their service principal names (validated write)" \
+		"delete: servicePrincipalName"$'\n'"servicePrincipalName: HOST/$(name RX)" ;;
+rights-others-enctypes)
+	others_refused enctypes "write their msDS-SupportedEncryptionTypes" \
+		"replace: msDS-SupportedEncryptionTypes"$'\n'"msDS-SupportedEncryptionTypes: 4" ;;
+rights-others-acct)
+	# no step writes userAccountControl of an existing account: the reuse passes
+	# without it; a changed dNSHostName and a missing SPN are written back
+	# through the validated writes alone (allowedAttributesEffective lists neither)
+	rights_user $(all_but acct)
+	n=$(name RX)
+	prep_admin --ou "$rou" --savefile "$dir/0.odj" "$n" >/dev/null 2>&1 || fail "admin provision"
+	printf 'dn: CN=%s,%s\nchangetype: modify\nreplace: dNSHostName\ndNSHostName: elsewhere.%s\n-\ndelete: servicePrincipalName\nservicePrincipalName: HOST/%s\n' \
+		"$n" "$rou" "$TESTDC_DOMAIN" "$n" | admin_modify
+	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --check "$n" 2>&1) || fail "--check: $out"
+	echo "$out" | grep -E '^(rights|would)'
+	grep -q "^rights *may reset CN=$n,$rou (someone else's account): reset their passwords, write their DNS host name (validated write), write their service principal names (validated write)$" <<<"$out" ||
+		fail "rights line"
+	out=$(prep_r --ou "$rou" --reuse --trusted-owner "$TESTDC_SID-512" --savefile "$dir/1.odj" "$n" 2>&1) ||
+		fail "reuse without account restrictions: $out"
+	[ "$(kvno_of "$n")" = 2 ] || fail "kvno $(kvno_of "$n")"
+	[ "$(attr "$n\$" dNSHostName)" = "$(tr 'A-Z' 'a-z' <<<"$n").$TESTDC_DOMAIN" ] || fail "dNSHostName not written back"
+	ldap "(sAMAccountName=$n\$)" servicePrincipalName | grep -qx "servicePrincipalName: HOST/$n" || fail "SPN not written back"
+	echo "ok: without account restrictions the reuse of someone else's account passes (kvno 2), dNSHostName and SPN by validated write" ;;
 *) fail "unknown case $case_" ;;
 esac

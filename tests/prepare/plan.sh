@@ -40,7 +40,7 @@ check-reuse)
 	[ $rc -eq 3 ] && grep -q "may not create computer objects in $TESTDC_FLEET_OU" <<<"$out" || fail "a new account without the right: exit $rc"
 	out=$(as_user --check --reuse $da --allow-rc4 "$n" 2>&1); rc=$?
 	echo "$out" | grep -E '^odj-prepare|may not'
-	[ $rc -eq 3 ] && grep -q "may not write msDS-SupportedEncryptionTypes of $dn" <<<"$out" ||
+	[ $rc -eq 3 ] && grep -q "may not, on $dn (someone else's account.*reset their passwords.*nor write their msDS-SupportedEncryptionTypes" <<<"$out" ||
 		fail "a reset without write access: exit $rc"
 	usid=$(samba-tool user show "$u" -s "$smbconf" --attributes=objectSid 2>/dev/null | awk '/^objectSid:/ {print $2}')
 	samba-tool dsacl set -s "$smbconf" --objectdn="$dn" --sddl="(A;;RPWPCRSW;;;$usid)" >/dev/null 2>&1 || fail "dsacl"
