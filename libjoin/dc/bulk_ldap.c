@@ -13,7 +13,7 @@
 static odj_result lost(struct bulk_run *run, struct odj_ctx *ctx, int conn, int rc, const char *what)
 {
 	return odj_ldap_fail_on(run->conns[conn].ldap, ctx, rc, "%s could not be sent to %s", what,
-				run->s->dc.host);
+				run->conns[conn].s->dc.host);
 }
 
 static struct odj_claim claim_of(const struct bulk_account *a)
@@ -79,8 +79,10 @@ static void match_entries(struct bulk_run *run, LDAP *ld, LDAPMessage *res, cons
 
 void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict)
 {
-	const struct odj_dc_session *s = run->s;
+	const struct odj_dc_session *s = run->conns[run->batch_conn].s;
 	for (size_t p = 0; p < s->n_peers; p++) {
+		if (bulk_dcs_is_lost(run, s->peers[p].host))
+			continue; /* a DC of the run that stopped answering: its names are not checked now */
 		TALLOC_CTX *tmp = talloc_new(run->mem);
 		struct odj_ldap *c = s->peers[p].ldap;
 		LDAP *ld = odj_ldap_handle(c);

@@ -1,0 +1,89 @@
+#!/bin/bash
+# A bulk run over two live DCs spreads over both.  With replication paused
+# (so an account is only on the DC that created it), 40 machines with
+# --dc dc1 --dc dc2 --parallel 2: both DCs create accounts, the summary says
+# how many each created, and each blob names the DC its account was created
+# on: the account is there with the blob's kvno and not on the other DC.
+# The key proofs went to the creating DC's KDC (the other one does not know
+# the account yet).  --json lists the same per DC.
+# Usage: bulk-spread.sh TESTDC ODJ-PREPARE ODJ-INSPECT (in the DCs' namespace)
+set -uo pipefail
+testdc=$1 prep=$2 inspect=$3
+[ "${TESTDC_DCS:-1}" -ge 2 ] || { echo "needs TESTDC_DCS >= 2"; exit 77; }
+read -r -a ips <<<"$TESTDC_IPS"
+dir=$(mktemp -d)
+cleanup() {
+	"$testdc" repl resume >/dev/null 2>&1
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+step() { echo "== $*"; }
+admin=(-U "administrator%$TESTDC_ADMINPASS")
+export KRB5CCNAME="FILE:$dir/admin.cc"
+tag=$(printf '%03X' $(( (RANDOM ^ $$) & 0xFFF )))
+p=sp$tag- total=40
+dc1=dc1.$TESTDC_DOMAIN dc2=dc2.$TESTDC_DOMAIN
+# "name kvno" of the run's accounts as DC K (1 or 2) has them
+accounts_on() {
+	ldbsearch -H "ldap://${ips[$1 - 1]}" "${admin[@]}" -b "$TESTDC_BASEDN" "(sAMAccountName=$2*)" \
+		sAMAccountName msDS-KeyVersionNumber 2>/dev/null | awk '
+		/^sAMAccountName:/ { n = $2; sub(/\$$/, "", n) } /^msDS-KeyVersionNumber:/ { k = $2 }
+		/^$/ { if (n != "") print tolower(n), k; n = ""; k = "" }' | sort
+}
+
+"$testdc" repl pause || fail "repl pause"
+step "$total machines over --dc $dc1 --dc $dc2 --parallel 2, replication paused"
+mkdir "$dir/out"
+printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1" --dc "$dc2" \
+	--user administrator --password-stdin --count "$total" --name-template "$p%03d" \
+	--out-dir "$dir/out" --parallel 2 >"$dir/run.out" 2>&1; rc=$?
+grep -E '^(created by DC| +dc|machines|failed)' "$dir/run.out" | cut -c1-200 | sed 's/^/    /'
+[ $rc -eq 0 ] || { cat "$dir/run.out"; fail "exit $rc"; }
+grep -q "^machines *$total: $total created" "$dir/run.out" || fail "summary"
+said() { sed -n '/^created by DC/,/^machines/p' "$dir/run.out" | awk -v h="$1:" '$0 ~ " " h " " { print $NF }'; }
+s1=$(said "$dc1") s2=$(said "$dc2")
+[ -n "$s1" ] && [ -n "$s2" ] && [ $((s1 + s2)) = "$total" ] || fail "created by DC: dc1 '$s1', dc2 '$s2'"
+[ "$s1" -gt 0 ] && [ "$s2" -gt 0 ] || fail "one DC created nothing: dc1 $s1, dc2 $s2"
+echo "ok: the summary says dc1 created $s1, dc2 $s2"
+
+step "each blob's account is on the DC the blob names, with its kvno, and not on the other"
+accounts_on 1 "$p" >"$dir/on1"
+accounts_on 2 "$p" >"$dir/on2"
+n1=0 n2=0 bad=0
+for f in "$dir"/out/*.odj; do
+	m=$(basename "$f" .odj | tr 'A-Z' 'a-z')
+	out=$("$inspect" "$f" 2>/dev/null)
+	by=$(grep -o 'by DC [^ ]*' <<<"$out" | awk '{ print $3 }')
+	k=$(awk '/kvno/ { for (i = 1; i < NF; i++) if ($i == "kvno") { sub(/[^0-9].*/, "", $(i + 1)); print $(i + 1); exit } }' <<<"$out")
+	case $by in
+	"$dc1") own=on1 other=on2 n1=$((n1 + 1)) ;;
+	"$dc2") own=on2 other=on1 n2=$((n2 + 1)) ;;
+	*) bad=$((bad + 1)); echo "    $m: the blob names '$by'"; continue ;;
+	esac
+	have=$(awk -v m="$m" '$1 == m { print $2 }' "$dir/$own")
+	[ -n "$have" ] && [ "$have" = "$k" ] || { bad=$((bad + 1)); echo "    $m: blob by $by kvno $k, $by has '$have'"; }
+	! grep -q "^$m " "$dir/$other" || { bad=$((bad + 1)); echo "    $m: also on the other DC, though replication is paused"; }
+done
+[ $bad = 0 ] || fail "$bad blobs disagree with the DC they name"
+[ "$n1" = "$s1" ] && [ "$n2" = "$s2" ] || fail "blobs name dc1 $n1, dc2 $n2 times; the summary said $s1, $s2"
+[ "$(wc -l <"$dir/on1")" = "$n1" ] && [ "$(wc -l <"$dir/on2")" = "$n2" ] ||
+	fail "dc1 holds $(wc -l <"$dir/on1") accounts of the run, dc2 $(wc -l <"$dir/on2")"
+echo "ok: $n1 blobs name dc1 and their accounts are on dc1 only, $n2 name dc2 and are on dc2 only, kvnos agree"
+
+step "--json lists the DCs and what each created"
+q=sq$tag-
+printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1" --dc "$dc2" \
+	--user administrator --password-stdin --count 8 --name-template "$q%02d" \
+	--out-dir "$dir/out2" --parallel 2 --json >"$dir/run.json" 2>"$dir/run.err" || { cat "$dir/run.json" "$dir/run.err"; fail "json run"; }
+/usr/bin/python3 - "$dir/run.json" "$dc1" "$dc2" <<'PY' || fail "--json dcs"
+import json, sys
+d = json.load(open(sys.argv[1]))
+dcs = d["dcs"]
+assert [e["host"] for e in dcs] == sys.argv[2:4], dcs
+assert sum(e["created"] for e in dcs) == d["created"] == 8, dcs
+assert all(e["created"] > 0 and not e["lost"] and e["unreached"] is None for e in dcs), dcs
+print("ok: --json dcs: " + ", ".join("%s %d" % (e["host"], e["created"]) for e in dcs))
+PY
+"$testdc" repl resume || fail "repl resume"
+"$testdc" repl sync || fail "repl sync"
