@@ -255,7 +255,7 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 		       "--skip-existing to settle them\n",
 		       b->out.journal);
 	if (b->out.moved_to != NULL)
-		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
+		printf("moved to        %s (took the machines of a DC that stopped answering mid-run)\n",
 		       b->out.moved_to);
 	for (size_t i = 0; b->out.n_dcs > 1 && i < b->out.n_dcs; i++) {
 		const struct odj_bulk_dc *d = &b->out.dcs[i];

@@ -41,7 +41,7 @@ printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1
 grep -E '^(created by DC| +dc|machines|failed)' "$dir/run.out" | cut -c1-200 | sed 's/^/    /'
 [ $rc -eq 0 ] || { cat "$dir/run.out"; fail "exit $rc"; }
 grep -q "^machines *$total: $total created" "$dir/run.out" || fail "summary"
-said() { sed -n '/^created by DC/,/^machines/p' "$dir/run.out" | awk -v h="$1:" '$0 ~ " " h " " { print $NF }'; }
+said() { sed -n '/^created by DC/,/^machines/p' "$dir/run.out" | grep -o " $1: [0-9]*" | awk '{ print $2 }'; }
 s1=$(said "$dc1") s2=$(said "$dc2")
 [ -n "$s1" ] && [ -n "$s2" ] && [ $((s1 + s2)) = "$total" ] || fail "created by DC: dc1 '$s1', dc2 '$s2'"
 [ "$s1" -gt 0 ] && [ "$s2" -gt 0 ] || fail "one DC created nothing: dc1 $s1, dc2 $s2"
