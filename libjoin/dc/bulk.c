@@ -7,6 +7,7 @@
  * removing an account it created).
  */
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -212,7 +213,19 @@ static odj_result account_rules(struct bulk_run *run, struct bulk_account *a)
 	return ODJ_OK;
 }
 
-/* Takes the next names into a batch: offline checks, then one conflict search. */
+/* The live connection with the fewest operations queued, of DC d (any DC: SIZE_MAX); windowed: below the window. */
+static int least_busy_conn_of(struct bulk_run *run, size_t d, bool windowed)
+{
+	int best = -1;
+	for (size_t c = 0; c < run->n_conns; c++)
+		if (!run->conns[c].dead && (d == SIZE_MAX || run->conns[c].dc == d) &&
+		    (!windowed || run->conns[c].n_ops < run->window) &&
+		    (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
+			best = (int)c;
+	return best;
+}
+
+/* Takes the next names into a batch: offline checks, then one conflict search per DC. */
 static void next_batch(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
@@ -236,10 +249,7 @@ static void next_batch(struct bulk_run *run)
 	if (run->batch_n == 0)
 		return;
 	/* the connection with the fewest operations queued answers first */
-	int best = -1;
-	for (size_t c = 0; c < run->n_conns; c++)
-		if (!run->conns[c].dead && (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
-			best = (int)c;
+	int best = least_busy_conn_of(run, SIZE_MAX, false);
 	if (best < 0) {
 		for (size_t k = 0; k < run->batch_n; k++) {
 			odj_fail(run->batch[k]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
@@ -249,33 +259,35 @@ static void next_batch(struct bulk_run *run)
 		run->batch_n = 0;
 		return;
 	}
-	/* its DC searches asynchronously, the other writable DCs (its session's peers) now */
+	/*
+	 * The writable DCs the run does not write to are searched now, through
+	 * the session's peer connections; the run's own DCs asynchronously, one
+	 * search each on its least busy connection, so no DC's queue of adds
+	 * holds up the loop.
+	 */
 	run->batch_conn = best;
 	bulk_search_peers(run, search_verdict);
 	if (run->batch_n == 0)
 		return;
 	run->batch_issued = bulk_now_ms();
-	odj_result r = bulk_search_batch(run, run->batch, run->batch_n, best, &run->batch_msgid);
-	if (r != ODJ_OK) {
-		/* each account's error is on its own context */
-		for (size_t k = 0; k < run->batch_n; k++)
-			bulk_account_fail(run, run->batch[k]);
-		run->batch_n = 0;
-		return;
-	}
-	conn_op(run, best, run->batch_msgid, NULL);
 	run->req->out.profile.batches++;
+	for (size_t d = 0; d < run->n_dcs; d++) {
+		int c = d == run->conns[best].dc ? best : least_busy_conn_of(run, d, false);
+		if (c < 0)
+			continue; /* not opened, or lost */
+		int msgid = -1;
+		if (bulk_search_batch(run, run->batch, run->batch_n, c, &msgid) != ODJ_OK) {
+			/* the check would be incomplete: each account's error is on its own context */
+			for (size_t k = 0; k < run->batch_n; k++)
+				bulk_account_fail(run, run->batch[k]);
+			run->batch_n = 0; /* searches already sent are answered into an empty batch */
+			return;
+		}
+		conn_op(run, c, msgid, NULL);
+		run->batch_pending++;
+	}
 }
 
-static int least_busy_conn(struct bulk_run *run)
-{
-	int best = -1;
-	for (size_t c = 0; c < run->n_conns; c++)
-		if (!run->conns[c].dead && run->conns[c].n_ops < run->window &&
-		    (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
-			best = (int)c;
-	return best;
-}
 
 static void conn_lost(struct bulk_run *run, int conn, const char *why);
 
@@ -285,7 +297,7 @@ static void start_adds(struct bulk_run *run)
 	while (run->ready.n > 0) {
 		if (run->req->in.max_rate > 0 && now < run->next_add_at)
 			return;
-		int c = least_busy_conn(run);
+		int c = least_busy_conn_of(run, SIZE_MAX, true);
 		if (c < 0)
 			return;
 		struct bulk_account *a = bulk_queue_pop(&run->ready);
@@ -367,9 +379,14 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 	struct odj_bulk_profile *prof = &run->req->out.profile;
 	LDAP *ld = odj_ldap_handle(c->ldap);
 	if (a == NULL) {
-		prof->search += bulk_now_ms() - run->batch_issued;
-		bulk_search_result(run, msg, search_verdict);
-		run->batch_n = 0;
+		/* one DC's answer for the batch (none left in it: a failure emptied it) */
+		run->batch_pending--;
+		if (run->batch_pending == 0)
+			prof->search += bulk_now_ms() - run->batch_issued;
+		if (run->batch_n > 0)
+			bulk_search_result(run, conn, msg, search_verdict);
+		if (run->batch_pending == 0)
+			run->batch_n = 0;
 		return;
 	}
 	double latency = bulk_now_ms() - a->t_issued;
@@ -432,15 +449,21 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 	while (c->n_ops > 0) {
 		struct bulk_op op = c->ops[--c->n_ops];
 		ldap_abandon_ext(odj_ldap_handle(c->ldap), op.msgid, NULL, NULL);
+		if (op.a == NULL)
+			run->batch_pending--;
 		if (op.a == NULL && elsewhere) {
 			/* nothing was added yet: another DC checks these names again */
 			for (size_t i = 0; i < run->batch_n; i++) {
+				if (run->batch[i] == NULL)
+					continue; /* failed on an earlier answer */
 				run->retake[run->n_retake++] = run->batch[i]->index;
 				talloc_free(run->batch[i]->mem);
 			}
 			run->batch_n = 0;
 		} else if (op.a == NULL) {
 			for (size_t i = 0; i < run->batch_n; i++) {
+				if (run->batch[i] == NULL)
+					continue;
 				odj_fail(run->batch[i]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
 					 "the LDAP connection to %s %s", host, why);
 				bulk_account_fail(run, run->batch[i]);
@@ -565,6 +588,12 @@ static bool halting(struct bulk_run *run)
 	return req->out.stopped || run->halted;
 }
 
+/* The batch's searches are in flight, or its accounts not yet ready. */
+static bool batch_busy(const struct bulk_run *run)
+{
+	return run->batch_n > 0 || run->batch_pending > 0;
+}
+
 static odj_result run_loop(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
@@ -573,14 +602,14 @@ static odj_result run_loop(struct bulk_run *run)
 		bool halt = halting(run);
 		if (halt)
 			drop_ready(run);
-		else if (run->batch_n == 0 && run->ready.n < BATCH &&
+		else if (!batch_busy(run) && run->ready.n < BATCH &&
 			 (run->next_name < req->in.n_names || run->n_retake > 0) &&
 			 !(run->can_move && bulk_dcs_all_dead(run)))
 			next_batch(run);
 		start_adds(run);
 		if (bulk_dcs_all_dead(run) && run->can_move) {
 			/* every machine in flight on the lost DC has ended: move the rest */
-			if (run->batch_n == 0 && run->pending == run->ready.n)
+			if (!batch_busy(run) && run->pending == run->ready.n)
 				return ODJ_OK;
 		} else if (bulk_dcs_all_dead(run))
 			while (run->ready.n > 0) {
@@ -591,7 +620,7 @@ static odj_result run_loop(struct bulk_run *run)
 			}
 		bulk_dcs_start_proofs(run, proof_done);
 		if ((halt || (run->next_name >= req->in.n_names && run->n_retake == 0)) &&
-		    run->batch_n == 0 && run->pending == 0)
+		    !batch_busy(run) && run->pending == 0)
 			break;
 		wait_for_io(run);
 		drain_ldap(run);

@@ -218,10 +218,10 @@ bool bulk_dcs_reopen(struct bulk_run *run)
 	return opened;
 }
 
-bool bulk_dcs_is_lost(const struct bulk_run *run, const char *host)
+bool bulk_dcs_is_ours(const struct bulk_run *run, const char *host)
 {
 	for (size_t d = 0; d < run->n_dcs; d++)
-		if (run->dcs[d].lost && strcasecmp(run->dcs[d].s->dc.host, host) == 0)
+		if (run->dcs[d].s != NULL && strcasecmp(run->dcs[d].s->dc.host, host) == 0)
 			return true;
 	return false;
 }

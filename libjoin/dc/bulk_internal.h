@@ -117,7 +117,8 @@ struct bulk_run {
 	struct bulk_queue ready;
 	struct bulk_account **batch; /* accounts of the conflict search in flight */
 	size_t batch_n;
-	int batch_msgid, batch_conn;
+	int batch_conn;        /* the connection whose DC searched first (a conflict elsewhere names it) */
+	size_t batch_pending;  /* the batch's searches not yet answered: one per DC of the run */
 	double batch_issued;
 	struct odj_bundle_writer *bundle;
 	struct bulk_carry *carry;
@@ -147,18 +148,24 @@ double bulk_now_ms(void);
  */
 typedef void (*bulk_verdict_fn)(struct bulk_run *run, struct bulk_account *a, bool ok);
 
-/* One OR search for the batch's accounts and every holder of their names. */
+/* One OR search, on connection conn, for the batch's accounts and every holder of their names. */
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid);
 /*
- * The batch's names on every other writable DC (one OR search per DC,
- * synchronous: the DC written to is searched by bulk_search_batch): each
+ * The batch's names on every writable DC that is not one of the run's (one
+ * OR search per DC, synchronous: the run's DCs are searched by
+ * bulk_search_batch; one that stopped answering is not searched): each
  * account that conflicts there, or whose check failed, gets its verdict and
  * leaves the batch.
  */
 void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict);
-/* Matches the search's entries against the batch: one verdict per account. */
-void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict);
+/*
+ * One DC's answer (on connection conn) to the batch's search: an account
+ * that conflicts there, or all of them when the search failed, gets its
+ * verdict and leaves the batch; once every DC has answered (batch_pending
+ * 0), those left are ready.
+ */
+void bulk_search_result(struct bulk_run *run, int conn, LDAPMessage *res, bulk_verdict_fn verdict);
 
 odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a);
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a);
@@ -214,8 +221,8 @@ bool bulk_dcs_all_dead(const struct bulk_run *run);
 void bulk_dc_lost(struct bulk_run *run, size_t d);
 /* Opens a DC not opened yet, once every other is lost; false: none is left. */
 bool bulk_dcs_reopen(struct bulk_run *run);
-/* Was host one of the run's DCs that stopped answering mid-run? */
-bool bulk_dcs_is_lost(const struct bulk_run *run, const char *host);
+/* Is host one of the run's DCs (searched by bulk_search_batch, or lost)? */
+bool bulk_dcs_is_ours(const struct bulk_run *run, const char *host);
 /* The session of a DC still answering (for work not tied to a DC), or NULL. */
 struct odj_dc_session *bulk_dcs_live_session(const struct bulk_run *run);
 /* The DC of account a: the DC of its connection. */

@@ -5,7 +5,9 @@
 # how many each created, and each blob names the DC its account was created
 # on: the account is there with the blob's kvno and not on the other DC.
 # The key proofs went to the creating DC's KDC (the other one does not know
-# the account yet).  --json lists the same per DC.
+# the account yet).  --json lists the same per DC.  A name that exists only
+# on dc2 is refused though the run also writes to dc1 (each batch is
+# searched on both DCs).
 # Usage: bulk-spread.sh TESTDC ODJ-PREPARE ODJ-INSPECT (in the DCs' namespace)
 set -uo pipefail
 testdc=$1 prep=$2 inspect=$3
@@ -85,5 +87,18 @@ assert sum(e["created"] for e in dcs) == d["created"] == 8, dcs
 assert all(e["created"] > 0 and not e["lost"] and e["unreached"] is None for e in dcs), dcs
 print("ok: --json dcs: " + ", ".join("%s %d" % (e["host"], e["created"]) for e in dcs))
 PY
+step "a name held only on dc2 is refused, whichever DC the run would have used"
+c=sc$tag-
+samba-tool computer create "${c}00" -H "ldap://${ips[1]}" "${admin[@]}" >/dev/null || fail "computer create on dc2"
+printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1" --dc "$dc2" \
+	--user administrator --password-stdin --count 4 --first 0 --name-template "$c%02d" \
+	--out-dir "$dir/out3" --parallel 2 >"$dir/conflict.out" 2>&1; rc=$?
+grep -E '^(machines|failed)' "$dir/conflict.out" | cut -c1-220 | sed 's/^/    /'
+[ $rc = 7 ] || { cat "$dir/conflict.out"; fail "exit $rc, expected 7"; }
+grep -q "^machines *4: 3 created, 0 skipped, 1 failed" "$dir/conflict.out" || fail "summary"
+grep -qi "^failed *${c}00: .*NERR_UserExists" "$dir/conflict.out" || fail "${c}00 not refused as existing"
+[ "$(accounts_on 1 "${c}00" | wc -l)" = 0 ] && [ "$(accounts_on 2 "${c}00" | wc -l)" = 1 ] ||
+	fail "${c}00: dc1 has $(accounts_on 1 "${c}00" | wc -l), dc2 $(accounts_on 2 "${c}00" | wc -l) accounts"
+echo "ok: ${c}00, held on dc2 only, was refused; no second account on dc1"
 "$testdc" repl resume || fail "repl resume"
 "$testdc" repl sync || fail "repl sync"
