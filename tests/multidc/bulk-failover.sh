@@ -12,7 +12,6 @@
 set -uo pipefail
 testdc=$1 prep=$2 inspect=$3
 [ "${TESTDC_DCS:-1}" -ge 2 ] || { echo "needs TESTDC_DCS >= 2"; exit 77; }
-read -r -a ips <<<"$TESTDC_IPS"
 dir=$(mktemp -d)
 pid=
 cleanup() {
@@ -21,20 +20,10 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-step() { echo "== $*"; }
-admin=(-U "administrator%$TESTDC_ADMINPASS")
-export KRB5CCNAME="FILE:$dir/admin.cc"
-tag=$(printf '%03X' $(( (RANDOM ^ $$) & 0xFFF )))
+. "$(dirname "$0")/bulk-common.sh"
 p=fo$tag- total=200
-dc1=dc1.$TESTDC_DOMAIN dc2=dc2.$TESTDC_DOMAIN
 # "NAME KVNO" of every account of the run, as dc2 has it
-accounts() {
-	ldbsearch -H "ldap://${ips[1]}" "${admin[@]}" -b "$TESTDC_BASEDN" "(sAMAccountName=$p*)" \
-		sAMAccountName msDS-KeyVersionNumber 2>/dev/null | awk '
-		/^sAMAccountName:/ { n = $2; sub(/\$$/, "", n) } /^msDS-KeyVersionNumber:/ { k = $2 }
-		/^$/ { if (n != "") print tolower(n), k; n = ""; k = "" }' | sort
-}
+accounts() { accounts_on 2 "$p"; }
 
 step "$total machines over --dc $dc1 --dc $dc2; dc1 killed half-way"
 mkdir "$dir/out"
@@ -63,12 +52,11 @@ blobs=$(ls "$dir/out" | grep -c '\.odj$')
 [ "$created" -gt "$before" ] || fail "nothing was created on dc2 after the kill"
 # each blob pins the DC that created its account ("by DC" in odj-inspect)
 by_dc() { for f in "$dir"/out/*.odj; do "$inspect" "$f" 2>/dev/null | grep -o 'by DC [^ ]*'; done | grep -c "by DC $1" || true; }
-said() { sed -n '/^created by DC/,/^machines/p' "$dir/run.out" | grep -o " $1: [0-9]*" | awk '{ print $2 }'; }
 n1=$(by_dc "$dc1") n2=$(by_dc "$dc2")
 [ $((n1 + n2)) = "$blobs" ] && [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && [ "$n1" -le "$before" ] ||
 	fail "blobs by DC: dc1 $n1, dc2 $n2 of $blobs ($before before the kill)"
-[ "$(said "$dc1")" = "$n1" ] && [ "$(said "$dc2")" = "$n2" ] ||
-	fail "created by DC says dc1 '$(said "$dc1")', dc2 '$(said "$dc2")'; the blobs name dc1 $n1, dc2 $n2 times"
+[ "$(said "$dc1" "$dir/run.out")" = "$n1" ] && [ "$(said "$dc2" "$dir/run.out")" = "$n2" ] ||
+	fail "created by DC says dc1 '$(said "$dc1" "$dir/run.out")', dc2 '$(said "$dc2" "$dir/run.out")'; the blobs name dc1 $n1, dc2 $n2 times"
 grep -q "^created by DC *$dc1: $n1 (stopped answering mid-run)" "$dir/run.out" || fail "dc1 not named as lost"
 echo "ok: exit $rc, $created blobs ($before before the kill; $n1 created by dc1, $n2 by dc2), $failed failed"
 

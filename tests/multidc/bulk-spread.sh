@@ -12,27 +12,14 @@
 set -uo pipefail
 testdc=$1 prep=$2 inspect=$3
 [ "${TESTDC_DCS:-1}" -ge 2 ] || { echo "needs TESTDC_DCS >= 2"; exit 77; }
-read -r -a ips <<<"$TESTDC_IPS"
 dir=$(mktemp -d)
 cleanup() {
 	"$testdc" repl resume >/dev/null 2>&1
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-step() { echo "== $*"; }
-admin=(-U "administrator%$TESTDC_ADMINPASS")
-export KRB5CCNAME="FILE:$dir/admin.cc"
-tag=$(printf '%03X' $(( (RANDOM ^ $$) & 0xFFF )))
+. "$(dirname "$0")/bulk-common.sh"
 p=sp$tag- total=40
-dc1=dc1.$TESTDC_DOMAIN dc2=dc2.$TESTDC_DOMAIN
-# "name kvno" of the run's accounts as DC K (1 or 2) has them
-accounts_on() {
-	ldbsearch -H "ldap://${ips[$1 - 1]}" "${admin[@]}" -b "$TESTDC_BASEDN" "(sAMAccountName=$2*)" \
-		sAMAccountName msDS-KeyVersionNumber 2>/dev/null | awk '
-		/^sAMAccountName:/ { n = $2; sub(/\$$/, "", n) } /^msDS-KeyVersionNumber:/ { k = $2 }
-		/^$/ { if (n != "") print tolower(n), k; n = ""; k = "" }' | sort
-}
 
 "$testdc" repl pause || fail "repl pause"
 step "$total machines over --dc $dc1 --dc $dc2 --parallel 2, replication paused"
@@ -43,8 +30,7 @@ printf '%s\n' "$TESTDC_ADMINPASS" | "$prep" --domain "$TESTDC_DOMAIN" --dc "$dc1
 grep -E '^(created by DC| +dc|machines|failed)' "$dir/run.out" | cut -c1-200 | sed 's/^/    /'
 [ $rc -eq 0 ] || { cat "$dir/run.out"; fail "exit $rc"; }
 grep -q "^machines *$total: $total created" "$dir/run.out" || fail "summary"
-said() { sed -n '/^created by DC/,/^machines/p' "$dir/run.out" | grep -o " $1: [0-9]*" | awk '{ print $2 }'; }
-s1=$(said "$dc1") s2=$(said "$dc2")
+s1=$(said "$dc1" "$dir/run.out") s2=$(said "$dc2" "$dir/run.out")
 [ -n "$s1" ] && [ -n "$s2" ] && [ $((s1 + s2)) = "$total" ] || fail "created by DC: dc1 '$s1', dc2 '$s2'"
 [ "$s1" -gt 0 ] && [ "$s2" -gt 0 ] || fail "one DC created nothing: dc1 $s1, dc2 $s2"
 echo "ok: the summary says dc1 created $s1, dc2 $s2"
