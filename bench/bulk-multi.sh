@@ -12,7 +12,10 @@
 # DCs, again once replication has caught up ("testdc repl sync"): replication
 # is paid by both DCs (drepl applies what it pulls, the rpc worker serves the
 # other DC's pulls) and mostly after a short run, at the next 15 s pull.
+# BENCH_ROUNDS=R repeats the M1/M3 pair R times (alternating, each on fresh DCs)
+# and prints each pair's ratio: on a shared machine one pair is one sample.
 PAR=${BENCH_PARALLEL:-2}
+ROUNDS=${BENCH_ROUNDS:-1}
 
 # fresh_dcs K: a fresh domain of K DCs
 fresh_dcs() {
@@ -109,9 +112,14 @@ multi() {
 	multi_run M1 1 dc1
 	multi_run M2 2 dc1
 	multi_run M3 2 dc1 dc2
-	python3 - "$work" "$N" "$cores" <<'PY'
+	local r
+	for r in $(seq 2 "$ROUNDS"); do
+		multi_run "M1r$r" 1 dc1
+		multi_run "M3r$r" 2 dc1 dc2
+	done
+	python3 - "$work" "$N" "$cores" "$ROUNDS" <<'PY'
 import json, os, re, sys
-w, n, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+w, n, cores, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 def load(tag, ext):
     return json.load(open(os.path.join(w, tag + "." + ext)))
 def rate(tag):
@@ -157,6 +165,13 @@ ok = r3 / r1 >= 1.4
 print("ratios:")
 print("  %-44s %.2fx  (target >= 1.40x) %s" % ("two DCs / one DC", r3 / r1, "ok" if ok else "MISSED"))
 print("  %-44s %.2fx  (informative)" % ("two DCs / two-DC domain through dc1 only", r3 / r2))
+if rounds > 1:
+    pairs = [(r1, r3)] + [(rate("M1r%d" % k), rate("M3r%d" % k)) for k in range(2, rounds + 1)]
+    ratios = sorted(b / a for a, b in pairs)
+    mid = len(ratios) // 2
+    median = ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+    print("  %-44s %s; median %.2fx" % ("two DCs / one DC, each round", ", ".join(
+        "%.2fx (%.1f vs %.1f/s)" % (b / a, b, a) for a, b in pairs), median))
 print("ceilings on %d otherwise idle cores (CPU per account with replication caught up):" % cores)
 def need(tag):
     full, o = rows[tag][2], rows[tag][3]

@@ -10,6 +10,7 @@
  * more work (the others take the rest); a DC that did not answer at the
  * start is tried once more when every other is lost.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -96,6 +97,15 @@ static odj_result connect_dcs(struct bulk_run *run, const size_t *open, size_t n
 	return ODJ_OK;
 }
 
+/* Is host one of the run's DCs other than DC `but`? */
+static bool is_ours_but(const struct bulk_run *run, const char *host, size_t but)
+{
+	for (size_t d = 0; d < run->n_dcs; d++)
+		if (d != but && run->dcs[d].s != NULL && strcasecmp(run->dcs[d].s->dc.host, host) == 0)
+			return true;
+	return false;
+}
+
 odj_result bulk_dcs_open(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
@@ -116,6 +126,13 @@ odj_result bulk_dcs_open(struct bulk_run *run)
 	odj_result r = ODJ_OK;
 	for (size_t d = 0; d < n; d++) {
 		r = open_session(run, d);
+		if (r == ODJ_OK && is_ours_but(run, run->dcs[d].s->dc.host, d)) {
+			/* the same DC named twice (a name and its address): one session is enough */
+			odj_trace(run->ctx, "bulk: %s is %s again", run->dcs[d].given, run->dcs[d].s->dc.host);
+			run->dcs[d].s = NULL;
+			run->dcs[d].reopened = true; /* never tried again */
+			continue;
+		}
 		if (r == ODJ_OK) {
 			open[n_open++] = d;
 			continue;
@@ -220,10 +237,7 @@ bool bulk_dcs_reopen(struct bulk_run *run)
 
 bool bulk_dcs_is_ours(const struct bulk_run *run, const char *host)
 {
-	for (size_t d = 0; d < run->n_dcs; d++)
-		if (run->dcs[d].s != NULL && strcasecmp(run->dcs[d].s->dc.host, host) == 0)
-			return true;
-	return false;
+	return is_ours_but(run, host, SIZE_MAX);
 }
 
 struct odj_dc_session *bulk_dcs_live_session(const struct bulk_run *run)
