@@ -269,8 +269,15 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 		       "--skip-existing to settle them\n",
 		       b->out.journal);
 	if (b->out.moved_to != NULL)
-		printf("moved to        %s (the DC before it stopped answering mid-run)\n",
+		printf("moved to        %s (took the machines of a DC that stopped answering mid-run)\n",
 		       b->out.moved_to);
+	for (size_t i = 0; b->out.n_dcs > 1 && i < b->out.n_dcs; i++) {
+		const struct odj_bulk_dc *d = &b->out.dcs[i];
+		printf("%-15s %s: %zu%s%s%s%s\n", i == 0 ? "created by DC" : "", d->host, d->created,
+		       d->lost ? " (stopped answering mid-run)" : "",
+		       d->unreached ? " (did not answer at the start: " : "",
+		       d->unreached ? d->unreached : "", d->unreached ? ")" : "");
+	}
 	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
 	       b->out.created, b->out.skipped, b->out.failed);
 	if (b->out.stopped)
@@ -334,6 +341,17 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	for (size_t i = 0; i < b->out.n_settled; i++)
 		json_object_array_add(settled, cli_jstr(b->out.settled[i]));
 	json_object_object_add(o, "settled", settled);
+	json_object *dcs = json_object_new_array();
+	for (size_t i = 0; i < b->out.n_dcs; i++) {
+		const struct odj_bulk_dc *d = &b->out.dcs[i];
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "host", cli_jstr(d->host));
+		json_object_object_add(e, "created", json_object_new_int64((int64_t)d->created));
+		json_object_object_add(e, "lost", json_object_new_boolean(d->lost));
+		json_object_object_add(e, "unreached", cli_jstr(d->unreached));
+		json_object_array_add(dcs, e);
+	}
+	json_object_object_add(o, "dcs", dcs);
 	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
 	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
 	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));

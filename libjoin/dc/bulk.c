@@ -1,11 +1,13 @@
 /*
  * odj_bulk_provision: the event loop of a bulk run.  One thread; LDAP
- * operations are asynchronous on `parallel` connections, key proofs are
- * asynchronous over odj's KDC transport, and each machine moves through
+ * operations are asynchronous on `parallel` connections spread over the DCs
+ * (bulk_dcs.c), key proofs are asynchronous over odj's KDC transport to the
+ * DC that created the account, and each machine moves through
  * QUEUED -> READY -> ADDING -> READING -> PROVING -> DONE (or FAILED, after
  * removing an account it created).
  */
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -135,7 +137,13 @@ static void bulk_account_fail(struct bulk_run *run, struct bulk_account *a)
 		a->fail_message = one_line(a->mem, e);
 	}
 	odj_error_clear(a->ctx);
-	if (a->created && a->state != BULK_REMOVING) {
+	if (a->created && a->state != BULK_REMOVING && run->conns[a->conn].dead) {
+		/* its DC is gone: the journal keeps the add for the rerun to settle */
+		a->fail_message = talloc_asprintf_append(
+			a->fail_message, "; the account %s this run created could not be removed: the "
+					 "connection to %s was lost",
+			a->dn, run->conns[a->conn].s->dc.host);
+	} else if (a->created && a->state != BULK_REMOVING) {
 		/* Remove what this run created: a machine without a blob must not keep an account. */
 		a->state = BULK_REMOVING;
 		a->t_issued = bulk_now_ms();
@@ -205,7 +213,19 @@ static odj_result account_rules(struct bulk_run *run, struct bulk_account *a)
 	return ODJ_OK;
 }
 
-/* Takes the next names into a batch: offline checks, then one conflict search. */
+/* The live connection with the fewest operations queued, of DC d (any DC: SIZE_MAX); windowed: below the window. */
+static int least_busy_conn_of(struct bulk_run *run, size_t d, bool windowed)
+{
+	int best = -1;
+	for (size_t c = 0; c < run->n_conns; c++)
+		if (!run->conns[c].dead && (d == SIZE_MAX || run->conns[c].dc == d) &&
+		    (!windowed || run->conns[c].n_ops < run->window) &&
+		    (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
+			best = (int)c;
+	return best;
+}
+
+/* Takes the next names into a batch: offline checks, then one conflict search per DC. */
 static void next_batch(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
@@ -226,47 +246,48 @@ static void next_batch(struct bulk_run *run)
 		}
 		run->batch[run->batch_n++] = a;
 	}
-	if (run->batch_n > 0)
-		bulk_search_peers(run, search_verdict);
 	if (run->batch_n == 0)
 		return;
 	/* the connection with the fewest operations queued answers first */
-	int best = -1;
-	for (size_t c = 0; c < run->n_conns; c++)
-		if (!run->conns[c].dead && (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
-			best = (int)c;
+	int best = least_busy_conn_of(run, SIZE_MAX, false);
 	if (best < 0) {
 		for (size_t k = 0; k < run->batch_n; k++) {
 			odj_fail(run->batch[k]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
-				 "every LDAP connection to %s was lost", run->s->dc.host);
+				 "every LDAP connection to the run's DCs was lost");
 			bulk_account_fail(run, run->batch[k]);
 		}
 		run->batch_n = 0;
 		return;
 	}
+	/*
+	 * The writable DCs the run does not write to are searched now, through
+	 * the session's peer connections; the run's own DCs asynchronously, one
+	 * search each on its least busy connection, so no DC's queue of adds
+	 * holds up the loop.
+	 */
 	run->batch_conn = best;
-	run->batch_issued = bulk_now_ms();
-	odj_result r = bulk_search_batch(run, run->batch, run->batch_n, best, &run->batch_msgid);
-	if (r != ODJ_OK) {
-		/* each account's error is on its own context */
-		for (size_t k = 0; k < run->batch_n; k++)
-			bulk_account_fail(run, run->batch[k]);
-		run->batch_n = 0;
+	bulk_search_peers(run, search_verdict);
+	if (run->batch_n == 0)
 		return;
-	}
-	conn_op(run, best, run->batch_msgid, NULL);
+	run->batch_issued = bulk_now_ms();
 	run->req->out.profile.batches++;
+	for (size_t d = 0; d < run->n_dcs; d++) {
+		int c = d == run->conns[best].dc ? best : least_busy_conn_of(run, d, false);
+		if (c < 0)
+			continue; /* not opened, or lost */
+		int msgid = -1;
+		if (bulk_search_batch(run, run->batch, run->batch_n, c, &msgid) != ODJ_OK) {
+			/* the check would be incomplete: each account's error is on its own context */
+			for (size_t k = 0; k < run->batch_n; k++)
+				bulk_account_fail(run, run->batch[k]);
+			run->batch_n = 0; /* searches already sent are answered into an empty batch */
+			return;
+		}
+		conn_op(run, c, msgid, NULL);
+		run->batch_pending++;
+	}
 }
 
-static int least_busy_conn(struct bulk_run *run)
-{
-	int best = -1;
-	for (size_t c = 0; c < run->n_conns; c++)
-		if (!run->conns[c].dead && run->conns[c].n_ops < run->window &&
-		    (best < 0 || run->conns[c].n_ops < run->conns[best].n_ops))
-			best = (int)c;
-	return best;
-}
 
 static void conn_lost(struct bulk_run *run, int conn, const char *why);
 
@@ -276,7 +297,7 @@ static void start_adds(struct bulk_run *run)
 	while (run->ready.n > 0) {
 		if (run->req->in.max_rate > 0 && now < run->next_add_at)
 			return;
-		int c = least_busy_conn(run);
+		int c = least_busy_conn_of(run, SIZE_MAX, true);
 		if (c < 0)
 			return;
 		struct bulk_account *a = bulk_queue_pop(&run->ready);
@@ -284,21 +305,22 @@ static void start_adds(struct bulk_run *run)
 		a->state = BULK_ADDING;
 		a->t_issued = now;
 		bulk_journal_add(run, a);
-		if (bulk_add_start(run, a) != ODJ_OK) {
+		odj_result r = bulk_add_start(run, a);
+		if (r != ODJ_OK) {
 			bulk_journal_settled(run, a); /* never sent */
-			if (run->can_move) {
-				/* not sent: the connection is gone; the account waits for the next DC */
-				odj_error_clear(a->ctx);
-				a->state = BULK_READY;
-				a->next = run->ready.head;
-				run->ready.head = a;
-				if (run->ready.tail == NULL)
-					run->ready.tail = a;
-				run->ready.n++;
-				conn_lost(run, c, "broke");
+			if (r != ODJ_E_NETWORK) {
+				bulk_account_fail(run, a);
 				continue;
 			}
-			bulk_account_fail(run, a);
+			/* not sent: the connection is gone; another connection or DC takes it */
+			odj_error_clear(a->ctx);
+			a->state = BULK_READY;
+			a->next = run->ready.head;
+			run->ready.head = a;
+			if (run->ready.tail == NULL)
+				run->ready.tail = a;
+			run->ready.n++;
+			conn_lost(run, c, "broke");
 			continue;
 		}
 		conn_op(run, c, a->msgid, a);
@@ -322,20 +344,12 @@ static void proof_done(struct bulk_run *run, struct bulk_account *a, bool ok)
 		return;
 	}
 	bulk_journal_settled(run, a);
+	bulk_dc_of(run, a)->created++;
 	run->done++;
 	run->req->out.created++;
 	a->state = BULK_DONE;
 	run->pending--;
 	talloc_free(a->mem);
-}
-
-static void start_proofs(struct bulk_run *run)
-{
-	while (run->proving.n > 0 && bulk_kdc_in_flight(run->kdc) < run->max_proofs) {
-		struct bulk_account *a = bulk_queue_pop(&run->proving);
-		if (bulk_kdc_start(run->kdc, a) != ODJ_OK)
-			bulk_account_fail(run, a);
-	}
 }
 
 static int ldap_rc(LDAP *ld, LDAPMessage *msg)
@@ -365,9 +379,14 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 	struct odj_bulk_profile *prof = &run->req->out.profile;
 	LDAP *ld = odj_ldap_handle(c->ldap);
 	if (a == NULL) {
-		prof->search += bulk_now_ms() - run->batch_issued;
-		bulk_search_result(run, msg, search_verdict);
-		run->batch_n = 0;
+		/* one DC's answer for the batch (none left in it: a failure emptied it) */
+		run->batch_pending--;
+		if (run->batch_pending == 0)
+			prof->search += bulk_now_ms() - run->batch_issued;
+		if (run->batch_n > 0)
+			bulk_search_result(run, conn, msg, search_verdict);
+		if (run->batch_pending == 0)
+			run->batch_n = 0;
 		return;
 	}
 	double latency = bulk_now_ms() - a->t_issued;
@@ -400,7 +419,7 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 			return;
 		}
 		a->state = BULK_PROVING;
-		bulk_queue_push(&run->proving, a);
+		bulk_queue_push(&bulk_dc_of(run, a)->proving, a); /* its DC's KDC has the account */
 		break;
 	case BULK_REMOVING:
 		rc = ldap_rc(ld, msg);
@@ -421,20 +440,32 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 static void conn_lost(struct bulk_run *run, int conn, const char *why)
 {
 	struct bulk_conn *c = &run->conns[conn];
+	const char *host = c->s->dc.host;
+	/* another connection, or a DC not opened yet, may take this one's work */
+	bool elsewhere = run->can_move;
+	for (size_t i = 0; i < run->n_conns; i++)
+		elsewhere |= i != (size_t)conn && !run->conns[i].dead;
+	c->dead = true; /* no more work goes here (a failed account is not removed over it) */
 	while (c->n_ops > 0) {
 		struct bulk_op op = c->ops[--c->n_ops];
 		ldap_abandon_ext(odj_ldap_handle(c->ldap), op.msgid, NULL, NULL);
-		if (op.a == NULL && run->can_move) {
-			/* nothing was added yet: the next DC checks these names again */
+		if (op.a == NULL)
+			run->batch_pending--;
+		if (op.a == NULL && elsewhere) {
+			/* nothing was added yet: another DC checks these names again */
 			for (size_t i = 0; i < run->batch_n; i++) {
+				if (run->batch[i] == NULL)
+					continue; /* failed on an earlier answer */
 				run->retake[run->n_retake++] = run->batch[i]->index;
 				talloc_free(run->batch[i]->mem);
 			}
 			run->batch_n = 0;
 		} else if (op.a == NULL) {
 			for (size_t i = 0; i < run->batch_n; i++) {
+				if (run->batch[i] == NULL)
+					continue;
 				odj_fail(run->batch[i]->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
-					 "the LDAP connection to %s %s", run->s->dc.host, why);
+					 "the LDAP connection to %s %s", host, why);
 				bulk_account_fail(run, run->batch[i]);
 			}
 			run->batch_n = 0;
@@ -445,11 +476,11 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 			finish_failure(run, op.a);
 		} else {
 			odj_fail(op.a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
-				 "the LDAP connection to %s %s", run->s->dc.host, why);
+				 "the LDAP connection to %s %s", host, why);
 			if (op.a->state == BULK_ADDING)
 				odj_error_detail(op.a->ctx, "the add of %s was in flight: whether %s has "
 							    "the account is unknown until it answers",
-						 op.a->dn, run->s->dc.host);
+						 op.a->dn, host);
 			else if (op.a->created)
 				odj_error_detail(op.a->ctx, "the account %s this run created could not be "
 							    "removed over the lost connection",
@@ -458,7 +489,7 @@ static void conn_lost(struct bulk_run *run, int conn, const char *why)
 			bulk_account_fail(run, op.a);
 		}
 	}
-	c->dead = true; /* no more work goes here */
+	bulk_dc_lost(run, c->dc);
 }
 
 static void drain_ldap(struct bulk_run *run)
@@ -486,7 +517,10 @@ static void drain_ldap(struct bulk_run *run)
 
 static void wait_for_io(struct bulk_run *run)
 {
-	struct pollfd fds[MAX_PARALLEL + MAX_PROOFS];
+	size_t max = run->n_conns + run->n_dcs * run->max_proofs;
+	struct pollfd *fds = talloc_array(run, struct pollfd, max);
+	if (fds == NULL)
+		return;
 	size_t n = 0;
 	for (size_t i = 0; i < run->n_conns; i++) {
 		int fd = -1;
@@ -500,7 +534,7 @@ static void wait_for_io(struct bulk_run *run)
 			n++;
 		}
 	}
-	n += bulk_kdc_pollfds(run->kdc, fds + n, MAX_PROOFS);
+	n += bulk_dcs_pollfds(run, fds + n, max - n);
 	int timeout = 50;
 	if (run->req->in.max_rate > 0 && run->ready.n > 0) {
 		double wait = run->next_add_at - bulk_now_ms();
@@ -508,31 +542,10 @@ static void wait_for_io(struct bulk_run *run)
 			timeout = wait > 0 ? (int)wait + 1 : 0;
 	}
 	poll(fds, n, timeout);
+	talloc_free(fds);
 }
 
 /* ------------------------------------------------------------ the call */
-
-static odj_result connect_more(struct bulk_run *run)
-{
-	struct odj_dc_session *s = run->s;
-	const struct odj_bulk_req *req = run->req;
-	run->conns[0].ldap = s->ldap;
-	for (size_t i = 1; i < run->n_conns; i++) {
-		struct odj_ldap_options lo = ODJ_LDAP_OPTIONS_INIT;
-		lo.dc_host = s->dc.host;
-		lo.dc_address = s->dc.address;
-		lo.ldaps = req->in.conn.ldaps;
-		lo.ca_file = req->in.conn.ca_file;
-		lo.connect_timeout_ms = req->in.conn.deadlines.kdc_connect_ms;
-		lo.op_timeout_ms = req->in.conn.deadlines.ldap_ms;
-		odj_doing(run->ctx, "opening LDAP connection %zu of %zu to %s", i + 1, run->n_conns,
-			  s->dc.host);
-		odj_result r = odj_ldap_connect(run->ctx, run->mem, &lo, s->krb, &run->conns[i].ldap);
-		if (r != ODJ_OK)
-			return r;
-	}
-	return ODJ_OK;
-}
 
 static odj_result check_request(struct odj_ctx *ctx, struct odj_bulk_req *req)
 {
@@ -555,14 +568,6 @@ static odj_result check_request(struct odj_ctx *ctx, struct odj_bulk_req *req)
 	return odj_bulk_names_unique(ctx, req->in.names, req->in.n_names);
 }
 
-static bool all_dead(const struct bulk_run *run)
-{
-	for (size_t i = 0; i < run->n_conns; i++)
-		if (!run->conns[i].dead)
-			return false;
-	return true;
-}
-
 /* A stop: machines not yet added are dropped, those in flight go on to the end. */
 static void drop_ready(struct bulk_run *run)
 {
@@ -583,6 +588,12 @@ static bool halting(struct bulk_run *run)
 	return req->out.stopped || run->halted;
 }
 
+/* The batch's searches are in flight, or its accounts not yet ready. */
+static bool batch_busy(const struct bulk_run *run)
+{
+	return run->batch_n > 0 || run->batch_pending > 0;
+}
+
 static odj_result run_loop(struct bulk_run *run)
 {
 	struct odj_bulk_req *req = run->req;
@@ -591,29 +602,29 @@ static odj_result run_loop(struct bulk_run *run)
 		bool halt = halting(run);
 		if (halt)
 			drop_ready(run);
-		else if (run->batch_n == 0 && run->ready.n < BATCH &&
+		else if (!batch_busy(run) && run->ready.n < BATCH &&
 			 (run->next_name < req->in.n_names || run->n_retake > 0) &&
-			 !(run->can_move && all_dead(run)))
+			 !(run->can_move && bulk_dcs_all_dead(run)))
 			next_batch(run);
 		start_adds(run);
-		if (all_dead(run) && run->can_move) {
+		if (bulk_dcs_all_dead(run) && run->can_move) {
 			/* every machine in flight on the lost DC has ended: move the rest */
-			if (run->batch_n == 0 && run->pending == run->ready.n)
+			if (!batch_busy(run) && run->pending == run->ready.n)
 				return ODJ_OK;
-		} else if (all_dead(run))
+		} else if (bulk_dcs_all_dead(run))
 			while (run->ready.n > 0) {
 				struct bulk_account *a = bulk_queue_pop(&run->ready);
 				odj_fail(a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
-					 "every LDAP connection to %s was lost", run->s->dc.host);
+					 "every LDAP connection to the run's DCs was lost");
 				bulk_account_fail(run, a);
 			}
-		start_proofs(run);
+		bulk_dcs_start_proofs(run, proof_done);
 		if ((halt || (run->next_name >= req->in.n_names && run->n_retake == 0)) &&
-		    run->batch_n == 0 && run->pending == 0)
+		    !batch_busy(run) && run->pending == 0)
 			break;
 		wait_for_io(run);
 		drain_ldap(run);
-		bulk_kdc_advance(run->kdc, proof_done);
+		bulk_dcs_advance(run, proof_done);
 		double now = bulk_now_ms();
 		if (now - last_progress >= 250) {
 			progress(run);
@@ -632,45 +643,6 @@ static odj_result run_loop(struct bulk_run *run)
 	return ODJ_OK;
 }
 
-/*
- * The plan's session steps for the run on one DC: locate, Kerberos, IPC$,
- * LDAP, clock, the other DCs, container and the right to create (every
- * account of a bulk run is new); then the run's connections and KDC
- * transport to it.  On failure the run keeps the DC it had.
- */
-static odj_result open_dc(struct bulk_run *run, const char *dc)
-{
-	struct odj_provision_req *t = &run->tmpl;
-	t->in.conn.dc = dc;
-	struct odj_plan plan = {.ctx = run->ctx, .mem = run, .writes = true, .bulk = true, .req = t};
-	odj_result r = odj_plan_run(&plan);
-	if (r != ODJ_OK && run->s == NULL) {
-		run->s = plan.s; /* what the first DC said, for the report */
-		return r;
-	}
-	if (r != ODJ_OK)
-		return r;
-	struct odj_dc_session *old_s = run->s;
-	struct bulk_conn *old_conns = run->conns;
-	char *old_container = run->container;
-	run->s = plan.s;
-	run->container = plan.container;
-	run->conns = talloc_zero_array(run, struct bulk_conn, run->n_conns);
-	struct bulk_kdc *kdc = NULL;
-	r = run->conns ? connect_more(run) : ODJ_E_UNEXPECTED;
-	if (r == ODJ_OK)
-		r = bulk_kdc_open(run, &kdc);
-	if (r != ODJ_OK && old_s != NULL) {
-		run->s = old_s;
-		run->conns = old_conns;
-		run->container = old_container;
-		return r;
-	}
-	TALLOC_FREE(run->kdc);
-	run->kdc = kdc;
-	return r;
-}
-
 odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_bulk_req *req)
 {
 	odj_result r = check_request(ctx, req);
@@ -685,7 +657,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	run->t0 = bulk_now_ms();
 	run->window = req->in.window ? req->in.window : 4;
 	run->max_proofs = req->in.proofs ? req->in.proofs : 4;
-	run->n_conns = req->in.parallel ? req->in.parallel : 1;
+	run->want_conns = req->in.parallel ? req->in.parallel : 1;
 	run->batch = talloc_zero_array(run, struct bulk_account *, BATCH);
 	run->journal_fd = -1;
 	run->skip = talloc_zero_array(run, bool, req->in.n_names);
@@ -696,20 +668,9 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	t->in.windows = req->in.windows;
 
 	run->retake = talloc_zero_array(run, size_t, BATCH);
-	const char *const *more = req->in.conn.more_dcs;
-	size_t next_dc = 0;
-	t->in.conn.more_dcs = NULL; /* the run moves between them itself */
-	r = open_dc(run, req->in.conn.dc);
-	while (r == ODJ_E_NETWORK && more && more[next_dc]) {
-		odj_error_clear(ctx);
-		r = open_dc(run, more[next_dc++]);
-	}
-	req->out.dc = t->out.dc;
-	req->out.facts = t->out.facts;
-	req->out.realm = t->out.realm;
+	r = bulk_dcs_open(run);
 	req->out.ms_session = bulk_now_ms() - run->t0;
 	req->out.container_dn = run->container;
-	req->out.unchecked_dcs = t->out.unchecked_dcs;
 	if (r == ODJ_OK)
 		r = bulk_out_prepare(run);
 	if (r == ODJ_OK)
@@ -719,28 +680,12 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 			TALLOC_FREE(run->prev_dc[i]);
 	if (r == ODJ_OK) {
 		run->t0 = bulk_now_ms(); /* rates count from the first add */
-		run->can_move = more && more[next_dc];
 		r = run_loop(run);
 	}
-	while (r == ODJ_OK && run->can_move && all_dead(run)) {
-		/* the DC stopped answering: the machines not started go to the next one */
-		const char *lost = run->s->dc.host;
-		odj_trace(ctx, "bulk: every connection to %s is lost, moving to %s", lost,
-			  more[next_dc]);
-		t->in.conn.allow_unreachable_dc = true; /* the lost DC cannot check names now */
-		odj_result m = open_dc(run, more[next_dc++]);
-		if (m == ODJ_OK) {
-			req->out.moved_to = talloc_asprintf_append(
-				req->out.moved_to ? req->out.moved_to : talloc_strdup(run, ""), "%s%s",
-				req->out.moved_to ? ", " : "", run->s->dc.host);
-			req->out.unchecked_dcs = t->out.unchecked_dcs;
-		} else {
-			odj_trace(ctx, "bulk: %s cannot take over", more[next_dc - 1]);
-			odj_error_clear(ctx);
-		}
-		run->can_move = more[next_dc] != NULL;
-		r = run_loop(run);
-	}
+	/* every DC stopped answering: one that did not answer at the start takes the rest */
+	while (r == ODJ_OK && run->can_move && bulk_dcs_all_dead(run))
+		if (bulk_dcs_reopen(run) || !run->can_move)
+			r = run_loop(run);
 	bulk_journal_close(run);
 	if (r == ODJ_OK)
 		r = bulk_out_finish(run);
@@ -748,20 +693,20 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 	req->out.skipped = run->skipped;
 	req->out.ms_total = bulk_now_ms() - run->t0 + req->out.ms_session;
 	if (r == ODJ_OK && req->out.stopped) {
-		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
+		odj_doing(ctx, "provisioning %zu machines", req->in.n_names);
 		odj_fail(ctx, ODJ_E_PARTIAL, ODJ_ERROR_CANCELLED,
 			 "stopped on request: %zu created, %zu failed, %zu not started",
 			 req->out.created, run->failed, req->out.not_started);
 		r = ODJ_E_PARTIAL;
 	} else if (r == ODJ_OK && run->failed > 0) {
 		const struct odj_bulk_failure *f = &req->out.failures[0];
-		odj_doing(ctx, "provisioning %zu machines on %s", req->in.n_names, run->s->dc.host);
+		odj_doing(ctx, "provisioning %zu machines", req->in.n_names);
 		odj_fail(ctx, ODJ_E_PARTIAL, f->status, "%zu of %zu machines failed (the first: %s)",
 			 run->failed, req->in.n_names, f->machine);
 		r = ODJ_E_PARTIAL;
 	}
-	/* out points into the run (session facts, failures): it stays on mem; the
-	 * proofs' Kerberos context goes now */
-	TALLOC_FREE(run->kdc);
+	/* out points into the run (session facts, failures): it stays on mem */
+	if (run->dcs != NULL)
+		bulk_dcs_finish(run);
 	return r;
 }

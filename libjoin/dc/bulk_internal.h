@@ -1,4 +1,4 @@
-/* Shared state of the bulk engine (bulk.c, bulk_ldap.c, bulk_kdc.c, bulk_out.c). */
+/* Shared state of the bulk engine (bulk.c, bulk_dcs.c, bulk_ldap.c, bulk_kdc.c, bulk_out.c). */
 #ifndef ODJ_DC_BULK_INTERNAL_H
 #define ODJ_DC_BULK_INTERNAL_H
 
@@ -70,6 +70,8 @@ struct bulk_op {
 
 struct bulk_conn {
 	struct odj_ldap *ldap;
+	struct odj_dc_session *s; /* the session of its DC */
+	size_t dc;                /* its DC, into run->dcs */
 	struct bulk_op *ops;
 	size_t n_ops;
 	double last_progress;
@@ -79,31 +81,52 @@ struct bulk_conn {
 struct bulk_kdc;   /* the proofs in flight, bulk_kdc.c */
 struct bulk_carry; /* earlier bundles carried over, bulk_out.c */
 
+/*
+ * One DC the run was given (bulk_dcs.c).  Every DC that answers at the start
+ * gets its own session, a share of the connections and a KDC transport; an
+ * account stays with the DC that created it: its read-back, its key proof
+ * (the other DCs may not have it yet) and the DC named in its blob.
+ */
+struct bulk_dc {
+	const char *given;         /* as the caller named it */
+	struct odj_dc_session *s;  /* NULL: not opened (yet) */
+	char *container;
+	struct bulk_kdc *kdc;
+	struct bulk_queue proving; /* created here, waiting for a key proof from its KDC */
+	size_t created;            /* accounts created here whose blob was written */
+	char *error;               /* why it did not answer at the start, or NULL */
+	bool tried;                /* an open was attempted */
+	bool reopened;             /* tried again once every other DC was lost */
+	bool lost;                 /* every connection to it was lost mid-run */
+};
+
 struct bulk_run {
 	struct odj_ctx *ctx;
 	TALLOC_CTX *mem;
 	struct odj_bulk_req *req;
-	struct odj_dc_session *s;
+	struct odj_dc_session *s;      /* the first DC's session: the domain's facts, realm */
 	struct odj_provision_req tmpl; /* the connection and the per-machine inputs shared by all */
 	char *container;
-	struct bulk_conn *conns;
-	size_t n_conns;
+	struct bulk_dc *dcs;
+	size_t n_dcs;
+	struct bulk_conn *conns; /* over every DC opened; conns[i].dc names it */
+	size_t n_conns, want_conns;
 	unsigned window, max_proofs;
 	bool *skip; /* per name: already provisioned */
 	size_t next_name;       /* next name to take into a batch */
-	struct bulk_queue ready, proving;
+	struct bulk_queue ready;
 	struct bulk_account **batch; /* accounts of the conflict search in flight */
 	size_t batch_n;
-	int batch_msgid, batch_conn;
+	int batch_conn;        /* the connection whose DC searched first (a conflict elsewhere names it) */
+	size_t batch_pending;  /* the batch's searches not yet answered: one per DC of the run */
 	double batch_issued;
-	struct bulk_kdc *kdc;
 	struct odj_bundle_writer *bundle;
 	struct bulk_carry *carry;
 	size_t pending; /* accounts in the pipeline after QUEUED */
 	double t0, next_add_at;
 	size_t done, failed, skipped;
 	bool halted; /* an output cannot take more blobs: start no more machines */
-	/* failover: another DC is left to move to when every connection is lost */
+	/* failover: a DC not opened yet is left to try when every connection is lost */
 	bool can_move;
 	size_t *retake; /* names whose conflict search was lost: checked again on the next DC */
 	size_t n_retake;
@@ -125,18 +148,24 @@ double bulk_now_ms(void);
  */
 typedef void (*bulk_verdict_fn)(struct bulk_run *run, struct bulk_account *a, bool ok);
 
-/* One OR search for the batch's accounts and every holder of their names. */
+/* One OR search, on connection conn, for the batch's accounts and every holder of their names. */
 odj_result bulk_search_batch(struct bulk_run *run, struct bulk_account **batch, size_t n, int conn,
 			     int *msgid);
 /*
- * The batch's names on every other writable DC (one OR search per DC,
- * synchronous: the DC written to is searched by bulk_search_batch): each
+ * The batch's names on every writable DC that is not one of the run's (one
+ * OR search per DC, synchronous: the run's DCs are searched by
+ * bulk_search_batch; one that stopped answering is not searched): each
  * account that conflicts there, or whose check failed, gets its verdict and
  * leaves the batch.
  */
 void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict);
-/* Matches the search's entries against the batch: one verdict per account. */
-void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict);
+/*
+ * One DC's answer (on connection conn) to the batch's search: an account
+ * that conflicts there, or all of them when the search failed, gets its
+ * verdict and leaves the batch; once every DC has answered (batch_pending
+ * 0), those left are ready.
+ */
+void bulk_search_result(struct bulk_run *run, int conn, LDAPMessage *res, bulk_verdict_fn verdict);
 
 odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a);
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a);
@@ -145,7 +174,8 @@ int bulk_delete_start(struct bulk_run *run, struct bulk_account *a);
 
 /* ---- bulk_kdc.c: key proofs pipelined over odj's own KDC transport ---- */
 
-odj_result bulk_kdc_open(struct bulk_run *run, struct bulk_kdc **out);
+/* The KDC transport to s's DC, with s's ticket cache. */
+odj_result bulk_kdc_open(struct bulk_run *run, struct odj_dc_session *s, struct bulk_kdc **out);
 size_t bulk_kdc_in_flight(const struct bulk_kdc *k);
 /* Sends the TGS request of the account's key proof. */
 odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a);
@@ -176,5 +206,32 @@ void bulk_journal_settled(struct bulk_run *run, struct bulk_account *a);
 bool bulk_journal_settle_prev(struct bulk_run *run, struct bulk_account *a);
 /* Closes the journal; removes it when nothing is left unsettled (else out.journal names it). */
 void bulk_journal_close(struct bulk_run *run);
+
+/* ---- bulk_dcs.c: the DCs of the run ---- */
+
+/*
+ * Opens every DC of the request (in.conn.dc and more_dcs) that answers, with
+ * its share of the connections.  A DC that does not answer is left for later
+ * (bulk_dcs_reopen); any other failure, or none answering, ends the run.
+ */
+odj_result bulk_dcs_open(struct bulk_run *run);
+/* Every connection of every DC is lost, and none may be opened. */
+bool bulk_dcs_all_dead(const struct bulk_run *run);
+/* Every connection to DC d is lost: it takes no more work. */
+void bulk_dc_lost(struct bulk_run *run, size_t d);
+/* Opens a DC not opened yet, once every other is lost; false: none is left. */
+bool bulk_dcs_reopen(struct bulk_run *run);
+/* Is host one of the run's DCs (searched by bulk_search_batch, or lost)? */
+bool bulk_dcs_is_ours(const struct bulk_run *run, const char *host);
+/* The session of a DC still answering (for work not tied to a DC), or NULL. */
+struct odj_dc_session *bulk_dcs_live_session(const struct bulk_run *run);
+/* The DC of account a: the DC of its connection. */
+struct bulk_dc *bulk_dc_of(const struct bulk_run *run, const struct bulk_account *a);
+/* Proofs: starts those the KDCs take; pollfds of all; advances all. */
+void bulk_dcs_start_proofs(struct bulk_run *run, bulk_verdict_fn fail);
+size_t bulk_dcs_pollfds(struct bulk_run *run, struct pollfd *fds, size_t max);
+void bulk_dcs_advance(struct bulk_run *run, bulk_verdict_fn verdict);
+/* out.dcs: what each DC created; frees the KDC transports. */
+void bulk_dcs_finish(struct bulk_run *run);
 
 #endif

@@ -79,7 +79,7 @@ static void journal_line(struct bulk_run *run, const char *line)
 void bulk_journal_add(struct bulk_run *run, struct bulk_account *a)
 {
 	char *line = talloc_asprintf(a->mem, "+ %s %s\n", run->req->in.names[a->index],
-				     run->s->dc.host);
+				     run->conns[a->conn].s->dc.host);
 	if (line != NULL)
 		journal_line(run, line);
 	a->journaled = true;
@@ -118,7 +118,13 @@ bool bulk_journal_settle_prev(struct bulk_run *run, struct bulk_account *a)
 	const char *prev = run->prev_dc[a->index];
 	if (prev == NULL)
 		return true;
-	const struct odj_dc_session *s = run->s;
+	/* any DC still answering: its session reaches every other writable DC */
+	const struct odj_dc_session *s = bulk_dcs_live_session(run);
+	if (s == NULL) {
+		odj_fail(a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NETNAME_DELETED,
+			 "every LDAP connection to the run's DCs was lost");
+		return false;
+	}
 	bool removed = false, ok = remove_on(s->ldap, a, s->dc.host, &removed);
 	for (size_t p = 0; ok && p < s->n_peers; p++)
 		ok = remove_on(s->peers[p].ldap, a, s->peers[p].host, &removed);

@@ -41,6 +41,7 @@ struct proof {
 
 struct bulk_kdc {
 	struct bulk_run *run;
+	struct odj_dc_session *s; /* the DC whose KDC this is */
 	struct odj_krb *krb; /* owns the krb5 context */
 	krb5_context kctx;
 	krb5_ccache cc; /* the session's TGT (a MEMORY ccache, shared by name) */
@@ -74,11 +75,11 @@ static int kdc_destructor(struct bulk_kdc *k)
 	return 0;
 }
 
-odj_result bulk_kdc_open(struct bulk_run *run, struct bulk_kdc **out)
+odj_result bulk_kdc_open(struct bulk_run *run, struct odj_dc_session *s, struct bulk_kdc **out)
 {
-	struct odj_dc_session *s = run->s;
 	struct bulk_kdc *k = talloc_zero(run->mem, struct bulk_kdc);
 	k->run = run;
+	k->s = s;
 	k->max = run->max_proofs;
 	k->slots = talloc_zero_array(k, struct proof *, k->max);
 	struct odj_krb_options ko = ODJ_KRB_OPTIONS_INIT;
@@ -149,7 +150,7 @@ static odj_result send_request(struct bulk_kdc *k, struct proof *p, const krb5_d
 	int rc = connect(p->fd, (struct sockaddr *)&k->addr, k->addr_len);
 	if (rc != 0 && errno != EINPROGRESS)
 		return odj_fail(p->a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
-				"the KDC at %s:88 cannot be reached: %s", k->run->s->dc.address,
+				"the KDC at %s:88 cannot be reached: %s", k->s->dc.address,
 				strerror(errno));
 	p->connected = rc == 0;
 	talloc_free(p->out);
@@ -200,7 +201,7 @@ odj_result bulk_kdc_start(struct bulk_kdc *k, struct bulk_account *a)
 	p->t_start = bulk_now_ms();
 	/* any SPN of the account names it; without one, its sAMAccountName does */
 	const char *name = a->spns && a->spns[0] ? a->spns[0] : a->jr.out.sam_account_name;
-	char *server = talloc_asprintf(p, "%s@%s", name, k->run->s->realm);
+	char *server = talloc_asprintf(p, "%s@%s", name, k->s->realm);
 	krb5_creds in;
 	memset(&in, 0, sizeof(in));
 	krb5_error_code ret = krb5_parse_name(k->kctx, server, &p->server);
@@ -276,7 +277,7 @@ static int pump(struct bulk_kdc *k, struct proof *p)
 		if (w < 0) {
 			odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
 				 "the TGS request for %s could not be sent to %s:88: %s",
-				 p->a->jr.out.sam_account_name, k->run->s->dc.address, strerror(errno));
+				 p->a->jr.out.sam_account_name, k->s->dc.address, strerror(errno));
 			return -1;
 		}
 		p->out_off += (size_t)w;
@@ -301,7 +302,7 @@ static int pump(struct bulk_kdc *k, struct proof *p)
 		if (got <= 0) {
 			odj_fail(ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
 				 "the KDC at %s:88 closed the connection before its reply for %s (%s)",
-				 k->run->s->dc.address, p->a->jr.out.sam_account_name,
+				 k->s->dc.address, p->a->jr.out.sam_account_name,
 				 got < 0 ? strerror(errno) : "end of stream");
 			return -1;
 		}
@@ -326,7 +327,7 @@ void bulk_kdc_advance(struct bulk_kdc *k, bulk_verdict_fn verdict)
 		} else if (st == 0 && now > p->deadline) {
 			odj_fail(p->a->ctx, ODJ_E_NETWORK, ODJ_ERROR_NO_LOGON_SERVERS,
 				 "no reply from the KDC at %s:88 for the TGS request of %s within %.0f s",
-				 k->run->s->dc.address, p->a->jr.out.sam_account_name,
+				 k->s->dc.address, p->a->jr.out.sam_account_name,
 				 (k->run->req->in.conn.deadlines.kdc_connect_ms +
 				  k->run->req->in.conn.deadlines.kdc_reply_ms) / 1e3);
 			failed = true;

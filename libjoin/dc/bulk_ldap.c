@@ -13,7 +13,7 @@
 static odj_result lost(struct bulk_run *run, struct odj_ctx *ctx, int conn, int rc, const char *what)
 {
 	return odj_ldap_fail_on(run->conns[conn].ldap, ctx, rc, "%s could not be sent to %s", what,
-				run->s->dc.host);
+				run->conns[conn].s->dc.host);
 }
 
 static struct odj_claim claim_of(const struct bulk_account *a)
@@ -79,8 +79,10 @@ static void match_entries(struct bulk_run *run, LDAP *ld, LDAPMessage *res, cons
 
 void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict)
 {
-	const struct odj_dc_session *s = run->s;
+	const struct odj_dc_session *s = run->conns[run->batch_conn].s;
 	for (size_t p = 0; p < s->n_peers; p++) {
+		if (bulk_dcs_is_ours(run, s->peers[p].host))
+			continue; /* searched asynchronously (bulk_search_batch), or lost mid-run */
 		TALLOC_CTX *tmp = talloc_new(run->mem);
 		struct odj_ldap *c = s->peers[p].ldap;
 		LDAP *ld = odj_ldap_handle(c);
@@ -114,9 +116,9 @@ void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict)
 	run->batch_n = n;
 }
 
-void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn verdict)
+void bulk_search_result(struct bulk_run *run, int conn, LDAPMessage *res, bulk_verdict_fn verdict)
 {
-	struct odj_ldap *c = run->conns[run->batch_conn].ldap;
+	struct odj_ldap *c = run->conns[conn].ldap;
 	LDAP *ld = odj_ldap_handle(c);
 	int rc = LDAP_OTHER;
 	for (LDAPMessage *m = ldap_first_message(ld, res); m; m = ldap_next_message(ld, m))
@@ -125,13 +127,22 @@ void bulk_search_result(struct bulk_run *run, LDAPMessage *res, bulk_verdict_fn 
 			rc = LDAP_OTHER;
 	if (rc != LDAP_SUCCESS) {
 		for (size_t i = 0; i < run->batch_n; i++) {
-			odj_ldap_fail_on(c, run->batch[i]->ctx, rc,
-					 "the search for existing accounts failed");
-			verdict(run, run->batch[i], false);
+			struct bulk_account *a = run->batch[i];
+			if (a == NULL)
+				continue;
+			odj_ldap_fail_on(c, a->ctx, rc, "the search for existing accounts on %s failed",
+					 run->conns[conn].s->dc.host);
+			run->batch[i] = NULL;
+			verdict(run, a, false);
 		}
 		return;
 	}
-	match_entries(run, ld, res, NULL, verdict);
+	TALLOC_CTX *tmp = talloc_new(run->mem);
+	const char *first = run->conns[run->batch_conn].s->dc.host, *here = run->conns[conn].s->dc.host;
+	match_entries(run, ld, res, here == first ? NULL : odj_claim_where(tmp, here, first), verdict);
+	talloc_free(tmp);
+	if (run->batch_pending > 0)
+		return; /* another DC has yet to answer */
 	for (size_t i = 0; i < run->batch_n; i++)
 		if (run->batch[i] != NULL)
 			verdict(run, run->batch[i], true);

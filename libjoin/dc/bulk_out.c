@@ -272,8 +272,9 @@ odj_result bulk_out_prepare(struct bulk_run *run)
 odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 {
 	const struct odj_bulk_req *req = run->req;
+	struct odj_dc_session *s = run->conns[a->conn].s; /* the DC that created it */
 	struct odj_linux_part lp = odj_provision_make_linux_part(
-		run->s, a->rb.kvno, a->rb.enctypes ? a->rb.enctypes : a->jr.out.enctypes,
+		s, a->rb.kvno, a->rb.enctypes ? a->rb.enctypes : a->jr.out.enctypes,
 		a->jr.out.sam_account_name, a->jr.out.dns_host_name, (char **)a->spns, NULL, a->salt,
 		a->rb.pwd_last_set);
 	struct odj_provision_blob_in in = {
@@ -285,7 +286,7 @@ odj_result bulk_out_write(struct bulk_run *run, struct bulk_account *a)
 		.windows = req->in.windows,
 	};
 	struct odj_secret *file = NULL;
-	odj_result r = odj_provision_blob(a->ctx, a->mem, run->s, &in, &file, NULL);
+	odj_result r = odj_provision_blob(a->ctx, a->mem, s, &in, &file, NULL);
 	if (r == ODJ_OK && req->in.signing_key != NULL) {
 		struct odj_envelope_make e = ODJ_ENVELOPE_MAKE_INIT;
 		e.in.blob_file = file;

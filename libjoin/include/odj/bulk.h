@@ -1,13 +1,14 @@
 /*
  * Bulk provisioning for clone fleets (libodj-dc): many computer accounts in
- * one session with one pinned DC.
+ * one session per DC given; each account is pinned to the DC that made it.
  *
  *   names (template or file, checked offline, duplicates refused)
- *   -> one session: locate, Kerberos, IPC$, sealed LDAP, facts
+ *   -> one session per DC: locate, Kerberos, IPC$, sealed LDAP, facts
  *   -> per batch, one LDAP search with an OR filter for existing accounts
  *      and holders of the new names
  *   -> pipelined asynchronous adds (with unicodePwd) on `parallel`
- *      connections, each followed by an asynchronous read-back
+ *      connections spread over the DCs, each followed by an asynchronous
+ *      read-back on the same DC
  *   -> key proofs pipelined over odj's own KDC transport, overlapping the
  *      next adds: a service ticket for each account (TGS with the session's
  *      TGT) must open with the key derived from its password; no logon is
@@ -85,6 +86,14 @@ struct odj_bulk_failure {
 	char *message;
 };
 
+/* One DC of the run (in.conn.dc, then each of in.conn.more_dcs), in out.dcs. */
+struct odj_bulk_dc {
+	const char *host;      /* as it names itself; as given when it never answered */
+	size_t created;        /* accounts it created whose blob was written */
+	bool lost;             /* it stopped answering mid-run: the others took the rest */
+	const char *unreached; /* it did not answer at the start: why (then NULL: it did later) */
+};
+
 /* Where the time went, summed over the machines (milliseconds). */
 struct odj_bulk_profile {
 	double add_latency;   /* LDAP add issued -> result (includes queueing at the DC) */
@@ -104,7 +113,8 @@ struct odj_bulk_req {
 		struct odj_connection conn;
 		char *const *names;  /* NetBIOS names or FQDNs */
 		size_t n_names;
-		unsigned parallel;   /* LDAP connections; 0: 1 */
+		unsigned parallel;   /* LDAP connections, round robin over the DCs
+				      * (at least one each); 0: 1 */
 		unsigned window;     /* adds in flight per connection; 0: 4 */
 		unsigned proofs;     /* key proofs (TGS exchanges) in flight; 0: 4 */
 		double max_rate;     /* at most this many adds per second; 0: no limit */
@@ -144,8 +154,11 @@ struct odj_bulk_req {
 		const char *partial_bundle;
 		/* as odj_provision_req's: writable DCs the names were not checked on */
 		const char *unchecked_dcs;
-		/* the DCs the run moved to when its DC stopped answering ("dc2.odj.test"), or NULL */
+		/* the DCs that took over when a DC stopped answering ("dc2.odj.test"), or NULL */
 		char *moved_to;
+		/* every DC given, in order, with what it created (the run spreads over them) */
+		struct odj_bulk_dc *dcs;
+		size_t n_dcs;
 		/* machines an earlier run left with an add in flight (its in-flight
 		 * journal), settled by this rerun with skip_existing: one line each */
 		char **settled;

@@ -103,8 +103,9 @@ struct odj_connection {
 	const char *dc;       /* host name or address of the DC to pin; NULL: find one */
 	/*
 	 * Further DCs (--dc given again), NULL-terminated: a provision uses the
-	 * first of dc, more_dcs[0], ... that answers; a bulk run whose DC stops
-	 * answering moves the machines it has not started to the next one.
+	 * first of dc, more_dcs[0], ... that answers; a bulk run spreads its
+	 * connections over every one that answers, and when one stops answering
+	 * the others take the machines it has not started.
 	 */
 	const char *const *more_dcs;
 	const char *ou;       /* DN of the container for new accounts; NULL: Computers */
