@@ -240,10 +240,9 @@ LDAPMod **odj_account_add_mods(TALLOC_CTX *mem, const struct odj_account_spec *s
  * operation and the attributes it wrote (the password as the control
  * access right it needs).
  */
-static odj_result write_denied(struct odj_ldap *c, const char *op, const char *dn,
-			       const struct mods *m)
+static odj_result write_denied(struct odj_ldap *c, struct odj_ctx *ctx, const char *op,
+			       const char *dn, const struct mods *m)
 {
-	struct odj_ctx *ctx = odj_ldap_ctx(c);
 	char *attrs = talloc_strdup(m->mem, "");
 	for (size_t i = 0; attrs && i < m->n; i++)
 		attrs = talloc_asprintf_append(
@@ -269,23 +268,27 @@ static odj_result write_denied(struct odj_ldap *c, const char *op, const char *d
 	return ODJ_E_CREDENTIALS;
 }
 
+odj_result odj_account_add_failed(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *dn,
+				  const struct odj_account_spec *spec)
+{
+	if (rc != LDAP_INSUFFICIENT_ACCESS)
+		return odj_ldap_fail_on(c, ctx, rc, "creating the computer account %s failed", dn);
+	TALLOC_CTX *tmp = talloc_new(ctx);
+	struct mods m = {tmp, odj_account_add_mods(tmp, spec), 0};
+	while (m.list && m.list[m.n])
+		m.n++;
+	odj_result r = write_denied(c, ctx, "creating the computer account", dn, &m);
+	talloc_free(tmp); /* wipes the quoted password */
+	return r;
+}
+
 odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 			      const struct odj_account_spec *spec)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);
-	LDAPMod **list = odj_account_add_mods(tmp, spec);
-	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, list, NULL, NULL);
-	odj_result r = ODJ_OK;
-	if (rc == LDAP_INSUFFICIENT_ACCESS) {
-		struct mods m = {tmp, list, 0};
-		while (list && list[m.n])
-			m.n++;
-		r = write_denied(c, "creating the computer account", dn, &m);
-	} else if (rc != LDAP_SUCCESS) {
-		r = odj_ldap_fail(c, rc, "creating the computer account %s failed", dn);
-	}
+	int rc = ldap_add_ext_s(odj_ldap_handle(c), dn, odj_account_add_mods(tmp, spec), NULL, NULL);
 	talloc_free(tmp); /* wipes the quoted password */
-	return r;
+	return rc == LDAP_SUCCESS ? ODJ_OK : odj_account_add_failed(c, odj_ldap_ctx(c), rc, dn, spec);
 }
 
 /* The modifications a reset sends (on tmp), and what they change in words (on mem). */
@@ -363,7 +366,7 @@ odj_result odj_account_update(struct odj_ldap *c, TALLOC_CTX *mem, const struct 
 		     : LDAP_SUCCESS;
 	odj_result r = ODJ_OK;
 	if (rc == LDAP_INSUFFICIENT_ACCESS)
-		r = write_denied(c, "resetting the computer account", have->dn, &m);
+		r = write_denied(c, odj_ldap_ctx(c), "resetting the computer account", have->dn, &m);
 	else if (rc != LDAP_SUCCESS)
 		r = odj_ldap_fail(c, rc, "updating the computer account %s failed", have->dn);
 	talloc_free(tmp);

@@ -79,6 +79,13 @@ char *odj_account_dn(TALLOC_CTX *mem, const char *name, const char *container);
 LDAPMod **odj_account_add_mods(TALLOC_CTX *mem, const struct odj_account_spec *spec);
 
 /* The one LDAP add of a new computer account. */
+/*
+ * The error of a refused add of dn with spec's attributes, on ctx: for
+ * insufficientAccessRights ERROR_ACCESS_DENIED naming the attributes (the
+ * password as the Reset Password right), else the LDAP code's row.
+ */
+odj_result odj_account_add_failed(struct odj_ldap *c, struct odj_ctx *ctx, int rc, const char *dn,
+				  const struct odj_account_spec *spec);
 odj_result odj_account_create(struct odj_ldap *c, TALLOC_CTX *mem, const char *dn,
 			      const struct odj_account_spec *spec);
 

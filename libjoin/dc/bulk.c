@@ -397,8 +397,7 @@ static void dispatch(struct bulk_run *run, int conn, LDAPMessage *msg)
 		prof->adds++;
 		rc = ldap_rc(ld, msg);
 		if (rc != LDAP_SUCCESS) {
-			odj_ldap_fail_on(c->ldap, a->ctx, rc, "creating the computer account %s failed",
-					 a->dn);
+			bulk_add_failed(run, a, rc);
 			bulk_journal_settled(run, a); /* the DC refused it: nothing was made */
 			bulk_account_fail(run, a);
 			return;

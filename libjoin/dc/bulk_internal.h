@@ -168,6 +168,8 @@ void bulk_search_peers(struct bulk_run *run, bulk_verdict_fn verdict);
 void bulk_search_result(struct bulk_run *run, int conn, LDAPMessage *res, bulk_verdict_fn verdict);
 
 odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a);
+/* The refused add of a as its error (ERROR_ACCESS_DENIED naming the attributes for want of a right). */
+void bulk_add_failed(struct bulk_run *run, struct bulk_account *a, int rc);
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a);
 bool bulk_read_parse(struct bulk_run *run, struct bulk_account *a, LDAPMessage *res);
 int bulk_delete_start(struct bulk_run *run, struct bulk_account *a);

@@ -148,10 +148,10 @@ void bulk_search_result(struct bulk_run *run, int conn, LDAPMessage *res, bulk_v
 			verdict(run, run->batch[i], true);
 }
 
-odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
+/* What the add of a writes. */
+static struct odj_account_spec add_spec(const struct bulk_run *run, const struct bulk_account *a)
 {
 	const struct odj_bulk_req *req = run->req;
-	TALLOC_CTX *tmp = talloc_new(a->mem);
 	struct odj_account_spec spec = {
 		.sam_account_name = a->jr.out.sam_account_name,
 		.dns_host_name = a->jr.out.dns_host_name,
@@ -163,6 +163,13 @@ odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
 		.os_version = req->in.os_version,
 		.password_utf16 = a->pw_utf16,
 	};
+	return spec;
+}
+
+odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
+{
+	TALLOC_CTX *tmp = talloc_new(a->mem);
+	struct odj_account_spec spec = add_spec(run, a);
 	int rc = ldap_add_ext(odj_ldap_handle(run->conns[a->conn].ldap), a->dn,
 			      odj_account_add_mods(tmp, &spec), NULL, NULL,
 			      &a->msgid);
@@ -170,6 +177,12 @@ odj_result bulk_add_start(struct bulk_run *run, struct bulk_account *a)
 	if (rc != LDAP_SUCCESS)
 		return lost(run, a->ctx, a->conn, rc, "the add");
 	return ODJ_OK;
+}
+
+void bulk_add_failed(struct bulk_run *run, struct bulk_account *a, int rc)
+{
+	struct odj_account_spec spec = add_spec(run, a);
+	odj_account_add_failed(run->conns[a->conn].ldap, a->ctx, rc, a->dn, &spec);
 }
 
 odj_result bulk_read_start(struct bulk_run *run, struct bulk_account *a)
