@@ -37,6 +37,18 @@ count() { # K FILTER: how many entries DC K's database has
 	ldbsearch -H "ldap://${ips[$1 - 1]}" "${admin[@]}" -b "$TESTDC_BASEDN" "$2" dn 2>/dev/null | grep -c '^dn: '
 }
 
+refused_on_dc1() { # NAME ROW HOLDER: odj-prepare NAME on dc1 is refused with ROW, naming HOLDER on dc2
+	local name=$1 row=$2 holder=$3 out rc
+	out=$(prep_on "$dc1" --savefile "$dir/$name-dc1.odj" "$name" 2>&1); rc=$?
+	echo "$out" | sed 's/^/    /'
+	[ $rc -ne 0 ] || fail "$name, held on dc2, was created again on dc1"
+	grep -q "$row" <<<"$out" || fail "$name: not $row"
+	grep -q "CN=$holder,CN=Computers,$TESTDC_BASEDN on $dc2 (not yet replicated to $dc1)" <<<"$out" ||
+		fail "$name: the conflict does not name $holder on dc2 and dc1"
+	[ "$(count 1 "(sAMAccountName=$name\$)")" = 0 ] || fail "$name was created on dc1"
+	[ ! -e "$dir/$name-dc1.odj" ] || fail "$name: a blob was written"
+}
+
 step "replication paused; $m and $h (SPN HOST/$(lower "$s").$TESTDC_DOMAIN) made on dc2"
 "$testdc" repl pause || fail "repl pause"
 prep_on "$dc2" --savefile "$dir/m2.odj" "$m" >/dev/null 2>&1 || fail "prepare $m on dc2"
@@ -46,24 +58,11 @@ prep_on "$dc2" --spn "HOST/$(lower "$s").$TESTDC_DOMAIN" --savefile "$dir/h2.odj
 	fail "$m is not on dc2 only: the window is not open"
 
 step "odj-prepare $m on dc1"
-out=$(prep_on "$dc1" --savefile "$dir/m1.odj" "$m" 2>&1); rc=$?
-echo "$out" | sed 's/^/    /'
-[ $rc -ne 0 ] || fail "the name held on dc2 was created again on dc1"
-grep -q "NERR_UserExists" <<<"$out" || fail "not NERR_UserExists"
-grep -q "CN=$m,CN=Computers,$TESTDC_BASEDN on $dc2 (not yet replicated to $dc1)" <<<"$out" ||
-	fail "the conflict does not name dc2 and dc1"
-[ "$(count 1 "(sAMAccountName=$m\$)")" = 0 ] || fail "$m was created on dc1"
-[ -e "$dir/m1.odj" ] && fail "a blob was written"
+refused_on_dc1 "$m" NERR_UserExists "$m"
 echo "ok: refused, naming the DC that holds it"
 
 step "odj-prepare $s on dc1 (its SPN HOST/$(lower "$s").$TESTDC_DOMAIN is held by $h on dc2)"
-out=$(prep_on "$dc1" --savefile "$dir/s1.odj" "$s" 2>&1); rc=$?
-echo "$out" | sed 's/^/    /'
-[ $rc -ne 0 ] || fail "an SPN held on dc2 was given to a second account"
-grep -q "ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST" <<<"$out" || fail "not the SPN row"
-grep -q "CN=$h,CN=Computers,$TESTDC_BASEDN on $dc2 (not yet replicated to $dc1)" <<<"$out" ||
-	fail "the SPN conflict does not name dc2"
-[ "$(count 1 "(sAMAccountName=$s\$)")" = 0 ] || fail "$s was created on dc1"
+refused_on_dc1 "$s" ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST "$h"
 echo "ok: refused"
 
 step "bulk on dc1: $m, $s and the new $b"

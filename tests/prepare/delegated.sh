@@ -19,6 +19,14 @@ owner_of() {
 	samba-tool dsacl get --objectdn="$1" -s "$TESTDC_DC_SMBCONF" 2>/dev/null |
 		sed -n 's/^O:\([^:]*\)G:.*/\1/p'
 }
+reused() { # NAME WHAT ARGS...: odj-prepare ARGS NAME as the provisioner reuses NAME: exit 0, kvno 1 -> 2
+	local n=$1 what=$2 out rc
+	shift 2
+	out=$(prep_prov "$@" "$n" 2>&1); rc=$?
+	echo "$out" | grep -E '^(reused|changed|kvno|result)'
+	[ $rc -eq 0 ] || fail "$what: exit $rc: $out"
+	[ "$(kvno_of "$n")" = 2 ] || fail "kvno after $what: $(kvno_of "$n")"
+}
 prov_sid=$(samba-tool user show "$TESTDC_PROVISIONER" -s "$TESTDC_DC_SMBCONF" --attributes=objectSid 2>/dev/null |
 	awk '/^objectSid:/ {print $2}')
 [ -n "$prov_sid" ] || fail "no objectSid for $TESTDC_PROVISIONER (template without OU=Fleet?)"
@@ -113,10 +121,7 @@ create)
 reuse-own)
 	n=$(name PR)
 	prep_prov --ou "$ou" --savefile "$dir/1.odj" "$n" >/dev/null 2>&1 || fail "first provision"
-	out=$(prep_prov --ou "$ou" --reuse --savefile "$dir/2.odj" "$n" 2>&1); rc=$?
-	echo "$out" | grep -E '^(reused|changed|kvno|result)'
-	[ $rc -eq 0 ] || fail "reuse of its own account: exit $rc: $out"
-	[ "$(kvno_of "$n")" = 2 ] || fail "kvno after reuse $(kvno_of "$n")"
+	reused "$n" "reuse of its own account" --ou "$ou" --reuse --savefile "$dir/2.odj"
 	echo "ok: its own account reused, exit 0, kvno 1 -> 2" ;;
 reuse-admin)
 	# an account Administrator made in OU=Fleet (owner Domain Admins)
@@ -138,10 +143,7 @@ reuse-admin)
 	[ ! -e "$dir/2.odj" ] || fail "a blob was written"
 	[ "$(kvno_of "$n")" = 1 ] || fail "the account was changed: kvno $(kvno_of "$n")"
 	# the owner trusted by name: allowed
-	out=$(prep_prov --ou "$ou" --reuse --trusted-owner "$owner" --savefile "$dir/3.odj" "$n" 2>&1); rc=$?
-	echo "$out" | grep -E '^(reused|kvno|result)'
-	[ $rc -eq 0 ] || fail "--trusted-owner $owner: exit $rc: $out"
-	[ "$(kvno_of "$n")" = 2 ] || fail "kvno after the trusted reuse $(kvno_of "$n")"
+	reused "$n" "--trusted-owner $owner" --ou "$ou" --reuse --trusted-owner "$owner" --savefile "$dir/3.odj"
 	echo "ok: refused (exit 4, 0xAAC, kvno 1 kept), with --trusted-owner $owner exit 0, kvno 2" ;;
 reset-refused)
 	# someone else's account outside OU=Fleet, its owner trusted: check-rights
