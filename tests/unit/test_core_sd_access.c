@@ -5,17 +5,13 @@
  * Administrator created there and one in CN=Computers (someone else's),
  * the OU itself, and the computer class's defaultSecurityDescriptor.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
 
 #include <odj/blob.h>
 #include <odj/error.h>
 
 #include "sd_access.h"
+#include "unit_ctx.h"
 
 #define DOM "S-1-5-21-1004336348-1177238915-682003330"
 #define PROV DOM "-1103"
@@ -167,6 +163,16 @@ static void test_others_account_in_computers(void **state)
 	talloc_free(mem);
 }
 
+/* one right asked of a DACL, and the answer expected */
+struct may_case {
+	const struct odj_dacl *d;
+	const char *const *token;
+	bool creator;
+	uint32_t mask;
+	const char *object, *set;
+	bool want;
+};
+
 /* a new account: the class's default ACEs (CREATOR OWNER is the caller) and the OU's inheritable ones */
 static void test_new_account(void **state)
 {
@@ -175,32 +181,38 @@ static void test_new_account(void **state)
 	struct odj_dacl *def = odj_sddl_parse(mem, DEFAULT_SD, DOM);
 	assert_non_null(def);
 	struct odj_guid cls = G(COMPUTER);
-	/* the creator gets reset password and both validated writes, not the enctypes */
-	assert_true(may(def, helpdesk_token, true, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL));
-	assert_true(may(def, helpdesk_token, true, ODJ_DS_SELF, DNS_HOST, NULL));
-	assert_true(may(def, helpdesk_token, true, ODJ_DS_SELF, SPN, NULL));
-	assert_true(may(def, helpdesk_token, true, ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR));
-	assert_false(may(def, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL));
-	/* without the creator's place nobody but the admins gets them */
-	assert_false(may(def, helpdesk_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL));
-	assert_true(may(def, admin_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL));
-	/* OU=Fleet's inheritable ACEs give the provisioner the enctypes too */
 	struct odj_dacl *ou = from_base64(mem, SD_FLEET_OU);
 	struct odj_dacl *inh = odj_sd_inheritable(mem, ou, &cls);
 	assert_non_null(inh);
 	assert_true(inh->n > 0);
 	struct odj_dacl *both = odj_sd_concat(mem, def, inh);
-	assert_true(may(both, prov_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL));
-	assert_false(may(both, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL));
-	/* on the OU itself the CIIO ACEs are not effective */
-	assert_false(may(ou, prov_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL));
-	assert_true(may(ou, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL));
-	/* CN=Computers passes nothing of the kind down to the provisioner */
 	struct odj_dacl *cn = from_base64(mem, SD_COMPUTERS);
-	struct odj_dacl *inh2 = odj_sd_inheritable(mem, cn, &cls);
-	assert_false(may(odj_sd_concat(mem, def, inh2), prov_token, true, ODJ_DS_WRITE_PROP,
-			 ENCTYPES, NULL));
-	assert_false(may(cn, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL));
+	struct odj_dacl *cn_both = odj_sd_concat(mem, def, odj_sd_inheritable(mem, cn, &cls));
+	const struct may_case cases[] = {
+		/* the creator gets reset password and both validated writes, not the enctypes */
+		{def, helpdesk_token, true, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, true},
+		{def, helpdesk_token, true, ODJ_DS_SELF, DNS_HOST, NULL, true},
+		{def, helpdesk_token, true, ODJ_DS_SELF, SPN, NULL, true},
+		{def, helpdesk_token, true, ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR, true},
+		{def, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
+		/* without the creator's place nobody but the admins gets them */
+		{def, helpdesk_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, false},
+		{def, admin_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, true},
+		/* OU=Fleet's inheritable ACEs give the provisioner the enctypes too */
+		{both, prov_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, true},
+		{both, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
+		/* on the OU itself the CIIO ACEs are not effective */
+		{ou, prov_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, false},
+		{ou, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL, true},
+		/* CN=Computers passes nothing of the kind down to the provisioner */
+		{cn_both, prov_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
+		{cn, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL, false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct may_case *c = &cases[i];
+		if (may(c->d, c->token, c->creator, c->mask, c->object, c->set) != c->want)
+			fail_msg("case %zu: expected %s", i, c->want ? "allowed" : "refused");
+	}
 	talloc_free(mem);
 }
 
@@ -274,9 +286,9 @@ static void test_owner_rights(void **state)
 /* hostile input: truncated descriptors and broken SDDL are refused, never read past */
 static void test_malformed(void **state)
 {
-	(void)state;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	struct odj_ctx *ctx = odj_ctx_new(mem);
+	struct unit_ctx *u = *state;
+	TALLOC_CTX *mem = u->mem;
+	struct odj_ctx *ctx = u->ctx;
 	struct odj_secret *bytes = NULL;
 	assert_int_equal(odj_blob_text_decode(ctx, mem, (const uint8_t *)SD_OWN, strlen(SD_OWN), &bytes),
 			 ODJ_OK);
@@ -294,19 +306,9 @@ static void test_malformed(void **state)
 	assert_null(odj_sddl_parse(mem, "D:(A;;CR;;DA)", DOM));
 	assert_false(odj_sd_access(NULL, prov_token, false,
 				   &(struct odj_access_want){ODJ_DS_CONTROL_ACCESS, NULL, NULL, NULL}));
-	talloc_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fleet_accounts),
-		cmocka_unit_test(test_others_account_in_computers),
-		cmocka_unit_test(test_new_account),
-		cmocka_unit_test(test_deny_order),
-		cmocka_unit_test(test_masks_and_types),
-		cmocka_unit_test(test_owner_rights),
-		cmocka_unit_test(test_malformed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_fleet_accounts), cmocka_unit_test(test_others_account_in_computers),
+	  cmocka_unit_test(test_new_account), cmocka_unit_test(test_deny_order),
+	  cmocka_unit_test(test_masks_and_types), cmocka_unit_test(test_owner_rights),
+	  CTX_TEST(test_malformed))
