@@ -34,9 +34,8 @@ static const char *kvnos(TALLOC_CTX *mem, const struct odj_rotate_req *q)
 static void print_json(const struct odj_rotate_req *q, odj_result r, const struct odj_ctx *ctx)
 {
 	json_object *o = cli_json_ok(r == ODJ_OK);
-	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
-	json_object_object_add(o, "dc", cli_jstr(q->out.dc_name));
-	json_object_object_add(o, "dc_address", cli_jstr(q->out.dc_address));
+	cli_json_add_strs(o, "sam_account_name", q->out.sam_account_name, "dc", q->out.dc_name,
+			  "dc_address", q->out.dc_address, NULL);
 	json_object_object_add(o, "rotated", json_object_new_boolean(q->out.rotated));
 	json_object_object_add(o, "recovered", cli_jstr(q->out.recovered));
 	json_object_object_add(o, "kvno_before", json_object_new_int64(q->out.kvno_before));

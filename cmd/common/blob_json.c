@@ -98,12 +98,10 @@ static json_object *json_linux(TALLOC_CTX *mem, const struct odj_linux_part *l)
 	jadd(o, "version", jint(l->version));
 	jadd(o, "kvno", jint(l->kvno));
 	jadd(o, "enctypes", jint(l->enctypes));
-	jadd(o, "sam_account_name", cli_jstr(l->sam_account_name));
-	jadd(o, "dns_host_name", cli_jstr(l->dns_host_name));
+	cli_json_add_strs(o, "sam_account_name", l->sam_account_name, "dns_host_name", l->dns_host_name,
+			  NULL);
 	jadd(o, "spns", cli_jstrs(l->spns, l->spn_count));
-	jadd(o, "upn", cli_jstr(l->upn));
-	jadd(o, "realm", cli_jstr(l->realm));
-	jadd(o, "salt", cli_jstr(l->salt));
+	cli_json_add_strs(o, "upn", l->upn, "realm", l->realm, "salt", l->salt, NULL);
 	jadd(o, "pwd_last_set", jtime(mem, l->pwd_last_set));
 	jadd(o, "pwd_last_set_filetime", json_object_new_uint64(l->pwd_last_set));
 	jadd(o, "created", jtime(mem, l->created));
@@ -238,16 +236,13 @@ void cli_print_manifest_json(const struct odj_bundle_manifest *m)
 	json_object *root = cli_json_result();
 	jadd(root, "format", json_object_new_string("odj-bundle"));
 	jadd(root, "version", jint(m->version));
-	jadd(root, "domain", cli_jstr(m->domain));
-	jadd(root, "dc", cli_jstr(m->dc));
-	jadd(root, "created", cli_jstr(m->created));
+	cli_json_add_strs(root, "domain", m->domain, "dc", m->dc, "created", m->created, NULL);
 	json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < m->count; i++) {
 		const struct odj_bundle_machine *e = &m->machines[i];
 		json_object *o = json_object_new_object();
-		jadd(o, "machine", cli_jstr(e->machine));
-		jadd(o, "dns_host_name", cli_jstr(e->dns_host_name));
-		jadd(o, "machine_sid", cli_jstr(e->sid));
+		cli_json_add_strs(o, "machine", e->machine, "dns_host_name", e->dns_host_name,
+				  "machine_sid", e->sid, NULL);
 		jadd(o, "kvno", jint(e->kvno));
 		jadd(o, "file", cli_jstr(e->file));
 		json_object_array_add(arr, o);

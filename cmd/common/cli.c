@@ -23,6 +23,15 @@ json_object *cli_jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+void cli_json_add_strs(json_object *o, ...)
+{
+	va_list ap;
+	va_start(ap, o);
+	for (const char *key = va_arg(ap, const char *); key != NULL; key = va_arg(ap, const char *))
+		json_object_object_add(o, key, cli_jstr(va_arg(ap, const char *)));
+	va_end(ap);
+}
+
 json_object *cli_jstrs(char *const *items, size_t n)
 {
 	json_object *a = json_object_new_array();

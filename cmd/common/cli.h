@@ -181,6 +181,12 @@ json_object *cli_jstr(const char *s);
 /* An array of strings. */
 json_object *cli_jstrs(char *const *items, size_t n);
 
+/*
+ * Adds string members to o in the order given: key, value pairs ended by a
+ * NULL key (a NULL value is null).
+ */
+void cli_json_add_strs(json_object *o, ...);
+
 /* An array of the strings of a NULL-terminated list (NULL: empty). */
 json_object *cli_jstrv(char *const *items);
 

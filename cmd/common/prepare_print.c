@@ -85,23 +85,18 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	const struct odj_dc_choice *dc = &r->out.dc;
 	if (dc->host != NULL) {
 		json_object *d = json_object_new_object();
-		json_object_object_add(d, "host", cli_jstr(dc->host));
-		json_object_object_add(d, "address", cli_jstr(dc->address));
-		json_object_object_add(d, "found_by", cli_jstr(dc->found_by));
+		cli_json_add_strs(d, "host", dc->host, "address", dc->address, "found_by", dc->found_by,
+				  NULL);
 		json_object_object_add(d, "flags", json_object_new_int64(dc->flags));
-		json_object_object_add(d, "flags_text", cli_jstr(dc->flags_text));
-		json_object_object_add(d, "dc_site", cli_jstr(dc->dc_site));
-		json_object_object_add(d, "client_site", cli_jstr(dc->client_site));
+		cli_json_add_strs(d, "flags_text", dc->flags_text, "dc_site", dc->dc_site, "client_site",
+				  dc->client_site, NULL);
 		json_object_object_add(o, "dc", d);
 	}
 	const struct odj_domain_facts *f = r->out.facts;
 	if (f != NULL) {
 		json_object *d = json_object_new_object();
-		json_object_object_add(d, "dns_name", cli_jstr(f->dns_domain));
-		json_object_object_add(d, "netbios_name", cli_jstr(f->netbios));
-		json_object_object_add(d, "forest", cli_jstr(f->forest));
-		json_object_object_add(d, "sid", cli_jstr(f->sid_str));
-		json_object_object_add(d, "guid", cli_jstr(f->guid_str));
+		cli_json_add_strs(d, "dns_name", f->dns_domain, "netbios_name", f->netbios, "forest",
+				  f->forest, "sid", f->sid_str, "guid", f->guid_str, NULL);
 		json_object_object_add(d, "domain_level", json_object_new_int(f->domain_level));
 		json_object_object_add(d, "forest_level", json_object_new_int(f->forest_level));
 		json_object_object_add(d, "dc_level", json_object_new_int(f->dc_level));
@@ -334,9 +329,8 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	json_object_object_add(o, "salvaged", json_object_new_int64((int64_t)b->out.salvaged));
 	if (b->out.partial_bundle != NULL)
 		json_object_object_add(o, "partial_bundle", cli_jstr(b->out.partial_bundle));
-	json_object_object_add(o, "unchecked_dcs", cli_jstr(b->out.unchecked_dcs));
-	json_object_object_add(o, "moved_to", cli_jstr(b->out.moved_to));
-	json_object_object_add(o, "in_flight_journal", cli_jstr(b->out.journal));
+	cli_json_add_strs(o, "unchecked_dcs", b->out.unchecked_dcs, "moved_to", b->out.moved_to,
+			  "in_flight_journal", b->out.journal, NULL);
 	json_object *settled = json_object_new_array();
 	for (size_t i = 0; i < b->out.n_settled; i++)
 		json_object_array_add(settled, cli_jstr(b->out.settled[i]));
