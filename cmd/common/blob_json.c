@@ -148,9 +148,9 @@ static json_object *json_part(TALLOC_CTX *mem, const struct odj_part *part)
 	case ODJ_PART_JOIN_PROVIDER2:
 		jadd(o, "persistent_site",
 		     json_object_new_boolean(part->u.jp2->flags & ODJ_JP2_FLAG_PERSISTENTSITE));
-		jadd(o, "netbios_name", cli_jstr(part->u.jp2->netbios_name));
-		jadd(o, "site", cli_jstr(part->u.jp2->site_name));
-		jadd(o, "primary_dns_domain", cli_jstr(part->u.jp2->primary_dns_domain));
+		cli_json_add_strs(o, "netbios_name", part->u.jp2->netbios_name, "site",
+				  part->u.jp2->site_name, "primary_dns_domain",
+				  part->u.jp2->primary_dns_domain, NULL);
 		break;
 	case ODJ_PART_JOIN_PROVIDER3:
 		jadd(o, "machine_rid", jint(part->u.jp3->rid));
