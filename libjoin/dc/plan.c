@@ -267,19 +267,26 @@ static char *container_what(struct odj_plan *p)
 			       p->may_create ? "yes" : "no");
 }
 
+odj_result odj_plan_token(struct odj_plan *p, const char *const **token)
+{
+	odj_result r = p->token ? ODJ_OK : odj_ldap_token_sids(p->s->ldap, p->mem, &p->token);
+	*token = (const char *const *)p->token;
+	return r;
+}
+
 /* May the caller take over the existing account?  (KB5020276: its owner decides.) */
 static odj_result check_reuse_owner(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
 	odj_doing(p->ctx, "reading who owns %s and who the caller is", p->have->dn);
 	struct odj_account_owner owner;
-	char **token = NULL;
+	const char *const *token = NULL;
 	odj_result r = odj_account_read_owner(p->s->ldap, p->mem, p->have->dn, &owner);
 	if (r == ODJ_OK)
-		r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+		r = odj_plan_token(p, &token);
 	if (r == ODJ_OK)
-		r = odj_rule_reuse_owner(p->ctx, req->out.client, p->have->dn, &owner,
-					 (const char *const *)token, req->in.account.trusted_owners);
+		r = odj_rule_reuse_owner(p->ctx, req->out.client, p->have->dn, &owner, token,
+					 req->in.account.trusted_owners);
 	return r;
 }
 
@@ -336,11 +343,11 @@ static odj_result check_quota(struct odj_plan *p)
 {
 	const char *client = R(p)->out.client ? R(p)->out.client : "the bound identity";
 	odj_doing(p->ctx, "reading ms-DS-MachineAccountQuota and the computers %s created", client);
-	char **token = NULL;
-	odj_result r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
+	const char *const *token = NULL;
+	odj_result r = odj_plan_token(p, &token);
 	if (r == ODJ_OK)
-		r = odj_quota_read(p->s->ldap, p->mem, p->s->facts->default_nc,
-				   (const char *const *)token, &p->quota, &p->quota_used);
+		r = odj_quota_read(p->s->ldap, p->mem, p->s->facts->default_nc, token, &p->quota,
+				   &p->quota_used);
 	if (r != ODJ_OK)
 		return r;
 	if (p->quota <= 0)
@@ -389,9 +396,7 @@ static odj_result check_rights(struct odj_plan *p)
 	};
 	odj_doing(p->ctx, "reading the rights of %s on %s", req->out.client ? req->out.client : "the caller",
 		  p->have ? p->have->dn : p->container);
-	char **token = NULL;
-	odj_result r = odj_ldap_token_sids(p->s->ldap, p->mem, &token);
-	in.token = (const char *const *)token;
+	odj_result r = odj_plan_token(p, &in.token);
 	if (r == ODJ_OK)
 		r = odj_rights_read(p->s->ldap, p->mem, &in, &p->rights);
 	return r == ODJ_OK ? odj_rights_refuse(p->ctx, p->mem, &in, &p->rights) : r;

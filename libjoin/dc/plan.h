@@ -37,6 +37,7 @@ struct odj_plan {
 	unsigned quota_used;           /* computers whose mS-DS-CreatorSID is the caller */
 	bool by_quota;                 /* no delegated right: the DC's quota is to allow the add */
 	struct odj_rights rights;      /* check-rights: whose account, which rights are missing */
+	char **token;                  /* the caller's SIDs (odj_plan_token), NULL until read */
 	double t0, t_write;
 };
 
@@ -49,6 +50,12 @@ struct odj_plan {
 odj_result odj_plan_run(struct odj_plan *p);
 
 /* ---- the rules (plan_rules.c), shared with the bulk pipeline ---- */
+
+/* Is sid (case-insensitive; NULL: no) one of list's (a token's SIDs)? */
+bool odj_sid_in(const char *sid, const char *const *list);
+
+/* The SIDs of the bound identity's token, read once per plan (the caller does not change). */
+odj_result odj_plan_token(struct odj_plan *p, const char *const **token);
 
 /*
  * check-names: [MS-WKST] steps 1-13 and 20-33 for the machine of a,

@@ -156,7 +156,7 @@ odj_result odj_rule_existing(struct odj_ctx *ctx, const struct odj_account *have
 
 /* ---- reuse of an account someone else made (KB5020276) ---- */
 
-static bool sid_in(const char *sid, const char *const *list)
+bool odj_sid_in(const char *sid, const char *const *list)
 {
 	for (size_t i = 0; sid && list && list[i]; i++)
 		if (strcasecmp(sid, list[i]) == 0)
@@ -186,12 +186,12 @@ odj_result odj_rule_reuse_owner(struct odj_ctx *ctx, const char *client, const c
 				const struct odj_account_owner *o, const char *const *token,
 				const char *const *trusted)
 {
-	if (sid_in(o->owner, token) || sid_in(o->creator, token))
+	if (odj_sid_in(o->owner, token) || odj_sid_in(o->creator, token))
 		return ODJ_OK; /* the caller's own account */
 	for (size_t i = 0; token && token[i]; i++)
 		if (admin_group(token[i]))
 			return ODJ_OK;
-	if (sid_in(o->owner, trusted) || sid_in(o->creator, trusted))
+	if (odj_sid_in(o->owner, trusted) || odj_sid_in(o->creator, trusted))
 		return ODJ_OK;
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char *owner = o->owner ? who(tmp, o->owner, o->owner_name) : "an owner odj may not read";

@@ -22,17 +22,6 @@ bool odj_plan_add_unanswered(const struct odj_ctx *ctx)
 	       (e->source_code == LDAP_SERVER_DOWN || e->source_code == LDAP_TIMEOUT);
 }
 
-/* Is one of the account's owner or creator SIDs in the caller's token? */
-static bool made_by_caller(const struct odj_account_owner *o, char **token)
-{
-	for (size_t i = 0; token && token[i]; i++) {
-		if ((o->owner && strcmp(o->owner, token[i]) == 0) ||
-		    (o->creator && strcmp(o->creator, token[i]) == 0))
-			return true;
-	}
-	return false;
-}
-
 struct lost_add {
 	char *doing;
 	odj_status status;
@@ -105,13 +94,14 @@ odj_result odj_plan_settle_add(struct odj_plan *p)
 				  "LDAP; a busy DC may need a moment).");
 	}
 	struct odj_account_owner owner;
-	char **token = NULL;
+	const char *const *token = NULL;
 	r = odj_account_read_owner(s->ldap, p->mem, now->dn, &owner);
 	if (r == ODJ_OK)
-		r = odj_ldap_token_sids(s->ldap, p->mem, &token);
+		r = odj_plan_token(p, &token);
 	if (r != ODJ_OK)
 		return r;
-	if (strcasecmp(now->dn, dn) != 0 || !made_by_caller(&owner, token)) {
+	bool made_by_caller = odj_sid_in(owner.owner, token) || odj_sid_in(owner.creator, token);
+	if (strcasecmp(now->dn, dn) != 0 || !made_by_caller) {
 		/* somebody else's: not this run's to finish or to remove */
 		odj_fail(p->ctx, ODJ_E_DIRECTORY, ODJ_NERR_UserExists,
 			 "the add of %s was not answered, and %s now has %s owned by %s: not made by "

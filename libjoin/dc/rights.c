@@ -64,14 +64,6 @@ const char *odj_account_case_name(enum odj_account_case whose)
 	}
 }
 
-static bool holds(const char *const *token, const char *sid)
-{
-	for (size_t i = 0; sid && token && token[i]; i++)
-		if (strcasecmp(token[i], sid) == 0)
-			return true;
-	return false;
-}
-
 static bool dacl_grants(const struct odj_dacl *d, const char *const *token, bool creator,
 			enum odj_right right)
 {
@@ -185,7 +177,7 @@ static odj_result read_existing(struct odj_ldap *c, TALLOC_CTX *mem,
 		return r;
 	struct odj_dacl *d = sd ? odj_sd_parse(mem, (const uint8_t *)sd->bv_val, sd->bv_len) : NULL;
 	out->owner = d && d->owner ? talloc_strdup(mem, d->owner) : NULL;
-	out->whose = holds(in->token, out->owner) || holds(in->token, creator) ? ODJ_ACCOUNT_OWN
+	out->whose = odj_sid_in(out->owner, in->token) || odj_sid_in(creator, in->token) ? ODJ_ACCOUNT_OWN
 									       : ODJ_ACCOUNT_OTHERS;
 	out->unread = d == NULL;
 	/* every reset sets a new password: a control access right, not in allowedAttributesEffective */
