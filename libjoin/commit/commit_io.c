@@ -237,7 +237,7 @@ odj_result odj_commit_site_open(struct commit_site *site, bool create)
 		if (err == EWOULDBLOCK) {
 			odj_fail(site->ctx, ODJ_E_CONFIG, ODJ_ERROR_CAN_NOT_COMPLETE,
 				 "another odj transaction is running on %s", site->root);
-			odj_error_advice(site->ctx, "wait for the other odj-apply to finish");
+			odj_error_advice(site->ctx, "wait for the other odj-apply or odj-rotate to finish");
 			return ODJ_E_CONFIG;
 		}
 		return odj_commit_fail_errno(site, err, ODJ_COMMIT_STATE_DIR, "lock");

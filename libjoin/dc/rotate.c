@@ -283,18 +283,20 @@ static odj_result attempt(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_rotat
 	struct rotate_run r = {.ctx = ctx, .mem = mem, .req = req, .d = req->in.deadlines};
 	odj_deadlines_default(&r.d);
 	const char *root = req->in.root ? req->in.root : "/";
+	/* The rotation lock comes before the commit recovery: a second run that
+	 * looked at the commit state first would meet the first run's commit lock
+	 * and be refused as a stranger's transaction, not as a second rotation. */
+	int lock = lock_rotation(ctx, root);
+	if (lock < 0)
+		return odj_error_get(ctx)->result;
 	/* a commit this tool (or odj-apply) left half done comes first */
 	odj_result rc = odj_commit_recover(ctx, root, NULL);
-	int lock = rc == ODJ_OK ? lock_rotation(ctx, root) : -1;
-	if (rc == ODJ_OK && lock < 0)
-		return odj_error_get(ctx)->result;
 	if (rc == ODJ_OK)
 		rc = odj_rotate_load(&r);
 	if (rc == ODJ_OK)
 		rc = odj_rotate_samba_find(&r);
 	if (rc != ODJ_OK) {
-		if (lock >= 0)
-			close(lock);
+		close(lock);
 		return rc;
 	}
 	req->out.sam_account_name = talloc_strdup(mem, r.j->sam); /* r.j is reloaded */
