@@ -13,6 +13,7 @@
 #include <odj/secret.h>
 
 #include "s2k_aes.h"
+#include "sha1_ni.h"
 #include "unit_ctx.h"
 
 /* RFC 3962 appendix B, iteration count 1: "password", "ATHENA.MIT.EDUraeburn". */
@@ -56,9 +57,8 @@ static void mit_key(krb5_context k, krb5_enctype e, const uint8_t *pw, size_t pw
  * over 64 bytes is hashed first; AD machine passwords are 120 UTF-16 units,
  * about 240 UTF-8 bytes), every byte value, salts short and long.
  */
-static void same_keys_as_mit(void **state)
+static void same_keys_as_mit_using(enum odj_s2k_sha1 which)
 {
-	(void)state;
 	krb5_context k;
 	assert_int_equal(krb5_init_context(&k), 0);
 	uint8_t pw[300];
@@ -76,7 +76,8 @@ static void same_keys_as_mit(void **state)
 		salt[salt_len] = '\0';
 		uint32_t iterations = len % 5 == 0 ? 5000 : 4096;
 		uint8_t k128[16], k256[32], m128[16], m256[32];
-		odj_s2k_aes_pair(pw, len, (const uint8_t *)salt, salt_len, iterations, k128, k256);
+		odj_s2k_aes_pair_using(which, pw, len, (const uint8_t *)salt, salt_len, iterations,
+				       k128, k256);
 		mit_key(k, ENCTYPE_AES128_CTS_HMAC_SHA1_96, pw, len, salt, iterations, m128, 16);
 		mit_key(k, ENCTYPE_AES256_CTS_HMAC_SHA1_96, pw, len, salt, iterations, m256, 32);
 		assert_memory_equal(k128, m128, 16);
@@ -85,6 +86,20 @@ static void same_keys_as_mit(void **state)
 	}
 	assert_true(checked > 80);
 	krb5_free_context(k);
+}
+
+/* The SHA-1 of the CPU's SHA instructions where it has them (this machine's is printed). */
+static void same_keys_as_mit(void **state)
+{
+	(void)state;
+	print_message("SHA-1 instructions: %s\n", odj_sha1_ni_usable() ? "used" : "not on this CPU");
+	same_keys_as_mit_using(ODJ_S2K_SHA1_BEST);
+}
+
+static void same_keys_as_mit_portable(void **state)
+{
+	(void)state;
+	same_keys_as_mit_using(ODJ_S2K_SHA1_PORTABLE);
 }
 
 static double cpu_ms(void)
@@ -144,5 +159,6 @@ static void both_keys_cost_less_than_two_string_to_key(void **state)
 UNIT_MAIN(
 	cmocka_unit_test(rfc3962_vector),
 	cmocka_unit_test(same_keys_as_mit),
+	cmocka_unit_test(same_keys_as_mit_portable),
 	CTX_TEST(both_keys_cost_less_than_two_string_to_key),
 )
