@@ -237,28 +237,20 @@ odj_result odj_passphrase_read_file(struct odj_ctx *ctx, TALLOC_CTX *mem, const 
 {
 	*out = NULL;
 	odj_doing(ctx, "reading the bundle passphrase from %s", path);
-	int fd = odj_open_input(ctx, path, "passphrase file", false);
-	if (fd < 0)
-		return ODJ_E_INPUT;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
-		close(fd);
-		odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_ACCESS_DENIED,
-			 "The passphrase file %s is readable by group or others.", path);
-		odj_error_advice(ctx, "chmod 600 %s", path);
-		return ODJ_E_INPUT;
-	}
 	struct odj_secret *buf = odj_secret_new(mem, 1025);
-	size_t len = buf ? odj_read_upto(fd, odj_secret_data(buf), 1025) : 0;
-	close(fd);
 	if (buf == NULL)
 		return odj_fail(ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 	uint8_t *p = odj_secret_data(buf);
+	size_t len;
+	odj_result r = odj_read_input(ctx, path, "passphrase file", false, true, p, 1025, &len);
+	if (r != ODJ_OK) {
+		talloc_free(buf);
+		return r;
+	}
 	uint8_t *nl = memchr(p, '\n', len);
 	size_t line = nl ? (size_t)(nl - p) : len;
 	if (line > 0 && p[line - 1] == '\r')
 		line--;
-	odj_result r = ODJ_OK;
 	if (line > 1023 || memchr(p, '\0', line) != NULL)
 		r = odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_INVALID_PASSWORD,
 			     "The passphrase in %s is longer than 1023 bytes or holds a NUL byte.", path);

@@ -92,6 +92,13 @@ static void add_win7(TALLOC_CTX *mem, json_object *o, const struct odj_win7blob 
 	     json_object_new_string(w->wire_style == ODJ_REFERENTS_SAMBA ? "samba" : "windows"));
 }
 
+/* The machine account of JOIN_PROVIDER3 and 4. */
+static void add_machine_account(json_object *o, uint32_t rid, const char *sid)
+{
+	jadd(o, "machine_rid", jint(rid));
+	jadd(o, "machine_sid", cli_jstr(sid));
+}
+
 static json_object *json_linux(TALLOC_CTX *mem, const struct odj_linux_part *l)
 {
 	json_object *o = json_object_new_object();
@@ -153,12 +160,10 @@ static json_object *json_part(TALLOC_CTX *mem, const struct odj_part *part)
 				  part->u.jp2->primary_dns_domain, NULL);
 		break;
 	case ODJ_PART_JOIN_PROVIDER3:
-		jadd(o, "machine_rid", jint(part->u.jp3->rid));
-		jadd(o, "machine_sid", cli_jstr(part->u.jp3->sid));
+		add_machine_account(o, part->u.jp3->rid, part->u.jp3->sid);
 		break;
 	case ODJ_PART_JOIN_PROVIDER4:
-		jadd(o, "machine_rid", jint(part->u.jp4->rid));
-		jadd(o, "machine_sid", cli_jstr(part->u.jp4->sid));
+		add_machine_account(o, part->u.jp4->rid, part->u.jp4->sid);
 		jadd(o, "object_guid", cli_jstr(odj_guid_string(mem, &part->u.jp4->object_guid)));
 		break;
 	case ODJ_PART_POLICY:

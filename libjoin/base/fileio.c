@@ -95,6 +95,27 @@ int odj_open_input(struct odj_ctx *ctx, const char *path, const char *what, bool
 	return fd;
 }
 
+odj_result odj_read_input(struct odj_ctx *ctx, const char *path, const char *what, bool stdin_ok,
+			  bool owner_only, uint8_t *buf, size_t cap, size_t *len)
+{
+	*len = 0;
+	int fd = odj_open_input(ctx, path, what, stdin_ok);
+	if (fd < 0)
+		return ODJ_E_INPUT;
+	struct stat st;
+	if (owner_only && (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0)) {
+		close(fd);
+		odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_ACCESS_DENIED,
+			 "The %s %s is readable by group or others.", what, path);
+		odj_error_advice(ctx, "chmod 600 %s", path);
+		return ODJ_E_INPUT;
+	}
+	*len = odj_read_upto(fd, buf, cap);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return ODJ_OK;
+}
+
 size_t odj_read_upto(int fd, uint8_t *buf, size_t cap)
 {
 	size_t len = 0;

@@ -15,6 +15,14 @@
  */
 int odj_open_input(struct odj_ctx *ctx, const char *path, const char *what, bool stdin_ok);
 
+/*
+ * odj_open_input, then at most cap bytes of the file into buf (*len of them).
+ * With owner_only a file readable by group or others is refused too, as
+ * ODJ_E_INPUT + ERROR_ACCESS_DENIED with "chmod 600" as the advice.
+ */
+odj_result odj_read_input(struct odj_ctx *ctx, const char *path, const char *what, bool stdin_ok,
+			  bool owner_only, uint8_t *buf, size_t cap, size_t *len);
+
 /* Reads fd until end of file, an error or cap bytes; returns how many it read. */
 size_t odj_read_upto(int fd, uint8_t *buf, size_t cap);
 

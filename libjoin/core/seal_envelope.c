@@ -39,8 +39,7 @@ int odj_seal_derive_key(uint8_t key[32], const uint8_t shared[32], const uint8_t
 
 odj_result odj_envelope_make(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_make *req)
 {
-	odj_result ready = odj_seal_begin(ctx, "odj_envelope_make", req->version,
-					    ODJ_ENVELOPE_MAKE_VERSION);
+	odj_result ready = odj_seal_begin(ctx, __func__, req->version, ODJ_ENVELOPE_MAKE_VERSION);
 	if (ready != ODJ_OK)
 		return ready;
 	const struct odj_request *rq = req->in.request;
@@ -152,8 +151,7 @@ static const struct odj_signing_pub *trusted_match(const struct odj_trusted_keys
 
 odj_result odj_envelope_open(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_envelope_open *req)
 {
-	odj_result ready = odj_seal_begin(ctx, "odj_envelope_open", req->version,
-					    ODJ_ENVELOPE_OPEN_VERSION);
+	odj_result ready = odj_seal_begin(ctx, __func__, req->version, ODJ_ENVELOPE_OPEN_VERSION);
 	if (ready != ODJ_OK)
 		return ready;
 	const char *name = req->in.name ? req->in.name : "the blob";

@@ -24,8 +24,15 @@ int64_t odj_seal_now(int64_t given);
 /* libsodium initialised, else ODJ_E_UNEXPECTED (ERROR_CAN_NOT_COMPLETE). */
 odj_result odj_seal_ready(struct odj_ctx *ctx);
 
-/* The start of a seal call: its request's version (odj_version_check), then odj_seal_ready. */
+/*
+ * The start of a seal call: its request's version (odj_version_check), then
+ * odj_seal_ready.  what is the call's __func__: each request struct is named
+ * after its call (struct odj_envelope_make for odj_envelope_make).
+ */
 odj_result odj_seal_begin(struct odj_ctx *ctx, const char *what, unsigned version,
 			  unsigned current);
+
+/* The end of a loader: obj (a talloc object) when r is ODJ_OK; otherwise it is freed and NULL. */
+void *odj_keep_if_ok(odj_result r, void *obj);
 
 #endif

@@ -39,6 +39,14 @@ odj_result odj_seal_begin(struct odj_ctx *ctx, const char *what, unsigned versio
 	return r == ODJ_OK ? odj_seal_ready(ctx) : r;
 }
 
+void *odj_keep_if_ok(odj_result r, void *obj)
+{
+	if (r == ODJ_OK)
+		return obj;
+	talloc_free(obj);
+	return NULL;
+}
+
 char *odj_keyid_hex(TALLOC_CTX *mem, const uint8_t keyid[ODJ_KEYID_LEN])
 {
 	char hex[2 * ODJ_KEYID_LEN + 1];
@@ -236,12 +244,8 @@ odj_result odj_signing_key_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
 			r = key_mismatch(ctx, "signing key", path);
 	}
 	talloc_free(tmp);
-	if (r != ODJ_OK) {
-		talloc_free(key);
-		return r;
-	}
-	*out = key;
-	return ODJ_OK;
+	*out = odj_keep_if_ok(r, key);
+	return r;
 }
 
 odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
@@ -269,12 +273,8 @@ odj_result odj_signing_pub_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char
 	if (r == ODJ_OK && (pub->path = talloc_strdup(pub, path)) == NULL)
 		r = no_memory(ctx);
 	talloc_free(tmp);
-	if (r != ODJ_OK) {
-		talloc_free(pub);
-		return r;
-	}
-	*out = pub;
-	return ODJ_OK;
+	*out = odj_keep_if_ok(r, pub);
+	return r;
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -100,12 +100,8 @@ odj_result odj_request_parse(struct odj_ctx *ctx, TALLOC_CTX *mem, const uint8_t
 	if (r == ODJ_OK)
 		odj_keyid_of(req->public_key, req->keyid);
 	talloc_free(tmp);
-	if (r != ODJ_OK) {
-		talloc_free(req);
-		return r;
-	}
-	*out = req;
-	return ODJ_OK;
+	*out = odj_keep_if_ok(r, req);
+	return r;
 }
 
 odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *path,
@@ -113,13 +109,10 @@ odj_result odj_request_load(struct odj_ctx *ctx, TALLOC_CTX *mem, const char *pa
 {
 	*out = NULL;
 	odj_doing(ctx, "reading the request %s", path);
-	int fd = odj_open_input(ctx, path, "request", true);
-	if (fd < 0)
-		return ODJ_E_INPUT;
 	uint8_t buf[4097];
-	size_t len = odj_read_upto(fd, buf, sizeof(buf));
-	if (fd != STDIN_FILENO)
-		close(fd);
+	size_t len;
+	if (odj_read_input(ctx, path, "request", true, false, buf, sizeof(buf), &len) != ODJ_OK)
+		return ODJ_E_INPUT;
 	return odj_request_parse(ctx, mem, buf, len, out);
 }
 
@@ -168,8 +161,7 @@ static char *root_machine_name(TALLOC_CTX *mem, const char *root)
 
 odj_result odj_request_create(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_request_create *req)
 {
-	odj_result ready = odj_seal_begin(ctx, "odj_request_create", req->version,
-					    ODJ_REQUEST_CREATE_VERSION);
+	odj_result ready = odj_seal_begin(ctx, __func__, req->version, ODJ_REQUEST_CREATE_VERSION);
 	if (ready != ODJ_OK)
 		return ready;
 	const char *root = req->in.root ? req->in.root : "/";

@@ -5,6 +5,7 @@
  * Administrator created there and one in CN=Computers (someone else's),
  * the OU itself, and the computer class's defaultSecurityDescriptor.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <odj/blob.h>
@@ -109,20 +110,33 @@ static bool may(const struct odj_dacl *d, const char *const *token, bool creator
 	return odj_sd_access(d, token, creator, &w);
 }
 
-#define RESET(d, t) may(d, t, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL)
-#define DNS(d, t) may(d, t, false, ODJ_DS_SELF, DNS_HOST, NULL)
-#define SPNW(d, t) may(d, t, false, ODJ_DS_SELF, SPN, NULL)
-#define ENC(d, t) may(d, t, false, ODJ_DS_WRITE_PROP, ENCTYPES, NULL)
-#define UACW(d, t) may(d, t, false, ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR)
+/* The rights the tests ask, by name; the first five are those of a reset. */
+static const struct named_right {
+	const char *name;
+	uint32_t mask;
+	const char *object, *set;
+} rights[] = {
+	{"reset-password", ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL},
+	{"dns-host-name", ODJ_DS_SELF, DNS_HOST, NULL},
+	{"spn", ODJ_DS_SELF, SPN, NULL},
+	{"enctypes", ODJ_DS_WRITE_PROP, ENCTYPES, NULL},
+	{"uac", ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR},
+	{"create-computer", ODJ_DS_CREATE_CHILD, COMPUTER, NULL},
+};
+
+static bool may_right(const struct odj_dacl *d, const char *const *token, bool creator,
+		      const struct named_right *r)
+{
+	return may(d, token, creator, r->mask, r->object, r->set);
+}
 
 /* The five rights of a reset, as expected: reset, DNS, SPN, enctypes, userAccountControl. */
 static void expect_rights(const struct odj_dacl *d, const char *const *token, const bool want[5])
 {
-	assert_int_equal(RESET(d, token), want[0]);
-	assert_int_equal(DNS(d, token), want[1]);
-	assert_int_equal(SPNW(d, token), want[2]);
-	assert_int_equal(ENC(d, token), want[3]);
-	assert_int_equal(UACW(d, token), want[4]);
+	for (size_t i = 0; i < 5; i++) {
+		if (may_right(d, token, false, &rights[i]) != want[i])
+			fail_msg("%s: expected %s", rights[i].name, want[i] ? "allowed" : "refused");
+	}
 }
 
 static const bool all[5] = {true, true, true, true, true}, none[5] = {false};
@@ -163,15 +177,29 @@ static void test_others_account_in_computers(void **state)
 	talloc_free(mem);
 }
 
-/* one right asked of a DACL, and the answer expected */
+/* rights asked of a DACL: the names (of rights[], space-separated) it allows and it refuses */
 struct may_case {
 	const struct odj_dacl *d;
 	const char *const *token;
 	bool creator;
-	uint32_t mask;
-	const char *object, *set;
-	bool want;
+	const char *allowed, *refused;
 };
+
+/* Asks case i every right of names (NULL: none); each answer must be want. */
+static void expect_case(size_t i, const struct may_case *c, const char *names, bool want)
+{
+	char copy[128], *save = NULL;
+	snprintf(copy, sizeof(copy), "%s", names ? names : "");
+	for (char *name = strtok_r(copy, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		size_t k = 0;
+		while (k < sizeof(rights) / sizeof(rights[0]) && strcmp(rights[k].name, name) != 0)
+			k++;
+		if (k == sizeof(rights) / sizeof(rights[0]))
+			fail_msg("case %zu: no right %s", i, name);
+		if (may_right(c->d, c->token, c->creator, &rights[k]) != want)
+			fail_msg("case %zu: %s expected %s", i, name, want ? "allowed" : "refused");
+	}
+}
 
 /* a new account: the class's default ACEs (CREATOR OWNER is the caller) and the OU's inheritable ones */
 static void test_new_account(void **state)
@@ -190,28 +218,22 @@ static void test_new_account(void **state)
 	struct odj_dacl *cn_both = odj_sd_concat(mem, def, odj_sd_inheritable(mem, cn, &cls));
 	const struct may_case cases[] = {
 		/* the creator gets reset password and both validated writes, not the enctypes */
-		{def, helpdesk_token, true, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, true},
-		{def, helpdesk_token, true, ODJ_DS_SELF, DNS_HOST, NULL, true},
-		{def, helpdesk_token, true, ODJ_DS_SELF, SPN, NULL, true},
-		{def, helpdesk_token, true, ODJ_DS_WRITE_PROP, UAC, ACCT_RESTR, true},
-		{def, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
+		{def, helpdesk_token, true, "reset-password dns-host-name spn uac", "enctypes"},
 		/* without the creator's place nobody but the admins gets them */
-		{def, helpdesk_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, false},
-		{def, admin_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, true},
+		{def, helpdesk_token, false, NULL, "reset-password"},
+		{def, admin_token, false, "reset-password", NULL},
 		/* OU=Fleet's inheritable ACEs give the provisioner the enctypes too */
-		{both, prov_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, true},
-		{both, helpdesk_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
+		{both, prov_token, true, "enctypes", NULL},
+		{both, helpdesk_token, true, NULL, "enctypes"},
 		/* on the OU itself the CIIO ACEs are not effective */
-		{ou, prov_token, false, ODJ_DS_CONTROL_ACCESS, RESET_PWD, NULL, false},
-		{ou, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL, true},
+		{ou, prov_token, false, "create-computer", "reset-password"},
 		/* CN=Computers passes nothing of the kind down to the provisioner */
-		{cn_both, prov_token, true, ODJ_DS_WRITE_PROP, ENCTYPES, NULL, false},
-		{cn, prov_token, false, ODJ_DS_CREATE_CHILD, COMPUTER, NULL, false},
+		{cn_both, prov_token, true, NULL, "enctypes"},
+		{cn, prov_token, false, NULL, "create-computer"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct may_case *c = &cases[i];
-		if (may(c->d, c->token, c->creator, c->mask, c->object, c->set) != c->want)
-			fail_msg("case %zu: expected %s", i, c->want ? "allowed" : "refused");
+		expect_case(i, &cases[i], cases[i].allowed, true);
+		expect_case(i, &cases[i], cases[i].refused, false);
 	}
 	talloc_free(mem);
 }
