@@ -120,6 +120,27 @@ rotate)
 	[ "$(cat "$dir/c1.out" "$dir/c2.out" | grep -c 'another odj-rotate is running')" = 1 ] || fail "not exactly one run refused"
 	kvnos
 	verify_ok "two runs at once"
+	step "a rotation holding both locks: the second odj-rotate names the rotation, not a transaction"
+	# what the first run holds while it commits: its rotation lock (an abstract
+	# socket named after the root's device and inode) and the commit lock
+	# (flock on the state directory)
+	python3 - "$root" "$root/var/lib/odj" "$dir/locked" <<-'PY' &
+	import fcntl, os, socket, sys, time
+	st = os.stat(sys.argv[1])
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+	s.bind("\0odj-rotate:%x:%x" % (st.st_dev, st.st_ino))
+	d = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)
+	fcntl.flock(d, fcntl.LOCK_EX)
+	open(sys.argv[3], "w").close()
+	time.sleep(30)
+	PY
+	holder=$!
+	for _ in $(seq 100); do [ -e "$dir/locked" ] && break; sleep 0.1; done
+	"$rotate" --root "$root" >"$dir/c3.out" 2>&1; rc=$?
+	kill "$holder"; wait "$holder" 2>/dev/null
+	cat "$dir/c3.out"
+	[ $rc -ne 0 ] && grep -q 'another odj-rotate is running' "$dir/c3.out" ||
+		fail "exit $rc: a second rotation was not refused as one"
 	step "kinit -k with the rotated keytab"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k"
 	echo "ok: kinit -k"
