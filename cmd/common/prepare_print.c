@@ -268,10 +268,20 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 		       b->out.moved_to);
 	for (size_t i = 0; b->out.n_dcs > 1 && i < b->out.n_dcs; i++) {
 		const struct odj_bulk_dc *d = &b->out.dcs[i];
-		printf("%-15s %s: %zu%s%s%s%s\n", i == 0 ? "created by DC" : "", d->host, d->created,
-		       d->lost ? " (stopped answering mid-run)" : "",
-		       d->unreached ? " (did not answer at the start: " : "",
-		       d->unreached ? d->unreached : "", d->unreached ? ")" : "");
+		const char *head = i > 0 ? "" : b->out.started ? "created by DC" : "DCs given";
+		if (d->same_as != NULL)
+			printf("%-15s %s: the same DC as %s (named twice: its machines are counted "
+			       "there)\n", head, d->host, d->same_as);
+		else
+			printf("%-15s %s: %zu%s%s%s%s\n", head, d->host, d->created,
+			       d->lost ? " (stopped answering mid-run)" : "",
+			       d->unreached ? " (did not answer at the start: " : "",
+			       d->unreached ? d->unreached : "", d->unreached ? ")" : "");
+	}
+	if (!b->out.started) { /* refused before its first add: no counts, rate or profile */
+		printf("not started     %zu machines: the run was refused before its first add; "
+		       "nothing was created\n", b->in.n_names);
+		return;
 	}
 	printf("machines        %zu: %zu created, %zu skipped, %zu failed\n", b->in.n_names,
 	       b->out.created, b->out.skipped, b->out.failed);
@@ -314,13 +324,37 @@ void cli_print_bulk(const struct odj_bulk_req *b, double rate)
 	printf("peak RSS        %.1f MB\n", (double)max_rss_kb() / 1024.0);
 }
 
+/* "dcs": every DC given, with what it created, or why it took no part. */
+static json_object *bulk_dcs_json(const struct odj_bulk_req *b)
+{
+	json_object *dcs = json_object_new_array();
+	for (size_t i = 0; i < b->out.n_dcs; i++) {
+		const struct odj_bulk_dc *d = &b->out.dcs[i];
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "host", cli_jstr(d->host));
+		json_object_object_add(e, "created", json_object_new_int64((int64_t)d->created));
+		json_object_object_add(e, "lost", json_object_new_boolean(d->lost));
+		json_object_object_add(e, "unreached", cli_jstr(d->unreached));
+		json_object_object_add(e, "same_as", cli_jstr(d->same_as));
+		json_object_array_add(dcs, e);
+	}
+	return dcs;
+}
+
 void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct odj_ctx *ctx,
 			    odj_result r)
 {
 	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "exit", json_object_new_int(r));
+	json_object_object_add(o, "started", json_object_new_boolean(b->out.started));
 	add_dc(o, &b->out.dc);
 	json_object_object_add(o, "machines", json_object_new_int64((int64_t)b->in.n_names));
+	json_object_object_add(o, "dcs", bulk_dcs_json(b));
+	if (!b->out.started) { /* refused before its first add: the DCs and the error, no counts */
+		json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
+		cli_json_print_result(o, ctx);
+		return;
+	}
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)b->out.created));
 	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)b->out.skipped));
 	json_object_object_add(o, "failed", json_object_new_int64((int64_t)b->out.failed));
@@ -335,17 +369,6 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	for (size_t i = 0; i < b->out.n_settled; i++)
 		json_object_array_add(settled, cli_jstr(b->out.settled[i]));
 	json_object_object_add(o, "settled", settled);
-	json_object *dcs = json_object_new_array();
-	for (size_t i = 0; i < b->out.n_dcs; i++) {
-		const struct odj_bulk_dc *d = &b->out.dcs[i];
-		json_object *e = json_object_new_object();
-		json_object_object_add(e, "host", cli_jstr(d->host));
-		json_object_object_add(e, "created", json_object_new_int64((int64_t)d->created));
-		json_object_object_add(e, "lost", json_object_new_boolean(d->lost));
-		json_object_object_add(e, "unreached", cli_jstr(d->unreached));
-		json_object_array_add(dcs, e);
-	}
-	json_object_object_add(o, "dcs", dcs);
 	json_object_object_add(o, "accounts_per_second", json_object_new_double(rate));
 	json_object_object_add(o, "ms_session", json_object_new_double(b->out.ms_session));
 	json_object_object_add(o, "ms_total", json_object_new_double(b->out.ms_total));

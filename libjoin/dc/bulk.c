@@ -679,6 +679,7 @@ odj_result odj_bulk_provision(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_b
 			TALLOC_FREE(run->prev_dc[i]);
 	if (r == ODJ_OK) {
 		run->t0 = bulk_now_ms(); /* rates count from the first add */
+		req->out.started = true;
 		r = run_loop(run);
 	}
 	/* every DC stopped answering: one that did not answer at the start takes the rest */

@@ -97,13 +97,38 @@ static odj_result connect_dcs(struct bulk_run *run, const size_t *open, size_t n
 	return ODJ_OK;
 }
 
-/* Is host one of the run's DCs other than DC `but`? */
-static bool is_ours_but(const struct bulk_run *run, const char *host, size_t but)
+/* The run's DC other than DC `but` whose host is host, or NULL. */
+static const struct bulk_dc *ours_but(const struct bulk_run *run, const char *host, size_t but)
 {
 	for (size_t d = 0; d < run->n_dcs; d++)
 		if (d != but && run->dcs[d].s != NULL && strcasecmp(run->dcs[d].s->dc.host, host) == 0)
-			return true;
-	return false;
+			return &run->dcs[d];
+	return NULL;
+}
+
+static const char *given_name(const struct bulk_run *run, size_t d)
+{
+	return run->dcs[d].given ? run->dcs[d].given : "the DC located";
+}
+
+/*
+ * None of several DCs answered: the run's error names each one's reason, not
+ * only the last one's.  Their common Win32 row, or ERROR_DOMAIN_CONTROLLER_NOT_FOUND.
+ */
+static odj_result none_answered(struct bulk_run *run)
+{
+	odj_status st = run->dcs[0].error_status;
+	for (size_t d = 1; d < run->n_dcs; d++)
+		if (run->dcs[d].error_status != st)
+			st = ODJ_ERROR_DOMAIN_CONTROLLER_NOT_FOUND;
+	odj_error_clear(run->ctx);
+	odj_doing(run->ctx, "opening a session on each of the %zu DCs given", run->n_dcs);
+	odj_fail(run->ctx, ODJ_E_NETWORK, st, "none of the %zu DCs given answers", run->n_dcs);
+	for (size_t d = 0; d < run->n_dcs; d++)
+		odj_error_detail(run->ctx, "%s: %s", given_name(run, d), run->dcs[d].error);
+	odj_error_advice(run->ctx, "is any of them a domain controller of the domain, reachable from "
+				   "this host? (the detail gives each DC's reason)");
+	return ODJ_E_NETWORK;
 }
 
 odj_result bulk_dcs_open(struct bulk_run *run)
@@ -126,9 +151,11 @@ odj_result bulk_dcs_open(struct bulk_run *run)
 	odj_result r = ODJ_OK;
 	for (size_t d = 0; d < n; d++) {
 		r = open_session(run, d);
-		if (r == ODJ_OK && is_ours_but(run, run->dcs[d].s->dc.host, d)) {
+		const struct bulk_dc *same = r == ODJ_OK ? ours_but(run, run->dcs[d].s->dc.host, d) : NULL;
+		if (same != NULL) {
 			/* the same DC named twice (a name and its address): one session is enough */
 			odj_trace(run->ctx, "bulk: %s is %s again", run->dcs[d].given, run->dcs[d].s->dc.host);
+			run->dcs[d].same_as = same->s->dc.host;
 			run->dcs[d].s = NULL;
 			run->dcs[d].reopened = true; /* never tried again */
 			continue;
@@ -141,13 +168,13 @@ odj_result bulk_dcs_open(struct bulk_run *run)
 			return r; /* not a DC that is down: the run cannot start */
 		const struct odj_error *e = odj_error_get(run->ctx);
 		run->dcs[d].error = talloc_strdup(run->dcs, e->message ? e->message : "no answer");
-		odj_trace(run->ctx, "bulk: %s does not answer: %s", d == 0 && !run->dcs[d].given
-			  ? "the DC located" : run->dcs[d].given, run->dcs[d].error);
+		run->dcs[d].error_status = e->status;
+		odj_trace(run->ctx, "bulk: %s does not answer: %s", given_name(run, d), run->dcs[d].error);
 		if (d + 1 < n)
 			odj_error_clear(run->ctx);
 	}
 	if (n_open == 0)
-		return r;
+		return n > 1 ? none_answered(run) : r;
 	odj_error_clear(run->ctx);
 	run->can_move = false; /* every DC was tried: those that failed may be retried later */
 	for (size_t d = 0; d < n; d++)
@@ -237,7 +264,7 @@ bool bulk_dcs_reopen(struct bulk_run *run)
 
 bool bulk_dcs_is_ours(const struct bulk_run *run, const char *host)
 {
-	return is_ours_but(run, host, SIZE_MAX);
+	return ours_but(run, host, SIZE_MAX) != NULL;
 }
 
 struct odj_dc_session *bulk_dcs_live_session(const struct bulk_run *run)
@@ -292,6 +319,7 @@ void bulk_dcs_finish(struct bulk_run *run)
 		o->created = dc->created;
 		o->lost = dc->lost;
 		o->unreached = dc->error;
+		o->same_as = dc->same_as;
 		req->out.n_dcs++;
 		/* the proofs' Kerberos contexts go now; out points into the sessions */
 		TALLOC_FREE(dc->kdc);

@@ -95,6 +95,8 @@ struct bulk_dc {
 	struct bulk_queue proving; /* created here, waiting for a key proof from its KDC */
 	size_t created;            /* accounts created here whose blob was written */
 	char *error;               /* why it did not answer at the start, or NULL */
+	odj_status error_status;   /* and its Win32 row */
+	const char *same_as;       /* the host of an earlier DC of the run it is (named twice) */
 	bool tried;                /* an open was attempted */
 	bool reopened;             /* tried again once every other DC was lost */
 	bool lost;                 /* every connection to it was lost mid-run */

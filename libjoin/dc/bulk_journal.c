@@ -56,6 +56,7 @@ odj_result bulk_journal_open(struct bulk_run *run)
 	run->prev_dc = talloc_zero_array(run, char *, run->req->in.n_names);
 	if (run->journal_path == NULL || run->prev_dc == NULL)
 		return odj_fail(run->ctx, ODJ_E_UNEXPECTED, ODJ_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+	odj_doing(run->ctx, "opening the in-flight journal %s", run->journal_path);
 	read_journal(run, run->journal_path);
 	run->journal_fd = open(run->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 			       0600);

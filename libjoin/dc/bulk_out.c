@@ -37,7 +37,9 @@ static odj_result prepare_dir(struct bulk_run *run)
 {
 	const char *dir = run->req->in.out_dir;
 	struct stat st;
+	odj_doing(run->ctx, "checking the out-dir %s", dir);
 	if (stat(dir, &st) != 0) {
+		odj_doing(run->ctx, "creating the out-dir %s", dir);
 		if (errno != ENOENT || mkdir(dir, 0700) != 0)
 			return odj_fail(run->ctx, ODJ_E_CONFIG, ODJ_ERROR_FILE_NOT_FOUND,
 					"cannot create the out-dir %s: %s", dir, strerror(errno));
@@ -209,6 +211,7 @@ static odj_result carry_partials(struct bulk_run *run, const char *path)
 static odj_result prepare_bundle(struct bulk_run *run)
 {
 	const char *path = run->req->in.bundle;
+	odj_doing(run->ctx, "preparing the bundle %s", path);
 	struct odj_bundle_info info = {run->s->facts->dns_domain, run->s->dc.host};
 	struct stat st;
 	bool exists = lstat(path, &st) == 0;

@@ -251,11 +251,54 @@ names)
 	out=$(prep_admin --count 3 --name-template "nonumber" --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] || fail "no number"
 	out=$(prep_admin --count 3 --name-template "x%02d" 2>&1); [ $? -eq 2 ] && grep -q -- '--out-dir' <<<"$out" || fail "no output"
 	out=$(prep_admin --count 3 --names-from /dev/null --out-dir "$dir/o" 2>&1); [ $? -eq 2 ] || fail "both sources"
+	# an out-dir that is a file: refused before the first add, with that step as the doing,
+	# and no counts as if the run had happened
+	: >"$dir/file"
+	out=$(prep_admin --count 2 --name-template "O$tag-%d" --out-dir "$dir/file" 2>&1); rc=$?
+	echo "$out" | grep -E '^while|^not started|^machines'
+	[ $rc -eq 6 ] || fail "out-dir a file: exit $rc, expected 6: $out"
+	grep -qx "while: checking the out-dir $dir/file" <<<"$out" || fail "out-dir a file: doing: $out"
+	grep -q '^not started *2 machines: the run was refused before its first add' <<<"$out" || fail "not started: $out"
+	grep -qE '^(machines|rate|profile|out-dir) ' <<<"$out" && fail "a refused run printed a run's summary: $out"
+	prep_admin --json --count 2 --name-template "O$tag-%d" --out-dir "$dir/file" >"$dir/file.json" 2>/dev/null
+	python3 - "$dir/file.json" "$dir/file" <<'PY' || fail "out-dir a file: JSON $(cat "$dir/file.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["error"]
+assert d["ok"] is False and d["exit"] == e["exit"] == 6 and d["started"] is False, d
+assert not {"created", "skipped", "failed", "profile", "accounts_per_second"} & set(d), sorted(d)
+assert d["machines"] == 2 and d["dc"] and len(d["dcs"]) == 1, d
+assert set(e) == {"status", "hex", "symbol", "text", "row", "category", "exit", "doing",
+                  "message", "detail", "advice"}, sorted(e)
+assert e["doing"] == "checking the out-dir " + sys.argv[2], e
+PY
+	[ "$(count_prefix "O$tag-")" = 0 ] || fail "accounts were created"
 	# a name template: %%, first, width
 	p="M$tag"
 	out=$(prep_admin --count 2 --name-template "$p-%03d" --first 98 --out-dir "$dir/o" 2>&1) || fail "$out"
 	ls "$dir/o" | tr '\n' ' ' | grep -q "^$p-098.odj $p-099.odj $" || fail "names: $(ls "$dir/o")"
 	echo "ok: templates with %s, two numbers or none, no output, two name sources: exit 2;" \
+		"an out-dir that is a file: exit 6, not started;" \
 		"--count 2 --first 98 '$p-%03d' made $(ls "$dir/o" | tr '\n' ' ')" ;;
+dc-twice)
+	# the DC by its name and by its address: one DC, and the summary says so
+	p="T$tag-"
+	out=$(prep_admin --dc "$TESTDC_IP" --count 2 --name-template "$p%d" --out-dir "$dir/out" 2>&1) || fail "$out"
+	echo "$out" | grep -E '^(created by DC| )|^machines'
+	grep -qx "created by DC   $TESTDC_DC: 2" <<<"$out" || fail "the DC's count: $out"
+	grep -qx " *$TESTDC_IP: the same DC as $TESTDC_DC (named twice: its machines are counted there)" <<<"$out" ||
+		fail "the address not said to be the same DC: $out"
+	grep -qE "^ +$TESTDC_IP: 0" <<<"$out" && fail "a bare '$TESTDC_IP: 0' line: $out"
+	prep_admin --json --dc "$TESTDC_IP" --count 2 --name-template "$p%d" --first 3 --out-dir "$dir/out" >"$dir/j" 2>&1 || fail "json: $(cat "$dir/j")"
+	python3 - "$dir/j" "$TESTDC_DC" "$TESTDC_IP" <<'PY' || fail "json dcs: $(cat "$dir/j")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+dc, ip = sys.argv[2], sys.argv[3]
+assert d["started"] is True and d["created"] == 2, d
+got = [(x["host"], x["created"], x["same_as"]) for x in d["dcs"]]
+assert got == [(dc, 2, None), (ip, 0, dc)], got
+PY
+	[ "$(count_prefix "$p")" = 4 ] || fail "the DC holds $(count_prefix "$p") accounts, expected 4"
+	echo "ok: --dc $TESTDC_DC --dc $TESTDC_IP: $TESTDC_IP is the same DC as $TESTDC_DC, in the text and in dcs[].same_as" ;;
 *) fail "unknown case $case_" ;;
 esac

@@ -86,6 +86,7 @@ json-errors)
 	"$inspect" --json "$tmp/none.odj"
 	"$inspect" --json --bundle "$SAMBA"
 	"$inspect" --json a b
+	echo x | "$prepare" --json --domain odj.test --dc 127.0.9.22 --dc 127.0.9.23 --user u --password-stdin --count 2 --name-template n%d --out-dir "$tmp/o"
 	EOF2
 	echo "$i failures: one JSON error object in the three tools" ;;
 bundle)
@@ -153,6 +154,34 @@ small)
 	has "$tmp/err" "--first numbers the names of --count N --name-template T"
 	[ ! -e "$tmp/o" ] || fail "a refused run created its out-dir"
 	echo "small things: one trace banner, present keys on a re-apply, the 0644 warning, inspect's text, --first" ;;
+bulk-no-dc)
+	# none of three DCs answers (nothing listens there: refused at once): the error
+	# names each DC with its reason, not only the last one, and the run says it never started
+	dcs=(127.0.9.22 127.0.9.23 127.0.9.24)
+	bulk() { echo x | "$prepare" --domain odj.test --dc "${dcs[0]}" --dc "${dcs[1]}" --dc "${dcs[2]}" \
+		--user u --password-stdin --count 2 --name-template n%d --out-dir "$tmp/o" "$@"; }
+	run 5 bulk
+	cat "$tmp/err"
+	has "$tmp/err" "none of the 3 DCs given answers"
+	has "$tmp/err" "while: opening a session on each of the 3 DCs given"
+	for d in "${dcs[@]}"; do
+		grep -qE "^detail: (.*; )?$d: no domain controller at $d: " "$tmp/err" || fail "the detail lacks $d: $(cat "$tmp/err")"
+	done
+	[ ! -e "$tmp/o" ] || fail "the out-dir was created"
+	bulk --json >"$tmp/j" 2>/dev/null
+	python3 - "$tmp/j" "${dcs[@]}" <<-'PY' || fail "--json: $(cat "$tmp/j")"
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	e, want = d["error"], sys.argv[2:]
+	assert d["ok"] is False and d["exit"] == e["exit"] == 5 and d["started"] is False, d
+	assert not {"created", "skipped", "failed", "profile"} & set(d), sorted(d)
+	assert e["symbol"] == "ERROR_DOMAIN_CONTROLLER_NOT_FOUND", e
+	assert [x["host"] for x in d["dcs"]] == want, d["dcs"]
+	for x in d["dcs"]:
+	    assert x["unreached"] and x["host"] in x["unreached"], x
+	    assert x["host"] + ": " + x["unreached"] in e["detail"], (x, e["detail"])
+	PY
+	echo "three DCs that do not answer: each named with its reason, in the detail and in dcs[]" ;;
 vectors-readme)
 	readme=$src/tests/vectors/README.md
 	for b in "$src"/tests/vectors/*.odj; do

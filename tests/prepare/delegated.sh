@@ -251,9 +251,21 @@ rights-new-create)
 	exists "$n\$" && fail "created anyway"
 	# a bulk run refuses before its first add, alike
 	out=$(prep_r --dc "$TESTDC_DC" --ou "$rou" --count 2 --name-template "$n-%d" --out-dir "$dir/out" 2>&1); rc=$?
-	echo "$out" | grep -E 'may not|^machines'
+	echo "$out" | grep -E 'may not|^while|^machines|^not started'
 	[ $rc -eq 3 ] || fail "bulk: exit $rc, expected 3: $out"
 	grep -qF "may not create computer objects in $rou: (OA;;CC;$G_COMPUTER;;$rsid)" <<<"$out" || fail "bulk refusal: $out"
+	# the run never started: it says so, with no counts as if it had run
+	grep -q '^not started *2 machines: the run was refused before its first add' <<<"$out" || fail "bulk: not said not started: $out"
+	grep -qE '^(machines|rate|profile) ' <<<"$out" && fail "bulk: a refused run printed a run's summary: $out"
+	prep_r --json --dc "$TESTDC_DC" --ou "$rou" --count 2 --name-template "$n-%d" --out-dir "$dir/out" >"$dir/j" 2>/dev/null
+	python3 - "$dir/j" "$rou" <<'PY' || fail "bulk --json: $(cat "$dir/j")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["error"]
+assert d["ok"] is False and d["exit"] == e["exit"] == 3 and d["started"] is False, d
+assert not {"created", "skipped", "failed", "profile"} & set(d), sorted(d)
+assert "may not create computer objects in " + sys.argv[2] in e["message"] and e["doing"], e
+PY
 	after=$(snapshot)
 	[ "$before" = "$after" ] || fail "the directory changed: $before -> $after"
 	echo "unchanged: $after"

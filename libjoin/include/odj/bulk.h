@@ -92,6 +92,8 @@ struct odj_bulk_dc {
 	size_t created;        /* accounts it created whose blob was written */
 	bool lost;             /* it stopped answering mid-run: the others took the rest */
 	const char *unreached; /* it did not answer at the start: why (then NULL: it did later) */
+	const char *same_as;   /* the DC of an earlier entry, named again (by its address or
+				* another name): its machines are counted there, not here */
 };
 
 /* Where the time went, summed over the machines (milliseconds). */
@@ -141,6 +143,9 @@ struct odj_bulk_req {
 		const volatile sig_atomic_t *stop;
 	} in;
 	struct {
+		/* the run got past its checks (DCs, rights, outputs) to its adds; false:
+		 * it was refused before, nothing was tried and the counts below are 0 */
+		bool started;
 		struct odj_dc_choice dc;
 		struct odj_domain_facts *facts;
 		char *realm;
