@@ -359,7 +359,7 @@ static const struct cli_tool tool = {
 		    "odj-prepare --domain DOMAIN --for REQUEST... --signing-key KEY --savefile FILE|\n"
 		    "            --out-dir DIR|--bundle FILE [options]\n"
 		    "odj-prepare --new-signing-key FILE\n"
-		    "odj-prepare --explain CODE",
+		    "odj-prepare --explain CODE [--json]",
 	.summary = "Next to a DC: checks the DC and the rights, creates (or with --reuse resets) the\n"
 		   "computer account, sets a random machine password, proves it and writes the\n"
 		   "provisioning blob that odj-apply (or djoin /requestodj) joins with, offline.",
