@@ -102,18 +102,18 @@ odj_result odj_read_input(struct odj_ctx *ctx, const char *path, const char *wha
 	int fd = odj_open_input(ctx, path, what, stdin_ok);
 	if (fd < 0)
 		return ODJ_E_INPUT;
+	odj_result r = ODJ_OK;
 	struct stat st;
 	if (owner_only && (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0)) {
-		close(fd);
-		odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_ACCESS_DENIED,
-			 "The %s %s is readable by group or others.", what, path);
+		r = odj_fail(ctx, ODJ_E_INPUT, ODJ_ERROR_ACCESS_DENIED,
+			     "The %s %s is readable by group or others.", what, path);
 		odj_error_advice(ctx, "chmod 600 %s", path);
-		return ODJ_E_INPUT;
+	} else {
+		*len = odj_read_upto(fd, buf, cap);
 	}
-	*len = odj_read_upto(fd, buf, cap);
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO) /* standard input stays open for the caller */
 		close(fd);
-	return ODJ_OK;
+	return r;
 }
 
 size_t odj_read_upto(int fd, uint8_t *buf, size_t cap)
