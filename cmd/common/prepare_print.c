@@ -24,31 +24,34 @@ static void add_dc(json_object *o, const struct odj_dc_choice *dc)
 
 void cli_print_check(const struct odj_check_req *r, bool ok)
 {
-	const struct odj_domain_facts *f = r->out.facts;
-	const struct odj_dc_choice *dc = &r->out.dc;
+	const struct odj_provision_out *pl = &r->out.plan;
+	const struct odj_session_report *ss = &r->out.session;
+	const struct odj_container_report *co = &r->out.container;
+	const struct odj_domain_facts *f = pl->facts;
+	const struct odj_dc_choice *dc = &pl->dc;
 	print_dc(dc);
 	if (dc->host != NULL) {
 		printf("DC flags        0x%08x %s\n", dc->flags, dc->flags_text ? dc->flags_text : "");
 		printf("sites           DC %s, client %s\n", dc->dc_site ? dc->dc_site : "-",
 		       dc->client_site ? dc->client_site : "-");
 	}
-	if (r->out.client != NULL)
-		printf("Kerberos        %s via %s:88 (%.0f ms)\n", r->out.client, dc->address,
-		       r->out.ms_kerberos);
-	if (r->out.ms_smb > 0 && (r->out.ms_ldap > 0 || ok)) {
-		printf("SMB             \\\\%s\\IPC$ with Kerberos (%.0f ms)\n", dc->host, r->out.ms_smb);
-		if (r->out.smb_peer != NULL && dc->address != NULL &&
-		    strcmp(r->out.smb_peer, dc->address) != 0)
+	if (pl->client != NULL)
+		printf("Kerberos        %s via %s:88 (%.0f ms)\n", pl->client, dc->address,
+		       ss->ms_kerberos);
+	if (ss->ms_smb > 0 && (ss->ms_ldap > 0 || ok)) {
+		printf("SMB             \\\\%s\\IPC$ with Kerberos (%.0f ms)\n", dc->host, ss->ms_smb);
+		if (ss->smb_peer != NULL && dc->address != NULL &&
+		    strcmp(ss->smb_peer, dc->address) != 0)
 			printf("                reached at %s, not %s: this host's resolver gives %s "
 			       "another address of the DC (Kerberos proved it is the DC)\n",
-			       r->out.smb_peer, dc->address, dc->host);
+			       ss->smb_peer, dc->address, dc->host);
 	}
 	if (f != NULL) {
 		printf("LDAP            %s, %s (%.0f ms)\n", dc->host,
-		       r->out.ldap_tls ? "TLS with channel binding" : "SASL GSSAPI sealed",
-		       r->out.ms_ldap);
-		if (!r->out.ldap_tls)
-			printf("LDAP SSF        %u\n", r->out.ldap_ssf);
+		       ss->ldap_tls ? "TLS with channel binding" : "SASL GSSAPI sealed",
+		       ss->ms_ldap);
+		if (!ss->ldap_tls)
+			printf("LDAP SSF        %u\n", ss->ldap_ssf);
 		printf("domain          %s (NetBIOS %s), forest %s\n", f->dns_domain,
 		       f->netbios ? f->netbios : "?", f->forest ? f->forest : "?");
 		printf("domain SID      %s\n", f->sid_str ? f->sid_str : "?");
@@ -57,32 +60,35 @@ void cli_print_check(const struct odj_check_req *r, bool ok)
 		       f->forest_level, f->dc_level);
 		printf("clock offset    %+.1f s (DC minus this host)\n", f->skew_seconds);
 	}
-	if (r->out.container_dn != NULL)
-		printf("container       %s (may create computers: %s)\n", r->out.container_dn,
-		       r->out.may_create ? "yes" : "no");
-	if (r->out.by_quota)
+	if (co->dn != NULL)
+		printf("container       %s (may create computers: %s)\n", co->dn,
+		       co->may_create ? "yes" : "no");
+	if (co->by_quota)
 		printf("quota           relies on ms-DS-MachineAccountQuota: %u of %d used by %s "
 		       "(computers whose mS-DS-CreatorSID is the caller)\n",
-		       r->out.quota_used, r->out.machine_account_quota,
-		       r->out.client ? r->out.client : "the caller");
+		       co->quota_used, co->machine_account_quota,
+		       pl->client ? pl->client : "the caller");
 	if (r->out.machine_checked)
-		printf("account         %s %s\n", r->out.sam_account_name,
+		printf("account         %s %s\n", pl->sam_account_name,
 		       r->out.account_exists ? "exists" : "does not exist yet");
-	for (size_t i = 0; i < r->out.n_steps; i++) /* whose account, and the rights it needs */
-		if (r->out.steps[i].ran && r->out.steps[i].what != NULL &&
-		    strcmp(r->out.steps[i].name, "check-rights") == 0)
-			printf("rights          %s\n", r->out.steps[i].what);
-	for (size_t i = 0; i < r->out.n_steps; i++) /* the write steps, with writes off */
-		if (!r->out.steps[i].ran && r->out.steps[i].what != NULL)
-			printf("would           %s: %s\n", r->out.steps[i].name, r->out.steps[i].what);
+	for (size_t i = 0; i < pl->n_steps; i++) /* whose account, and the rights it needs */
+		if (pl->steps[i].ran && pl->steps[i].what != NULL &&
+		    strcmp(pl->steps[i].name, "check-rights") == 0)
+			printf("rights          %s\n", pl->steps[i].what);
+	for (size_t i = 0; i < pl->n_steps; i++) /* the write steps, with writes off */
+		if (!pl->steps[i].ran && pl->steps[i].what != NULL)
+			printf("would           %s: %s\n", pl->steps[i].name, pl->steps[i].what);
 	printf("result          %s (%.0f ms)\n", ok ? "a provision would pass every step" : "FAILED",
-	       r->out.ms_total);
+	       pl->ms_total);
 }
 
 void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *ctx, bool ok)
 {
+	const struct odj_provision_out *pl = &r->out.plan;
+	const struct odj_session_report *ss = &r->out.session;
+	const struct odj_container_report *co = &r->out.container;
 	json_object *o = cli_json_ok(ok);
-	const struct odj_dc_choice *dc = &r->out.dc;
+	const struct odj_dc_choice *dc = &pl->dc;
 	if (dc->host != NULL) {
 		json_object *d = json_object_new_object();
 		cli_json_add_strs(d, "host", dc->host, "address", dc->address, "found_by", dc->found_by,
@@ -92,7 +98,7 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 				  dc->client_site, NULL);
 		json_object_object_add(o, "dc", d);
 	}
-	const struct odj_domain_facts *f = r->out.facts;
+	const struct odj_domain_facts *f = pl->facts;
 	if (f != NULL) {
 		json_object *d = json_object_new_object();
 		cli_json_add_strs(d, "dns_name", f->dns_domain, "netbios_name", f->netbios, "forest",
@@ -103,27 +109,27 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 		json_object_object_add(d, "clock_offset_seconds", json_object_new_double(f->skew_seconds));
 		json_object_object_add(o, "domain", d);
 	}
-	json_object_object_add(o, "realm", cli_jstr(r->out.realm));
-	json_object_object_add(o, "client", cli_jstr(r->out.client));
-	json_object_object_add(o, "ldap_ssf", json_object_new_int((int)r->out.ldap_ssf));
-	json_object_object_add(o, "ldap_tls", json_object_new_boolean(r->out.ldap_tls));
-	json_object_object_add(o, "container", cli_jstr(r->out.container_dn));
-	json_object_object_add(o, "may_create_computers", json_object_new_boolean(r->out.may_create));
-	if (r->out.by_quota) {
+	json_object_object_add(o, "realm", cli_jstr(pl->realm));
+	json_object_object_add(o, "client", cli_jstr(pl->client));
+	json_object_object_add(o, "ldap_ssf", json_object_new_int((int)ss->ldap_ssf));
+	json_object_object_add(o, "ldap_tls", json_object_new_boolean(ss->ldap_tls));
+	json_object_object_add(o, "container", cli_jstr(co->dn));
+	json_object_object_add(o, "may_create_computers", json_object_new_boolean(co->may_create));
+	if (co->by_quota) {
 		json_object *q = json_object_new_object();
-		json_object_object_add(q, "quota", json_object_new_int(r->out.machine_account_quota));
-		json_object_object_add(q, "used", json_object_new_int64(r->out.quota_used));
+		json_object_object_add(q, "quota", json_object_new_int(co->machine_account_quota));
+		json_object_object_add(q, "used", json_object_new_int64(co->quota_used));
 		json_object_object_add(o, "machine_account_quota", q);
 	}
 	if (r->out.machine_checked) {
-		json_object_object_add(o, "account", cli_jstr(r->out.sam_account_name));
+		json_object_object_add(o, "account", cli_jstr(pl->sam_account_name));
 		json_object_object_add(o, "account_exists", json_object_new_boolean(r->out.account_exists));
 		json_object_object_add(o, "would_reset", json_object_new_boolean(r->out.would_reset));
 		json_object_object_add(o, "account_dn", cli_jstr(r->out.account_dn));
 	}
 	json_object *steps = json_object_new_array();
-	for (size_t i = 0; i < r->out.n_steps; i++) {
-		const struct odj_plan_step *st = &r->out.steps[i];
+	for (size_t i = 0; i < pl->n_steps; i++) {
+		const struct odj_plan_step *st = &pl->steps[i];
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "step", cli_jstr(st->name));
 		json_object_object_add(j, "writes", json_object_new_boolean(st->writes));
@@ -132,14 +138,14 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 		json_object_array_add(steps, j);
 	}
 	json_object_object_add(o, "steps", steps);
-	if (r->out.smb_peer != NULL)
-		json_object_object_add(o, "smb_peer", cli_jstr(r->out.smb_peer));
+	if (ss->smb_peer != NULL)
+		json_object_object_add(o, "smb_peer", cli_jstr(ss->smb_peer));
 	json_object *t = json_object_new_object();
-	json_object_object_add(t, "locate", json_object_new_double(r->out.ms_locate));
-	json_object_object_add(t, "kerberos", json_object_new_double(r->out.ms_kerberos));
-	json_object_object_add(t, "smb", json_object_new_double(r->out.ms_smb));
-	json_object_object_add(t, "ldap", json_object_new_double(r->out.ms_ldap));
-	json_object_object_add(t, "total", json_object_new_double(r->out.ms_total));
+	json_object_object_add(t, "locate", json_object_new_double(ss->ms_locate));
+	json_object_object_add(t, "kerberos", json_object_new_double(ss->ms_kerberos));
+	json_object_object_add(t, "smb", json_object_new_double(ss->ms_smb));
+	json_object_object_add(t, "ldap", json_object_new_double(ss->ms_ldap));
+	json_object_object_add(t, "total", json_object_new_double(pl->ms_total));
 	json_object_object_add(o, "ms", t);
 	cli_json_print_result(o, ok ? NULL : ctx);
 }

@@ -34,11 +34,11 @@ static odj_result open_session(struct bulk_run *run, size_t d)
 		return r;
 	}
 	dc->s = plan.s;
-	dc->container = plan.container;
+	dc->container = plan.where.dn;
 	if (run->s == NULL) {
 		struct odj_bulk_req *req = run->req;
 		run->s = plan.s;
-		run->container = plan.container;
+		run->container = plan.where.dn;
 		req->out.dc = t->out.dc;
 		req->out.facts = t->out.facts;
 		req->out.realm = t->out.realm;

@@ -5,40 +5,20 @@
 
 #include "plan.h"
 
+/* The check reports what the provision's plan learnt, and what it found on the way. */
 static void copy_out(struct odj_check_req *req, const struct odj_plan *p)
 {
-	const struct odj_provision_req *pr = p->req;
-	const struct odj_dc_session *s = p->s;
-	req->out.dc = pr->out.dc;
-	req->out.facts = pr->out.facts;
-	req->out.realm = pr->out.realm;
-	req->out.client = pr->out.client;
-	req->out.container_dn = p->container;
-	req->out.may_create = p->may_create;
-	req->out.by_quota = p->by_quota;
-	req->out.machine_account_quota = p->quota;
-	req->out.quota_used = p->quota_used;
+	req->out.plan = p->req->out;
+	req->out.container = p->where;
+	if (p->s != NULL)
+		req->out.session = p->s->report;
 	req->out.machine_checked = p->account_checked;
-	req->out.sam_account_name = pr->out.sam_account_name;
 	req->out.account_exists = p->have != NULL;
-	req->out.would_reset = p->have != NULL && pr->in.account.reuse;
+	req->out.would_reset = p->have != NULL && p->req->in.account.reuse;
 	if (p->account_checked)
 		req->out.account_dn = p->have ? p->have->dn
 					      : odj_account_dn(p->mem, p->jr.out.netbios_name,
-							       p->container);
-	req->out.spns = pr->out.spns;
-	req->out.steps = pr->out.steps;
-	req->out.n_steps = pr->out.n_steps;
-	req->out.ms_total = pr->out.ms_total;
-	if (s == NULL)
-		return;
-	req->out.ldap_ssf = s->ldap ? odj_ldap_ssf(s->ldap) : 0;
-	req->out.ldap_tls = s->ldap ? odj_ldap_tls(s->ldap) : false;
-	req->out.ms_locate = s->ms_locate;
-	req->out.ms_kerberos = s->ms_kerberos;
-	req->out.ms_smb = s->ms_smb;
-	req->out.smb_peer = s->smb_peer;
-	req->out.ms_ldap = s->ms_ldap;
+							       p->where.dn);
 }
 
 odj_result odj_prepare_check(struct odj_ctx *ctx, TALLOC_CTX *mem, struct odj_check_req *req)

@@ -257,14 +257,14 @@ static odj_result check_container(struct odj_plan *p)
 	const char *ou = R(p)->in.conn.ou;
 	odj_doing(p->ctx, "checking the container %s and the right to create computers in it",
 		  ou ? ou : "Computers");
-	return odj_container_check(p->s->ldap, p->mem, p->s->facts->default_nc, ou, &p->container,
-				   &p->may_create);
+	return odj_container_check(p->s->ldap, p->mem, p->s->facts->default_nc, ou, &p->where.dn,
+				   &p->where.may_create);
 }
 
 static char *container_what(struct odj_plan *p)
 {
-	return talloc_asprintf(p->mem, "%s (may create computers: %s)", p->container,
-			       p->may_create ? "yes" : "no");
+	return talloc_asprintf(p->mem, "%s (may create computers: %s)", p->where.dn,
+			       p->where.may_create ? "yes" : "no");
 }
 
 odj_result odj_plan_token(struct odj_plan *p, const char *const **token)
@@ -299,7 +299,7 @@ static odj_result find_account(struct odj_plan *p)
 	p->account_checked = r == ODJ_OK;
 	if (r == ODJ_OK)
 		r = odj_rule_existing(p->ctx, p->have, req->in.account.reuse, true, req->in.conn.ou,
-				      p->container);
+				      p->where.dn);
 	if (r == ODJ_OK && p->have != NULL)
 		r = check_reuse_owner(p);
 	return r;
@@ -346,20 +346,20 @@ static odj_result check_quota(struct odj_plan *p)
 	const char *const *token = NULL;
 	odj_result r = odj_plan_token(p, &token);
 	if (r == ODJ_OK)
-		r = odj_quota_read(p->s->ldap, p->mem, p->s->facts->default_nc, token, &p->quota,
-				   &p->quota_used);
+		r = odj_quota_read(p->s->ldap, p->mem, p->s->facts->default_nc, token,
+				   &p->where.machine_account_quota, &p->where.quota_used);
 	if (r != ODJ_OK)
 		return r;
-	if (p->quota <= 0)
-		return odj_rule_may_create(p->ctx, client, p->container, false);
-	if (p->quota_used >= (unsigned)p->quota) {
+	if (p->where.machine_account_quota <= 0)
+		return odj_rule_may_create(p->ctx, client, p->where.dn, false);
+	if (p->where.quota_used >= (unsigned)p->where.machine_account_quota) {
 		odj_fail(p->ctx, ODJ_E_DIRECTORY, ODJ_ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED,
 			 "%s may not create computer objects in %s and has used its machine account "
 			 "quota: %u of ms-DS-MachineAccountQuota %d",
-			 client, p->container, p->quota_used, p->quota);
+			 client, p->where.dn, p->where.quota_used, p->where.machine_account_quota);
 		return ODJ_E_DIRECTORY;
 	}
-	p->by_quota = true;
+	p->where.by_quota = true;
 	return ODJ_OK;
 }
 
@@ -370,7 +370,7 @@ static odj_result check_quota(struct odj_plan *p)
 static odj_result check_rights(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
-	if (p->have == NULL && !p->may_create && req->in.conn.ou == NULL && !p->bulk) {
+	if (p->have == NULL && !p->where.may_create && req->in.conn.ou == NULL && !p->bulk) {
 		odj_result r = check_quota(p);
 		if (r != ODJ_OK)
 			return r;
@@ -387,15 +387,15 @@ static odj_result check_rights(struct odj_plan *p)
 		.netbios = f->netbios,
 		.default_nc = f->default_nc,
 		.config_nc = f->config_nc,
-		.container = p->container,
-		.may_create = p->may_create,
-		.by_quota = p->by_quota,
+		.container = p->where.dn,
+		.may_create = p->where.may_create,
+		.by_quota = p->where.by_quota,
 		.sets_password_after = req->in.password_method == ODJ_PASSWORD_METHOD_KPASSWD,
 		.have = p->have,
 		.attrs = attrs,
 	};
 	odj_doing(p->ctx, "reading the rights of %s on %s", req->out.client ? req->out.client : "the caller",
-		  p->have ? p->have->dn : p->container);
+		  p->have ? p->have->dn : p->where.dn);
 	odj_result r = odj_plan_token(p, &in.token);
 	if (r == ODJ_OK)
 		r = odj_rights_read(p->s->ldap, p->mem, &in, &p->rights);
@@ -405,15 +405,15 @@ static odj_result check_rights(struct odj_plan *p)
 static char *rights_what(struct odj_plan *p)
 {
 	const struct odj_rights *rt = &p->rights;
-	if (p->by_quota)
+	if (p->where.by_quota)
 		return talloc_asprintf(p->mem,
 				       "no right to create computers in %s: relies on "
 				       "ms-DS-MachineAccountQuota, %u of %d used by %s",
-				       p->container, p->quota_used, p->quota,
+				       p->where.dn, p->where.quota_used, p->where.machine_account_quota,
 				       R(p)->out.client ? R(p)->out.client : "the caller");
 	char *what = p->have ? talloc_asprintf(p->mem, "may reset %s (%s)", p->have->dn,
 					       odj_account_case_name(rt->whose))
-			     : talloc_asprintf(p->mem, "may create computers in %s", p->container);
+			     : talloc_asprintf(p->mem, "may create computers in %s", p->where.dn);
 	const char *sep = ": ";
 	for (int k = ODJ_RIGHT_RESET_PASSWORD; what && k < ODJ_RIGHT_COUNT; k++)
 		if (rt->needed[k]) {
@@ -461,19 +461,19 @@ static odj_result create_or_reset(struct odj_plan *p)
 	p->t_write = now_ms();
 	odj_result r;
 	if (p->have == NULL) {
-		req->out.dn = odj_account_dn(p->mem, p->jr.out.netbios_name, p->container);
+		req->out.dn = odj_account_dn(p->mem, p->jr.out.netbios_name, p->where.dn);
 		odj_doing(p->ctx, "creating the computer account %s", req->out.dn);
 		r = odj_account_create(p->s->ldap, p->mem, req->out.dn, &p->spec);
 		req->out.created = r == ODJ_OK;
 		if (r != ODJ_OK && odj_plan_add_unanswered(p->ctx))
 			r = odj_plan_settle_add(p);
-		if (r != ODJ_OK && p->by_quota &&
+		if (r != ODJ_OK && p->where.by_quota &&
 		    odj_error_get(p->ctx)->status == ODJ_ERROR_ACCESS_DENIED)
 			odj_error_advice(p->ctx,
 					 "The add relied on ms-DS-MachineAccountQuota (%u of %d used): "
 					 "this DC does not grant it (Samba does not over LDAP). Delegate "
 					 "Create Computer objects on an OU (--ou), or pre-create the account.",
-					 p->quota_used, p->quota);
+					 p->where.quota_used, p->where.machine_account_quota);
 	} else {
 		req->out.dn = p->have->dn;
 		odj_doing(p->ctx, "resetting the computer account %s", p->have->dn);
@@ -490,8 +490,8 @@ static char *create_or_reset_what(struct odj_plan *p)
 {
 	struct odj_provision_req *req = R(p);
 	if (p->have == NULL) {
-		char *dn = odj_account_dn(p->mem, p->jr.out.netbios_name, p->container);
-		return talloc_asprintf(p->mem, "create %s in %s with SPNs %s", dn, p->container,
+		char *dn = odj_account_dn(p->mem, p->jr.out.netbios_name, p->where.dn);
+		return talloc_asprintf(p->mem, "create %s in %s with SPNs %s", dn, p->where.dn,
 				       spn_list(p->mem, req->out.spns));
 	}
 	char **changes = p->writes ? req->out.changes

@@ -26,16 +26,12 @@ struct odj_plan {
 	struct odj_join_request jr;
 	struct odj_session_params sp;
 	struct odj_dc_session *s;
-	char *container;
-	bool may_create;
+	struct odj_container_report where; /* check-container, and the quota when a create relies on it */
 	bool account_checked;          /* find-account ran */
 	struct odj_account *have;      /* the existing account, NULL: one would be created */
 	struct odj_account_spec spec;
 	struct odj_secret *pw_utf16;
 	struct odj_account_readback rb;
-	int quota;                     /* ms-DS-MachineAccountQuota when a create relies on it */
-	unsigned quota_used;           /* computers whose mS-DS-CreatorSID is the caller */
-	bool by_quota;                 /* no delegated right: the DC's quota is to allow the add */
 	struct odj_rights rights;      /* check-rights: whose account, which rights are missing */
 	char **token;                  /* the caller's SIDs (odj_plan_token), NULL until read */
 	double t0, t_write;

@@ -66,7 +66,7 @@ odj_result odj_session_locate(struct odj_dc_session *s, const struct odj_session
 	odj_doing(s->ctx, "locating a domain controller of %s%s%s", p->domain, p->dc ? " at " : "",
 		  p->dc ? p->dc : "");
 	odj_result r = odj_locate_dc(s->ctx, s, &lr);
-	s->ms_locate = now_ms() - t0;
+	s->report.ms_locate = now_ms() - t0;
 	odj_trace(s->ctx, "NetpDsGetDcName: status of locating a DC for domain '%s'%s%s: 0x%x",
 		  p->domain, p->dc ? " pinned to " : "", p->dc ? p->dc : "",
 		  r == ODJ_OK ? 0 : odj_error_get(s->ctx)->status);
@@ -115,7 +115,7 @@ odj_result odj_session_kerberos(struct odj_dc_session *s, const struct odj_sessi
 	odj_result r = odj_krb_open(s->ctx, s, &ko, &s->krb);
 	if (r == ODJ_OK)
 		r = login(s, &p->creds);
-	s->ms_kerberos = now_ms() - t0;
+	s->report.ms_kerberos = now_ms() - t0;
 	odj_trace(s->ctx, "NetpKerberosLogon: status of getting a TGT for '%s' from '%s': 0x%x",
 		  s->krb && odj_krb_client(s->krb) ? odj_krb_client(s->krb) : "?", s->dc.address,
 		  r == ODJ_OK ? 0 : odj_error_get(s->ctx)->status);
@@ -135,9 +135,9 @@ odj_result odj_session_ipc(struct odj_dc_session *s, const struct odj_session_pa
 		so.realm = s->realm;
 		so.workgroup = s->dc.netbios_domain ? s->dc.netbios_domain : "WORKGROUP";
 		so.timeout_ms = p->deadlines.smb_ms;
-		r = odj_smb_ipc_check(s->ctx, s->krb, &so, s, &s->smb_peer);
+		r = odj_smb_ipc_check(s->ctx, s->krb, &so, s, &s->report.smb_peer);
 	}
-	s->ms_smb = now_ms() - t0;
+	s->report.ms_smb = now_ms() - t0;
 	odj_trace(s->ctx, "NetpJoinDomain: status of NetUseAdd to '\\\\%s\\IPC$': 0x%x", s->dc.host,
 		  r == ODJ_OK ? 0 : odj_error_get(s->ctx)->status);
 	return r;
@@ -162,7 +162,11 @@ odj_result odj_session_directory(struct odj_dc_session *s, const struct odj_sess
 		odj_doing(s->ctx, "reading the domain's facts from %s", s->dc.host);
 		r = odj_domain_facts_read(s->ldap, s, &s->facts);
 	}
-	s->ms_ldap = now_ms() - t0;
+	s->report.ms_ldap = now_ms() - t0;
+	if (s->ldap != NULL) {
+		s->report.ldap_ssf = odj_ldap_ssf(s->ldap);
+		s->report.ldap_tls = odj_ldap_tls(s->ldap);
+	}
 	odj_trace(s->ctx, "NetpJoinDomain: status of the LDAP bind to '%s': 0x%x", s->dc.host,
 		  r == ODJ_OK ? 0 : odj_error_get(s->ctx)->status);
 	return r;

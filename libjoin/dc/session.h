@@ -39,8 +39,7 @@ struct odj_dc_session {
 	struct odj_krb *krb;
 	struct odj_ldap *ldap;
 	struct odj_domain_facts *facts;
-	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
-	char *smb_peer; /* the address the SMB session went to */
+	struct odj_session_report report; /* the security layer, the time of each part */
 	/* check-dcs: the other writable DCs, connected (odj_session_peers) */
 	struct odj_peer_dc *peers;
 	size_t n_peers;

@@ -156,6 +156,64 @@ struct odj_plan_step {
 	char *what;         /* what it did, or with writes off would do; may be NULL */
 };
 
+/* How the session with the DC was made: its LDAP security layer, the time of each part. */
+struct odj_session_report {
+	unsigned ldap_ssf;      /* GSSAPI layer; 0 with TLS */
+	bool ldap_tls;
+	double ms_locate, ms_kerberos, ms_smb, ms_ldap;
+	/* the address the SMB session went to (libsmbclient resolves the DC's
+	 * name itself: another address of the DC than dc.address is possible) */
+	char *smb_peer;
+};
+
+/* Where a new account goes, and whether the bound identity may create it there. */
+struct odj_container_report {
+	char *dn;               /* the OU given, or the domain's Computers container */
+	bool may_create;        /* allowedChildClassesEffective has computer */
+	bool by_quota;          /* !may_create in Computers: the add relies on the quota */
+	int machine_account_quota; /* with by_quota: ms-DS-MachineAccountQuota */
+	unsigned quota_used;    /* with by_quota: computers whose mS-DS-CreatorSID is the caller */
+};
+
+/*
+ * What a provision reports (odj_provision_account), and a check up to the
+ * first write step (odj_check_req.out.plan).
+ */
+struct odj_provision_out {
+	struct odj_dc_choice dc;
+	struct odj_domain_facts *facts;
+	char *realm;
+	char *client;
+	char *dn;
+	char *sam_account_name;
+	char *netbios_name;
+	char *dns_host_name;
+	char **spns;           /* NULL-terminated */
+	uint32_t enctypes;
+	bool created;          /* a new account */
+	bool reused;           /* an existing one was reset */
+	char **changes;        /* on reuse: what changed, NULL-terminated */
+	const char *password_method; /* "ldap" or "kpasswd" */
+	uint32_t kvno;
+	int64_t pwd_last_set;
+	char *machine_sid;
+	uint32_t rid;
+	char *salt;
+	bool proven;           /* a service ticket for the account opened with the new keys */
+	struct odj_secret *blob_file;   /* the blob's file bytes */
+	struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
+	struct odj_secret *envelope_file; /* in.seal.key: the signed or sealed file written */
+	char *left_behind;     /* an object this run created but could not remove */
+	/* an add that was not answered, and what the DC said when asked again */
+	char *settled;
+	/* with in.conn.allow_unreachable_dc: the writable DCs the names
+	 * could not be checked on ("host: error; ..."), or NULL */
+	char *unchecked_dcs;
+	struct odj_plan_step *steps; /* every step of the plan, in order */
+	size_t n_steps;
+	double ms_session, ms_write, ms_proof, ms_total;
+};
+
 #define ODJ_CHECK_VERSION 1
 
 struct odj_check_req {
@@ -165,29 +223,15 @@ struct odj_check_req {
 		struct odj_account_request account;
 	} in;
 	struct {
-		struct odj_dc_choice dc;
-		struct odj_domain_facts *facts;
-		char *realm;
-		char *client;           /* the Kerberos principal that bound */
-		unsigned ldap_ssf;      /* GSSAPI layer; 0 with TLS */
-		bool ldap_tls;
-		char *container_dn;     /* where the account would go */
-		bool may_create;        /* allowedChildClassesEffective has computer */
-		bool by_quota;          /* !may_create in Computers: the add relies on the quota */
-		int machine_account_quota; /* with by_quota: ms-DS-MachineAccountQuota */
-		unsigned quota_used;    /* with by_quota: computers whose mS-DS-CreatorSID is the caller */
+		/* what a provision would report up to its first write: the DC,
+		 * domain facts, bind identity, account name, SPNs, the steps */
+		struct odj_provision_out plan;
+		struct odj_session_report session;
+		struct odj_container_report container;
 		bool machine_checked;   /* machine given: the next fields are meaningful */
-		char *sam_account_name;
 		bool account_exists;
 		bool would_reset;       /* it exists and in.account.reuse: a provision resets it */
 		char *account_dn;       /* the existing account, or the one a provision would create */
-		char **spns;            /* the SPNs a provision would write, NULL-terminated */
-		struct odj_plan_step *steps; /* every step of the plan, in order */
-		size_t n_steps;
-		double ms_locate, ms_kerberos, ms_smb, ms_ldap, ms_total;
-		/* the address the SMB session went to (libsmbclient resolves the DC's
-		 * name itself: another address of the DC than dc.address is possible) */
-		const char *smb_peer;
 	} out;
 };
 
@@ -232,40 +276,7 @@ struct odj_provision_req {
 			unsigned valid_days;               /* signed only: 0 is 30 */
 		} seal;
 	} in;
-	struct {
-		struct odj_dc_choice dc;
-		struct odj_domain_facts *facts;
-		char *realm;
-		char *client;
-		char *dn;
-		char *sam_account_name;
-		char *netbios_name;
-		char *dns_host_name;
-		char **spns;           /* NULL-terminated */
-		uint32_t enctypes;
-		bool created;          /* a new account */
-		bool reused;           /* an existing one was reset */
-		char **changes;        /* on reuse: what changed, NULL-terminated */
-		const char *password_method; /* "ldap" or "kpasswd" */
-		uint32_t kvno;
-		int64_t pwd_last_set;
-		char *machine_sid;
-		uint32_t rid;
-		char *salt;
-		bool proven;           /* a service ticket for the account opened with the new keys */
-		struct odj_secret *blob_file;   /* the blob's file bytes */
-		struct odj_secret *blob_base64; /* the bare base64 (djoin /printblob) */
-		struct odj_secret *envelope_file; /* in.seal.key: the signed or sealed file written */
-		char *left_behind;     /* an object this run created but could not remove */
-		/* an add that was not answered, and what the DC said when asked again */
-		char *settled;
-		/* with in.conn.allow_unreachable_dc: the writable DCs the names
-		 * could not be checked on ("host: error; ..."), or NULL */
-		char *unchecked_dcs;
-		struct odj_plan_step *steps; /* every step of the plan, in order */
-		size_t n_steps;
-		double ms_session, ms_write, ms_proof, ms_total;
-	} out;
+	struct odj_provision_out out;
 };
 
 #define ODJ_PROVISION_REQ_INIT {.in = {.version = ODJ_PROVISION_VERSION}}
