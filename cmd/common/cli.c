@@ -48,17 +48,17 @@ json_object *cli_jstrv(char *const *items)
 	return cli_jstrs(items, n);
 }
 
-json_object *cli_json_ok(bool ok)
-{
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(ok));
-	return o;
-}
-
 json_object *cli_json_result(void)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "schema_version", json_object_new_int(CLI_JSON_SCHEMA_VERSION));
+	return o;
+}
+
+json_object *cli_json_ok(bool ok)
+{
+	json_object *o = cli_json_result();
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
 	return o;
 }
 

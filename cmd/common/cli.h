@@ -196,7 +196,7 @@ json_object *cli_jstrv(char *const *items);
 /* A new JSON result object that starts with "schema_version". */
 json_object *cli_json_result(void);
 
-/* A new JSON object that starts with "ok": the result of a verb. */
+/* A verb's JSON result: "schema_version", then "ok". */
 json_object *cli_json_ok(bool ok);
 
 /* Adds the context's error object as "error" when ctx is not NULL, then prints o (and takes it). */

@@ -89,25 +89,21 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	const struct odj_container_report *co = &r->out.container;
 	json_object *o = cli_json_ok(ok);
 	const struct odj_dc_choice *dc = &pl->dc;
-	if (dc->host != NULL) {
-		json_object *d = json_object_new_object();
-		cli_json_add_strs(d, "host", dc->host, "address", dc->address, "found_by", dc->found_by,
-				  NULL);
-		json_object_object_add(d, "flags", json_object_new_int64(dc->flags));
-		cli_json_add_strs(d, "flags_text", dc->flags_text, "dc_site", dc->dc_site, "client_site",
+	if (dc->host != NULL) { /* flat, in the names of man/odj-json.schema.json */
+		add_dc(o, dc);
+		json_object_object_add(o, "dc_found_by", cli_jstr(dc->found_by));
+		json_object_object_add(o, "dc_flags", json_object_new_int64(dc->flags));
+		cli_json_add_strs(o, "dc_flags_text", dc->flags_text, "dc_site", dc->dc_site, "site",
 				  dc->client_site, NULL);
-		json_object_object_add(o, "dc", d);
 	}
 	const struct odj_domain_facts *f = pl->facts;
 	if (f != NULL) {
-		json_object *d = json_object_new_object();
-		cli_json_add_strs(d, "dns_name", f->dns_domain, "netbios_name", f->netbios, "forest",
-				  f->forest, "sid", f->sid_str, "guid", f->guid_str, NULL);
-		json_object_object_add(d, "domain_level", json_object_new_int(f->domain_level));
-		json_object_object_add(d, "forest_level", json_object_new_int(f->forest_level));
-		json_object_object_add(d, "dc_level", json_object_new_int(f->dc_level));
-		json_object_object_add(d, "clock_offset_seconds", json_object_new_double(f->skew_seconds));
-		json_object_object_add(o, "domain", d);
+		cli_json_add_strs(o, "domain", f->dns_domain, "netbios_domain", f->netbios, "forest",
+				  f->forest, "domain_sid", f->sid_str, "domain_guid", f->guid_str, NULL);
+		json_object_object_add(o, "domain_level", json_object_new_int(f->domain_level));
+		json_object_object_add(o, "forest_level", json_object_new_int(f->forest_level));
+		json_object_object_add(o, "dc_level", json_object_new_int(f->dc_level));
+		json_object_object_add(o, "skew_s", json_object_new_double(f->skew_seconds));
 	}
 	json_object_object_add(o, "realm", cli_jstr(pl->realm));
 	json_object_object_add(o, "client", cli_jstr(pl->client));
@@ -230,15 +226,15 @@ void cli_print_provision_json(const struct odj_provision_req *p, const struct od
 	json_object_object_add(o, "changes", cli_jstrv(p->out.changes));
 	json_object_object_add(o, "enctypes", json_object_new_int64(p->out.enctypes));
 	json_object_object_add(o, "kvno", json_object_new_int64(p->out.kvno));
-	json_object_object_add(o, "rid", json_object_new_int64(p->out.rid));
-	json_object_object_add(o, "sid", cli_jstr(p->out.machine_sid));
+	json_object_object_add(o, "machine_rid", json_object_new_int64(p->out.rid));
+	json_object_object_add(o, "machine_sid", cli_jstr(p->out.machine_sid));
 	json_object_object_add(o, "pwd_last_set", json_object_new_int64(p->out.pwd_last_set));
 	json_object_object_add(o, "salt", cli_jstr(p->out.salt));
 	json_object_object_add(o, "password_method", cli_jstr(p->out.password_method));
 	json_object_object_add(o, "proven", json_object_new_boolean(p->out.proven));
 	json_object_object_add(o, "savefile", cli_jstr(p->in.savefile));
-	json_object_object_add(o, "envelope", cli_jstr(p->in.seal.request ? "sealed"
-						       : p->in.seal.key ? "signed" : NULL));
+	json_object_object_add(o, "seal", cli_jstr(p->in.seal.request ? "sealed"
+						   : p->in.seal.key ? "signed" : NULL));
 	json_object_object_add(o, "signer_keyid", cli_jstr(p->in.seal.key ? odj_keyid_hex(
 		p->out.blob_file, p->in.seal.key->keyid) : NULL));
 	json_object_object_add(o, "left_behind", cli_jstr(p->out.left_behind));

@@ -261,6 +261,7 @@ names)
 	grep -q '^not started *2 machines: the run was refused before its first add' <<<"$out" || fail "not started: $out"
 	grep -qE '^(machines|rate|profile|out-dir) ' <<<"$out" && fail "a refused run printed a run's summary: $out"
 	prep_admin --json --count 2 --name-template "O$tag-%d" --out-dir "$dir/file" >"$dir/file.json" 2>/dev/null
+	valid_json prepare_bulk "$dir/file.json"
 	python3 - "$dir/file.json" "$dir/file" <<'PY' || fail "out-dir a file: JSON $(cat "$dir/file.json")"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -290,6 +291,7 @@ dc-twice)
 		fail "the address not said to be the same DC: $out"
 	grep -qE "^ +$TESTDC_IP: 0" <<<"$out" && fail "a bare '$TESTDC_IP: 0' line: $out"
 	prep_admin --json --dc "$TESTDC_IP" --count 2 --name-template "$p%d" --first 3 --out-dir "$dir/out" >"$dir/j" 2>&1 || fail "json: $(cat "$dir/j")"
+	valid_json prepare_bulk "$dir/j"
 	python3 - "$dir/j" "$TESTDC_DC" "$TESTDC_IP" <<'PY' || fail "json dcs: $(cat "$dir/j")"
 import json, sys
 d = json.load(open(sys.argv[1]))

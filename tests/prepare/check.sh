@@ -5,6 +5,7 @@ case_=$1 prep=$2
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$ODJ_SOURCE_DIR/tests/cli/valid-json.sh"
 admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
 secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -29,8 +30,9 @@ ok)
 	# the same as JSON
 	admin | "$prep" --check --json --domain "$TESTDC_DOMAIN" --user administrator --password-stdin \
 		CHKOK01 >"$dir/out.json" || fail "json run"
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["domain"]["sid"]==sys.argv[2] and d["dc"]["host"]==sys.argv[3] and d["account_exists"] is False, d' \
-		"$dir/out.json" "$TESTDC_SID" "$TESTDC_DC" || fail "json content"
+	valid_json prepare_check "$dir/out.json"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["domain_sid"]==sys.argv[2] and d["dc"]==sys.argv[3] and d["domain"].lower()==sys.argv[4].lower() and d["account_exists"] is False, d' \
+		"$dir/out.json" "$TESTDC_SID" "$TESTDC_DC" "$TESTDC_DOMAIN" || fail "json content"
 	grep -qF "$TESTDC_ADMINPASS" "$dir/out.json" && fail "the password is in the JSON"
 	echo "ok" ;;
 pinned)

@@ -3,6 +3,7 @@
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 export KRB5CCNAME="FILE:$dir/admin.cc"
 fail() { echo "FAIL: $*"; exit 1; }
+. "$ODJ_SOURCE_DIR/tests/cli/valid-json.sh"
 admin() { printf '%s\n' "$TESTDC_ADMINPASS"; }
 # unique names per run: several runs may share one DC
 tag=$(printf '%04X' $(( (RANDOM << 3 ^ $$) & 0xFFFF )))

@@ -145,9 +145,23 @@ print-json)
 	"$inspect" "$dir/out.b64" | grep -q "Machine: *$n" || fail "printed blob does not decode"
 	m=$(name PK)
 	prep_admin --json --savefile "$dir/j.odj" "$m" >"$dir/out.json" || fail "json run"
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["created"] and d["kvno"]==1 and d["proven"], d' "$dir/out.json" || fail "json"
-	"$inspect" --json "$dir/j.odj" >/dev/null || fail "inspect"
-	echo "ok" ;;
+	valid_json prepare "$dir/out.json"
+	"$inspect" --json "$dir/j.odj" >"$dir/j.json" || fail "inspect"
+	python3 - "$dir/out.json" "$dir/j.json" <<'PY' || fail "json"
+import json, sys
+d, i = (json.load(open(f)) for f in sys.argv[1:])
+assert d["ok"] and d["created"] and d["kvno"] == 1 and d["proven"] and d["seal"] is None, d
+for n in ["machine_sid", "machine_rid", "sam_account_name", "dns_host_name", "kvno", "enctypes"]:
+    assert d[n] == i[n] and d[n], (n, d[n], i[n])
+PY
+	# a provision that fails: the same document, with ok false and the error
+	printf 'wrong\n' | "$prep" --json --domain "$TESTDC_DOMAIN" --user administrator --password-stdin \
+		--savefile "$dir/x.odj" "$(name PL)" >"$dir/fail.json" 2>/dev/null
+	valid_json prepare "$dir/fail.json"
+	# a usage error: the failure object
+	"$prep" --json --no-such-option >"$dir/usage.json" 2>/dev/null
+	valid_json failure "$dir/usage.json"
+	echo "ok: --json is a valid prepare document, its names agree with odj-inspect's" ;;
 delegated)
 	# a user allowed only to create computer objects in one OU
 	u=joiner$tag ou="OU=deleg$tag,$TESTDC_BASEDN" pw="Odj-Joiner-$tag-1"

@@ -25,6 +25,7 @@ table=odjfault_${TESTDC_INSTANCE:-default}_rotate
 cleanup() { nft delete table inet "$table" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$ODJ_SOURCE_DIR/tests/cli/valid-json.sh"
 step() { echo "== $*"; }
 n=RT$(printf '%04X' $(( (RANDOM << 3 ^ $$) & 0xFFFF )))
 export KRB5CCNAME="FILE:$dir/admin.cc"
@@ -60,6 +61,7 @@ verify)
 		grep -qE "^odj-verify: [1-7]/7 $s +ok " "$dir/v.out" || fail "no passed line for step $s"
 	done
 	"$verify" --root "$root" --json >"$dir/v.json" || fail "odj-verify --json"
+	valid_json verify "$dir/v.json"
 	[ "$(jget "$dir/v.json" 'len([s for s in d["steps"] if s["state"] == "passed"])')" = 7 ] || fail "--json: not 7 passed steps"
 	[ "$(jget "$dir/v.json" 'd["account_kvno"]')" = "$(dc_kvno)" ] || fail "--json account_kvno is not the DC's"
 	echo "ok: 7 steps passed; --json agrees"
@@ -74,6 +76,9 @@ verify)
 	"$verify" --root "$root" --json >"$dir/v2.json" 2>"$dir/v2.err"; rc=$?
 	[ $rc -eq 6 ] || fail "odj-verify exited $rc with a wrong krb5_keytab, expected 6"
 	[ "$(jget "$dir/v2.json" 'd["steps"][6]["state"]')" = failed ] || fail "step sssd not failed"
+	valid_json verify "$dir/v2.json"
+	"$verify" --json --no-such-option >"$dir/v-usage.json" 2>/dev/null
+	valid_json failure "$dir/v-usage.json"
 	grep -q 'krb5_keytab = /etc/other.keytab' "$dir/v2.err" || fail "no reason: $(cat "$dir/v2.err")"
 	head -3 "$dir/v2.err"
 	;;
@@ -107,8 +112,12 @@ rotate)
 	[ "$(jget "$root/var/lib/odj/join.json" 'd["kvno"]')" = $((before + 1)) ] || fail "the join record's kvno"
 	[ "$(stat -c %a "$root/etc/krb5.keytab")" = 600 ] || fail "keytab mode"
 	verify_ok "the rotation"
-	step "odj-rotate again: the oldest kvno goes, the previous one stays"
-	"$rotate" --root "$root" >/dev/null || fail "second odj-rotate"
+	step "odj-rotate --json again: the oldest kvno goes, the previous one stays"
+	"$rotate" --root "$root" --json >"$dir/r.json" || fail "second odj-rotate"
+	valid_json rotate "$dir/r.json"
+	[ "$(jget "$dir/r.json" '(d["rotated"], d["kvno_before"], d["kvno_after"], sorted(d["keytab_kvnos"]))')" = \
+		"(True, $((before + 1)), $((before + 2)), [$((before + 1)), $((before + 2))])" ] ||
+		fail "--json: $(cat "$dir/r.json")"
 	kvnos
 	[ "$(kt_kvnos)" = "$((before + 1)) $((before + 2)) " ] || fail "keytab kvnos $(kt_kvnos) after the second rotation"
 	verify_ok "the second rotation"
@@ -141,6 +150,11 @@ rotate)
 	cat "$dir/c3.out"
 	[ $rc -ne 0 ] && grep -q 'another odj-rotate is running' "$dir/c3.out" ||
 		fail "exit $rc: a second rotation was not refused as one"
+	"$rotate" --root "$dir/nothing-here" --json >"$dir/r-fail.json" 2>/dev/null
+	valid_json rotate "$dir/r-fail.json"
+	[ "$(jget "$dir/r-fail.json" 'd["ok"]')" = False ] || fail "a rotation of no join: $(cat "$dir/r-fail.json")"
+	"$rotate" --json --no-such-option >"$dir/r-usage.json" 2>/dev/null
+	valid_json failure "$dir/r-usage.json"
 	step "kinit -k with the rotated keytab"
 	KRB5CCNAME="FILE:$dir/m.cc" kinit -k -t "$root/etc/krb5.keytab" "$n\$@$TESTDC_REALM" || fail "kinit -k"
 	echo "ok: kinit -k"
