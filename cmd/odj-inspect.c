@@ -15,6 +15,7 @@
 
 #include "blob_print.h"
 #include "cli.h"
+#include "odj-inspect-usage.h"
 #include "seal_print.h"
 
 struct options {
@@ -183,19 +184,5 @@ static odj_result run(struct cli *cli)
 	return o->bundle != NULL ? inspect_bundle(cli, o) : inspect_file(cli, cli->args[0]);
 }
 
-static const struct cli_tool tool = {
-	.name = "odj-inspect",
-	.synopsis = "odj-inspect [--json] FILE|-\n"
-		    "odj-inspect [--json] --bundle FILE|- [--name NAME] [--bundle-passphrase-file P]\n"
-		    "odj-inspect --bundle FILE|- --name NAME --savefile OUT | --print\n"
-		    "odj-inspect --explain CODE [--json]",
-	.summary = "Shows a provisioning blob (djoin, net offlinejoin or odj-prepare; the file form\n"
-		   "or bare base64; - reads standard input) with its password redacted, lists the\n"
-		   "machines of a bundle, and takes one machine's blob out of it.",
-	.options = options,
-	.max_args = 1,
-	.run = run,
-};
-
 /* it reads blobs, machine passwords: cli_main makes it undumpable first */
-CLI_MAIN(tool, {0})
+CLI_MAIN({0}, .max_args = 1)
