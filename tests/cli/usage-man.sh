@@ -8,14 +8,8 @@
 set -u
 src=$1
 shift
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
+. "$(dirname "$0")/common.sh"
 command -v groff >/dev/null || { echo "FAIL: groff is missing (scripts/install-deps)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Words on stdin, one form a line: a form starts at each word that is the tool's name.
 forms() {
