@@ -3,8 +3,8 @@
 # say the same.  The usage lines of --help are, form for form and word for
 # word, the page's SYNOPSIS as groff renders it (independently of the build's
 # cmd/common/usage.awk); the summary is the page's NAME line; every long option
-# the SYNOPSIS names is in --help's option list; and the usage fits in 79
-# columns, each continuation line indented under the tool's arguments.
+# the SYNOPSIS names is in --help's option list; and usage and summary fit in
+# 79 columns, each continuation line of a form indented under its arguments.
 set -u
 src=$1
 shift
@@ -25,7 +25,8 @@ for t in "$@"; do
 	"$t" --help >"$tmp/help" || fail "$name --help exited $?"
 	# usage: the lines up to the first blank one; then the summary; then the tables
 	awk 'NF == 0 { exit } { print }' "$tmp/help" >"$tmp/usage"
-	summary=$(awk 'NF == 0 { n++; next } n == 1 { print }' "$tmp/help")
+	awk 'NF == 0 { n++; next } n == 1 { print }' "$tmp/help" >"$tmp/summary"
+	summary=$(tr -s '\n' ' ' <"$tmp/summary" | sed 's/ $//')
 	sed -n '/^options:$/,$p' "$tmp/help" >"$tmp/options"
 
 	# The page as a reader sees it, on lines wide enough that groff breaks none.
@@ -55,8 +56,8 @@ for t in "$@"; do
 
 	# The layout: 79 columns; "usage: " or 7 spaces; a continuation under the arguments.
 	indent=$(printf '%*s' $((7 + ${#name} + 1)) '')
-	awk -v n="$name" 'length($0) > 79 { print "FAIL: " n " --help: a usage line over 79 columns: " $0; bad = 1 }
-		END { exit bad }' "$tmp/usage" >&2 || failures=$((failures + 1))
+	awk -v n="$name" 'length($0) > 79 { print "FAIL: " n " --help: a line over 79 columns: " $0; bad = 1 }
+		END { exit bad }' "$tmp/usage" "$tmp/summary" >&2 || failures=$((failures + 1))
 	grep -vE "^(usage: |       )$name |^$indent[^ ]" "$tmp/usage" | sed "s/^/FAIL: $name --help: a usage line out of place: /" >"$tmp/bad"
 	[ -s "$tmp/bad" ] && { cat "$tmp/bad" >&2; failures=$((failures + 1)); }
 	[ "$(head -c 7 "$tmp/usage")" = "usage: " ] || fail "$name --help does not start with 'usage: '"
