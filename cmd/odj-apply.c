@@ -13,6 +13,7 @@
 
 #include "apply_print.h"
 #include "cli.h"
+#include "odj-apply-usage.h"
 #include "seal_print.h"
 
 /* What the command line says; what odj_apply takes is kept in its request. */
@@ -20,6 +21,8 @@ struct options {
 	const char *blob, *bundle, *name, *passphrase_file, *request, *machine;
 	unsigned valid_days;
 	struct odj_apply_req req;
+	struct odj_request_create made; /* --request */
+	char *warning;                  /* the blob file gives its password away to others */
 };
 
 static const struct cli_option options[] = {
@@ -96,7 +99,7 @@ static char *exposed_blob_warning(TALLOC_CTX *mem, const char *path)
 }
 
 /* --request: a key pair on the target, its public half in a request for odj-prepare --for. */
-static odj_result make_request(struct cli *cli, const struct options *o)
+static odj_result make_request(struct cli *cli, struct options *o)
 {
 	const struct odj_apply_req *a = &o->req;
 	if (o->blob || o->bundle || o->name || a->in.keytab || a->in.kvno || a->in.rejoin ||
@@ -105,24 +108,19 @@ static odj_result make_request(struct cli *cli, const struct options *o)
 	if (strcmp(o->request, "-") == 0 && cli->json)
 		return cli_bad_usage(cli, "--request - writes the request to stdout: it does not go "
 					  "with --json");
-	struct odj_request_create req = ODJ_REQUEST_CREATE_INIT;
-	req.in.root = o->req.in.root;
-	req.in.machine = o->machine;
+	struct odj_request_create *req = &o->made;
+	*req = (struct odj_request_create)ODJ_REQUEST_CREATE_INIT;
+	req->in.root = o->req.in.root;
+	req->in.machine = o->machine;
 	if (o->valid_days != 0)
-		req.in.valid_days = o->valid_days;
-	odj_result r = odj_request_create(cli->ctx, cli->mem, &req);
+		req->in.valid_days = o->valid_days;
+	odj_result r = odj_request_create(cli->ctx, cli->mem, req);
 	if (r == ODJ_OK && strcmp(o->request, "-") == 0) {
-		fputs(req.out.text, stdout);
+		fputs(req->out.text, stdout);
 	} else if (r == ODJ_OK) {
 		odj_doing(cli->ctx, "writing the request to %s", o->request);
-		r = odj_write_file_atomic(cli->ctx, o->request, (const uint8_t *)req.out.text,
-					  strlen(req.out.text));
-	}
-	if (r == ODJ_OK && cli->json) {
-		cli_print_request_json(cli->mem, o->request, &req);
-		cli->json_printed = true;
-	} else if (r == ODJ_OK) {
-		cli_print_request(cli->mem, cli->tool->name, o->request, &req);
+		r = odj_write_file_atomic(cli->ctx, o->request, (const uint8_t *)req->out.text,
+					  strlen(req->out.text));
 	}
 	return r;
 }
@@ -141,34 +139,47 @@ static odj_result run(struct cli *cli)
 	}
 	if (r != ODJ_OK)
 		return r;
-	char *warning = exposed_blob_warning(cli->mem, req->in.blob_path);
-	r = odj_apply(cli->ctx, cli->mem, req);
-	bool result = r == ODJ_OK || (r == ODJ_E_PARTIAL && req->out.domain != NULL);
-	if (result && cli->json) {
-		cli_print_apply_json(req, &warning, warning != NULL,
-				     r == ODJ_OK ? NULL : cli_json_error(cli->ctx));
-		cli->json_printed = true;
-	} else if (result) {
-		cli_print_apply(req, &warning, warning != NULL);
-	} else if (warning != NULL) {
-		fprintf(stderr, "%s: warning: %s\n", cli->tool->name, warning);
-	}
-	return r;
+	o->warning = exposed_blob_warning(cli->mem, req->in.blob_path);
+	return odj_apply(cli->ctx, cli->mem, req);
 }
 
-static const struct cli_tool tool = {
-	.name = "odj-apply",
-	.synopsis = "odj-apply --blob FILE|- [--root DIR] [--keytab PATH] [--kvno N] [--rejoin]\n"
-		    "          [--dry-run] [--consume] [--trace FILE] [--verbose] [--json]\n"
-		    "odj-apply --bundle FILE|- --name NAME [--bundle-passphrase-file P] [options]\n"
-		    "odj-apply --request FILE|- [--machine NAME] [--root DIR] [--valid DAYS]\n"
-		    "odj-apply --explain CODE [--json]",
-	.summary = "Commits an offline domain join from a provisioning blob (odj-prepare, djoin,\n"
-		   "net offlinejoin) onto this system or a mounted image root, with no network:\n"
-		   "keytab, krb5.conf, sssd.conf, host name and the join record, all or nothing.",
-	.options = options,
-	.run = run,
-};
+/*
+ * Whether the run has a result to show: a request made, or a join committed,
+ * also one committed in part (ODJ_E_PARTIAL).  Without one the warning about
+ * the blob file still holds.
+ */
+static bool shown(const struct cli *cli, const struct options *o, odj_result r)
+{
+	bool result = o->request != NULL ? r == ODJ_OK
+					 : r == ODJ_OK || (r == ODJ_E_PARTIAL && o->req.out.domain != NULL);
+	if (!result && o->warning != NULL)
+		fprintf(stderr, "%s: warning: %s\n", cli->tool->name, o->warning);
+	return result;
+}
+
+static bool print_json(struct cli *cli, odj_result r)
+{
+	struct options *o = cli->priv;
+	if (!shown(cli, o, r))
+		return false;
+	if (o->request != NULL)
+		cli_print_request_json(cli->mem, o->request, &o->made);
+	else
+		cli_print_apply_json(&o->req, &o->warning, o->warning != NULL,
+				     r == ODJ_OK ? NULL : cli_json_error(cli->ctx));
+	return true;
+}
+
+static void print_text(struct cli *cli, odj_result r)
+{
+	struct options *o = cli->priv;
+	if (!shown(cli, o, r))
+		return;
+	if (o->request != NULL)
+		cli_print_request(cli->mem, cli->tool->name, o->request, &o->made);
+	else
+		cli_print_apply(&o->req, &o->warning, o->warning != NULL);
+}
 
 /* it holds the blob's machine password and the keys: cli_main makes it undumpable first */
-CLI_MAIN(tool, {0})
+CLI_MAIN({0}, .print_json = print_json, .print_text = print_text)

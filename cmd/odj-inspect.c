@@ -15,11 +15,17 @@
 
 #include "blob_print.h"
 #include "cli.h"
+#include "odj-inspect-usage.h"
 #include "seal_print.h"
 
 struct options {
 	const char *bundle, *name, *savefile, *passphrase_file;
 	bool print;
+	/* what the run found, for print_json and print_text */
+	struct odj_envelope *envelope;      /* a sealed blob's, or a signed one's */
+	struct odj_provision *blob;         /* the blob shown */
+	struct odj_bundle_manifest *listed; /* the machines of a bundle */
+	size_t saved;                       /* the size of the blob written to --savefile */
 };
 
 static const struct cli_option options[] = {
@@ -35,51 +41,30 @@ static const struct cli_option options[] = {
 	CLI_END,
 };
 
-static odj_result show_blob(struct cli *cli, const uint8_t *file, size_t len)
+static odj_result show_blob(struct cli *cli, struct options *o, const uint8_t *file, size_t len)
 {
-	struct odj_provision *prov;
-	struct odj_envelope *env = NULL;
-	odj_result r = ODJ_OK;
 	if (odj_envelope_detect(file, len)) {
 		/* the envelope as it is: no key is used, none is shown */
-		r = odj_envelope_decode(cli->ctx, cli->mem, file, len, &env);
-		if (r != ODJ_OK || env->kind == ODJ_ENVELOPE_SEALED) {
-			if (r == ODJ_OK && cli->json) {
-				json_object *j = cli_json_result();
-				json_object_object_add(j, "envelope", cli_envelope_json(cli->mem, env));
-				cli_json_print(j);
-				cli->json_printed = true;
-			} else if (r == ODJ_OK) {
-				cli_print_envelope(cli->mem, env);
-			}
+		odj_result r = odj_envelope_decode(cli->ctx, cli->mem, file, len, &o->envelope);
+		if (r != ODJ_OK || o->envelope->kind == ODJ_ENVELOPE_SEALED)
 			return r;
-		}
-		file = env->payload; /* signed only: the blob inside is in clear */
-		len = env->payload_len;
+		file = o->envelope->payload; /* signed only: the blob inside is in clear */
+		len = o->envelope->payload_len;
 	}
-	r = odj_blob_load(cli->ctx, cli->mem, file, len, &prov);
-	if (r == ODJ_OK && cli->json) {
-		cli_print_blob_json(cli->mem, prov, env ? cli_envelope_json(cli->mem, env) : NULL);
-		cli->json_printed = true;
-	} else if (r == ODJ_OK) {
-		if (env != NULL)
-			cli_print_envelope(cli->mem, env);
-		cli_print_blob(cli->mem, prov);
-	}
-	return r;
+	return odj_blob_load(cli->ctx, cli->mem, file, len, &o->blob);
 }
 
-static odj_result inspect_file(struct cli *cli, const char *path)
+static odj_result inspect_file(struct cli *cli, struct options *o, const char *path)
 {
 	struct odj_secret *file;
 	odj_result r = odj_blob_read_file(cli->ctx, cli->mem, path, &file);
 	if (r == ODJ_OK)
-		r = show_blob(cli, odj_secret_data(file), odj_secret_len(file));
+		r = show_blob(cli, o, odj_secret_data(file), odj_secret_len(file));
 	return r;
 }
 
 /* One machine's blob out of a bundle: to a 0600 file, or (--print) its bare base64 to stdout. */
-static odj_result extract(struct cli *cli, const struct options *o, const struct odj_secret *file)
+static odj_result extract(struct cli *cli, struct options *o, const struct odj_secret *file)
 {
 	struct odj_provision *prov;
 	odj_result r = odj_blob_load(cli->ctx, cli->mem, odj_secret_data(file), odj_secret_len(file),
@@ -88,6 +73,7 @@ static odj_result extract(struct cli *cli, const struct options *o, const struct
 		odj_doing(cli->ctx, "writing %s's blob to %s", o->name, o->savefile);
 		r = odj_write_file_atomic(cli->ctx, o->savefile, odj_secret_data(file),
 					  odj_secret_len(file));
+		o->saved = r == ODJ_OK ? odj_secret_len(file) : 0;
 	}
 	if (r == ODJ_OK && o->print) {
 		struct odj_secret *ndr = NULL, *text = NULL;
@@ -100,25 +86,12 @@ static odj_result extract(struct cli *cli, const struct options *o, const struct
 			cli_print_secret(cli->tool->name, (const char *)odj_secret_data(text),
 					 strlen((const char *)odj_secret_data(text)));
 	}
-	if (r == ODJ_OK && o->savefile != NULL && cli->json) {
-		json_object *j = cli_json_result();
-		json_object_object_add(j, "ok", json_object_new_boolean(true));
-		json_object_object_add(j, "machine", cli_jstr(o->name));
-		json_object_object_add(j, "savefile", cli_jstr(o->savefile));
-		json_object_object_add(j, "size", json_object_new_int64((int64_t)odj_secret_len(file)));
-		cli_json_print(j);
-		cli->json_printed = true;
-	} else if (r == ODJ_OK && o->savefile != NULL) {
-		fprintf(o->print ? stderr : stdout, "%s: the blob of %s written to %s (%zu bytes, mode 0600)\n",
-			cli->tool->name, o->name, o->savefile, odj_secret_len(file));
-	}
 	return r;
 }
 
-static odj_result inspect_bundle(struct cli *cli, const struct options *o)
+static odj_result inspect_bundle(struct cli *cli, struct options *o)
 {
 	struct odj_secret *bytes = NULL, *file = NULL;
-	struct odj_bundle_manifest *m = NULL;
 	/* standard input is read like a blob file: the bundle's checks are the same */
 	odj_result r = strcmp(o->bundle, "-") == 0
 			       ? odj_blob_read_file(cli->ctx, cli->mem, o->bundle, &bytes)
@@ -135,22 +108,14 @@ static odj_result inspect_bundle(struct cli *cli, const struct options *o)
 		return r;
 	const uint8_t *data = odj_secret_data(bytes);
 	size_t len = odj_secret_len(bytes);
-	if (o->name == NULL) {
-		r = odj_bundle_read_manifest(cli->ctx, cli->mem, data, len, &m);
-		if (r == ODJ_OK && cli->json) {
-			cli_print_manifest_json(m);
-			cli->json_printed = true;
-		} else if (r == ODJ_OK) {
-			cli_print_manifest(m);
-		}
-		return r;
-	}
+	if (o->name == NULL)
+		return odj_bundle_read_manifest(cli->ctx, cli->mem, data, len, &o->listed);
 	r = odj_bundle_extract(cli->ctx, cli->mem, data, len, o->name, &file);
 	if (r != ODJ_OK)
 		return r;
 	if (o->savefile != NULL || o->print)
 		return extract(cli, o, file);
-	return show_blob(cli, odj_secret_data(file), odj_secret_len(file));
+	return show_blob(cli, o, odj_secret_data(file), odj_secret_len(file));
 }
 
 static int check_options(struct cli *cli, const struct options *o)
@@ -175,27 +140,59 @@ static int check_options(struct cli *cli, const struct options *o)
 
 static odj_result run(struct cli *cli)
 {
-	const struct options *o = cli->priv;
+	struct options *o = cli->priv;
 	odj_result r = check_options(cli, o);
 	if (r != ODJ_OK)
 		return r;
 	odj_trace_begin(cli->ctx, cli->tool->name);
-	return o->bundle != NULL ? inspect_bundle(cli, o) : inspect_file(cli, cli->args[0]);
+	return o->bundle != NULL ? inspect_bundle(cli, o) : inspect_file(cli, o, cli->args[0]);
 }
 
-static const struct cli_tool tool = {
-	.name = "odj-inspect",
-	.synopsis = "odj-inspect [--json] FILE|-\n"
-		    "odj-inspect [--json] --bundle FILE|- [--name NAME] [--bundle-passphrase-file P]\n"
-		    "odj-inspect --bundle FILE|- --name NAME --savefile OUT | --print\n"
-		    "odj-inspect --explain CODE [--json]",
-	.summary = "Shows a provisioning blob (djoin, net offlinejoin or odj-prepare; the file form\n"
-		   "or bare base64; - reads standard input) with its password redacted, lists the\n"
-		   "machines of a bundle, and takes one machine's blob out of it.",
-	.options = options,
-	.max_args = 1,
-	.run = run,
-};
+/* What the run found: a bundle's machines, a blob written out, a blob, a sealed envelope. */
+static bool print_json(struct cli *cli, odj_result r)
+{
+	const struct options *o = cli->priv;
+	if (r != ODJ_OK)
+		return false;
+	if (o->listed != NULL) {
+		cli_print_manifest_json(o->listed);
+	} else if (o->saved != 0) {
+		json_object *j = cli_json_result();
+		json_object_object_add(j, "ok", json_object_new_boolean(true));
+		json_object_object_add(j, "machine", cli_jstr(o->name));
+		json_object_object_add(j, "savefile", cli_jstr(o->savefile));
+		json_object_object_add(j, "size", json_object_new_int64((int64_t)o->saved));
+		cli_json_print(j);
+	} else if (o->blob != NULL) {
+		cli_print_blob_json(cli->mem, o->blob,
+				    o->envelope ? cli_envelope_json(cli->mem, o->envelope) : NULL);
+	} else if (o->envelope != NULL) {
+		json_object *j = cli_json_result();
+		json_object_object_add(j, "envelope", cli_envelope_json(cli->mem, o->envelope));
+		cli_json_print(j);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void print_text(struct cli *cli, odj_result r)
+{
+	const struct options *o = cli->priv;
+	if (r != ODJ_OK)
+		return;
+	if (o->listed != NULL) {
+		cli_print_manifest(o->listed);
+	} else if (o->saved != 0) {
+		fprintf(o->print ? stderr : stdout, "%s: the blob of %s written to %s (%zu bytes, mode 0600)\n",
+			cli->tool->name, o->name, o->savefile, o->saved);
+	} else {
+		if (o->envelope != NULL)
+			cli_print_envelope(cli->mem, o->envelope);
+		if (o->blob != NULL)
+			cli_print_blob(cli->mem, o->blob);
+	}
+}
 
 /* it reads blobs, machine passwords: cli_main makes it undumpable first */
-CLI_MAIN(tool, {0})
+CLI_MAIN({0}, .max_args = 1, .print_json = print_json, .print_text = print_text)

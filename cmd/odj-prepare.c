@@ -7,6 +7,7 @@
 #include <odj/trace.h>
 
 #include "cli.h"
+#include "odj-prepare-usage.h"
 #include "prepare_print.h"
 #include "progress.h"
 #include "seal_options.h"
@@ -351,22 +352,5 @@ static odj_result run(struct cli *cli)
 	return o->check ? run_check(cli, o) : o->bulk ? run_bulk(cli, o) : run_provision(cli, o);
 }
 
-static const struct cli_tool tool = {
-	.name = "odj-prepare",
-	.synopsis = "odj-prepare --domain DOMAIN [--dc DC] MACHINE --savefile FILE [options]\n"
-		    "odj-prepare --check --domain DOMAIN [--dc DC] [MACHINE] [options]\n"
-		    "odj-prepare --domain DOMAIN --count N --name-template T --bundle FILE [options]\n"
-		    "odj-prepare --domain DOMAIN --for REQUEST... --signing-key KEY --savefile FILE|\n"
-		    "            --out-dir DIR|--bundle FILE [options]\n"
-		    "odj-prepare --new-signing-key FILE\n"
-		    "odj-prepare --explain CODE [--json]",
-	.summary = "Next to a DC: checks the DC and the rights, creates (or with --reuse resets) the\n"
-		   "computer account, sets a random machine password, proves it and writes the\n"
-		   "provisioning blob that odj-apply (or djoin /requestodj) joins with, offline.",
-	.options = options,
-	.max_args = 1,
-	.run = run,
-};
-
 /* it holds admin and machine passwords: cli_main makes it undumpable first */
-CLI_MAIN(tool, {0})
+CLI_MAIN({0}, .max_args = 1)

@@ -12,14 +12,24 @@
 #include <odj/rotate.h>
 
 #include "cli.h"
+#include "odj-rotate-usage.h"
 
-#define TOOL "odj-rotate"
+/* What the command line fills: the request itself. */
+struct options {
+	struct odj_rotate_req req;
+};
+
+/* The request in cli->priv, which the command line filled and the run completes. */
+static struct odj_rotate_req *request(const struct cli *cli)
+{
+	return &((struct options *)cli->priv)->req;
+}
 
 static void print_phase(void *priv, enum odj_rotate_phase p, const char *line)
 {
 	(void)priv;
 	(void)p;
-	fprintf(stderr, "%s: %s\n", TOOL, line);
+	fprintf(stderr, "%s: %s\n", CLI_USAGE_NAME, line);
 }
 
 /* "1 2": the kvnos the keytab holds now. */
@@ -31,8 +41,9 @@ static const char *kvnos(TALLOC_CTX *mem, const struct odj_rotate_req *q)
 	return s != NULL ? s : "(out of memory)";
 }
 
-static void print_json(const struct odj_rotate_req *q, odj_result r, const struct odj_ctx *ctx)
+static bool print_json(struct cli *cli, odj_result r)
 {
+	const struct odj_rotate_req *q = request(cli);
 	json_object *o = cli_json_ok(r == ODJ_OK);
 	cli_json_add_strs(o, "sam_account_name", q->out.sam_account_name, "dc", q->out.dc_name,
 			  "dc_address", q->out.dc_address, NULL);
@@ -44,12 +55,26 @@ static void print_json(const struct odj_rotate_req *q, odj_result r, const struc
 	for (size_t i = 0; i < q->out.n_keytab_kvnos; i++)
 		json_object_array_add(kv, json_object_new_int64(q->out.keytab_kvnos[i]));
 	json_object_object_add(o, "keytab_kvnos", kv);
-	cli_json_print_result(o, r != ODJ_OK ? ctx : NULL);
+	cli_json_print_result(o, r != ODJ_OK ? cli->ctx : NULL);
+	return true;
 }
 
-struct options {
-	struct odj_rotate_req req;
-};
+static void print_text(struct cli *cli, odj_result r)
+{
+	const struct odj_rotate_req *q = request(cli);
+	if (r != ODJ_OK)
+		return;
+	if (q->out.recovered)
+		printf("an interrupted rotation of %s was %s\n", q->out.sam_account_name,
+		       q->out.recovered);
+	if (q->out.rotated || q->out.kvno_after != q->out.kvno_before)
+		printf("rotated the password of %s at %s: kvno %u -> %u; keytab kvnos: %s\n",
+		       q->out.sam_account_name, q->out.dc_name, q->out.kvno_before, q->out.kvno_after,
+		       kvnos(cli->mem, q));
+	else
+		printf("%s: nothing to rotate; keytab kvnos: %s\n", q->out.sam_account_name,
+		       kvnos(cli->mem, q));
+}
 
 static const struct cli_option options[] = {
 	{"dc", 0, "HOST", "the DC to use (default: the join record's, then DNS SRV)",
@@ -64,42 +89,12 @@ static const struct cli_option options[] = {
 	CLI_END,
 };
 
+/* The work: the engine, its progress on stderr with --verbose. */
 static odj_result run(struct cli *cli)
 {
-	struct options *o = cli->priv;
-	struct odj_rotate_req *q = &o->req;
-	if (cli->verbose)
-		q->in.on_phase = print_phase;
-	odj_result r = odj_rotate(cli->ctx, cli->mem, q);
-	if (cli->json) {
-		print_json(q, r, cli->ctx);
-		cli->json_printed = true;
-	} else if (r == ODJ_OK) {
-		if (q->out.recovered)
-			printf("an interrupted rotation of %s was %s\n", q->out.sam_account_name,
-			       q->out.recovered);
-		if (q->out.rotated || q->out.kvno_after != q->out.kvno_before)
-			printf("rotated the password of %s at %s: kvno %u -> %u; keytab kvnos: %s\n",
-			       q->out.sam_account_name, q->out.dc_name, q->out.kvno_before,
-			       q->out.kvno_after, kvnos(cli->mem, q));
-		else
-			printf("%s: nothing to rotate; keytab kvnos: %s\n", q->out.sam_account_name,
-			       kvnos(cli->mem, q));
-	}
-	return r;
+	request(cli)->in.on_phase = cli->verbose ? print_phase : NULL;
+	return odj_rotate(cli->ctx, cli->mem, request(cli));
 }
 
-static const struct cli_tool tool = {
-	.name = TOOL,
-	.synopsis = "odj-rotate [--dc HOST] [--root DIR] [--recover-only] [--wait-for-dc SECONDS]\n"
-		    "           [--verbose] [--json] [--trace FILE]\n"
-		    "odj-rotate --explain CODE [--json]",
-	.summary = "Changes this machine's password with its own Kerberos keys (kpasswd) and commits\n"
-		   "the new keys to the keytab and the join record, crash-safe: a rerun finishes or\n"
-		   "undoes an interrupted rotation.",
-	.options = options,
-	.run = run,
-};
-
 /* it holds the new password and the keytab's keys: cli_main makes it undumpable first */
-CLI_MAIN(tool, {.req = ODJ_ROTATE_REQ_INIT})
+CLI_MAIN({.req = ODJ_ROTATE_REQ_INIT}, .print_json = print_json, .print_text = print_text)

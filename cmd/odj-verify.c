@@ -12,8 +12,18 @@
 #include <odj/verify.h>
 
 #include "cli.h"
+#include "odj-verify-usage.h"
 
-#define TOOL "odj-verify"
+/* What the command line fills: the request itself. */
+struct options {
+	struct odj_verify_req req;
+};
+
+/* The request in cli->priv, which the command line filled and the run completes. */
+static struct odj_verify_req *request(const struct cli *cli)
+{
+	return &((struct options *)cli->priv)->req;
+}
 
 static const char *state_name(enum odj_verify_state s)
 {
@@ -24,12 +34,13 @@ static const char *state_name(enum odj_verify_state s)
 static void print_step(void *priv, const struct odj_verify_step *s)
 {
 	(void)priv;
-	fprintf(stderr, "%s: %d/%d %-7s %-6s %s (%.0f ms)\n", TOOL, (int)s->id + 1, ODJ_VERIFY_STEPS,
-		s->name, state_name(s->state), s->summary ? s->summary : "", s->ms);
+	fprintf(stderr, "%s: %d/%d %-7s %-6s %s (%.0f ms)\n", CLI_USAGE_NAME, (int)s->id + 1,
+		ODJ_VERIFY_STEPS, s->name, state_name(s->state), s->summary ? s->summary : "", s->ms);
 }
 
-static void print_json(const struct odj_verify_req *q, odj_result r, const struct odj_ctx *ctx)
+static bool print_json(struct cli *cli, odj_result r)
 {
+	const struct odj_verify_req *q = request(cli);
 	json_object *o = cli_json_ok(r == ODJ_OK);
 	json_object_object_add(o, "sam_account_name", cli_jstr(q->out.sam_account_name));
 	json_object_object_add(o, "domain", cli_jstr(q->out.domain));
@@ -53,16 +64,25 @@ static void print_json(const struct odj_verify_req *q, odj_result r, const struc
 		json_object_object_add(js, "summary", cli_jstr(s->summary));
 		json_object_object_add(js, "ms", json_object_new_double(s->ms));
 		if (s->state == ODJ_VERIFY_FAILED)
-			json_object_object_add(js, "error", cli_json_error(ctx));
+			json_object_object_add(js, "error", cli_json_error(cli->ctx));
 		json_object_array_add(steps, js);
 	}
 	json_object_object_add(o, "steps", steps);
 	cli_json_print(o);
+	return true;
 }
 
-struct options {
-	struct odj_verify_req req;
-};
+static void print_text(struct cli *cli, odj_result r)
+{
+	const struct odj_verify_req *q = request(cli);
+	if (r == ODJ_OK)
+		printf("%s: the join of %s to %s works: %d steps passed (DC %s, keytab kvno %u)\n",
+		       CLI_USAGE_NAME, q->out.sam_account_name, q->out.domain, ODJ_VERIFY_STEPS,
+		       q->out.dc_name, q->out.keytab_kvno);
+	else if (q->out.failed >= 0)
+		fprintf(stderr, "%s: step %d/%d (%s) failed\n", CLI_USAGE_NAME, q->out.failed + 1,
+			ODJ_VERIFY_STEPS, odj_verify_step_name(q->out.failed));
+}
 
 static const struct cli_option options[] = {
 	{"dc", 0, "HOST", "the DC to ask (default: the join record's, then DNS SRV and CLDAP)",
@@ -74,37 +94,12 @@ static const struct cli_option options[] = {
 	CLI_END,
 };
 
+/* The work: the engine, its progress on stderr with --verbose. */
 static odj_result run(struct cli *cli)
 {
-	struct options *o = cli->priv;
-	struct odj_verify_req *q = &o->req;
-	if (cli->verbose)
-		q->in.on_step = print_step;
-	odj_result r = odj_verify(cli->ctx, cli->mem, q);
-	if (cli->json) {
-		print_json(q, r, cli->ctx);
-		cli->json_printed = true;
-	} else if (r == ODJ_OK) {
-		printf("%s: the join of %s to %s works: %d steps passed (DC %s, keytab kvno %u)\n",
-		       TOOL, q->out.sam_account_name, q->out.domain, ODJ_VERIFY_STEPS, q->out.dc_name,
-		       q->out.keytab_kvno);
-	} else if (q->out.failed >= 0) {
-		fprintf(stderr, "%s: step %d/%d (%s) failed\n", TOOL, q->out.failed + 1,
-			ODJ_VERIFY_STEPS, odj_verify_step_name(q->out.failed));
-	}
-	return r;
+	request(cli)->in.on_step = cli->verbose ? print_step : NULL;
+	return odj_verify(cli->ctx, cli->mem, request(cli));
 }
 
-static const struct cli_tool tool = {
-	.name = TOOL,
-	.synopsis = "odj-verify [--dc HOST] [--root DIR] [--ccache CCACHE] [--verbose] [--json]\n"
-		    "           [--trace FILE]\n"
-		    "odj-verify --explain CODE [--json]",
-	.summary = "Checks this machine's join step by step: the join record and keytab, a DC, the\n"
-		   "clock, a TGT and a host/ ticket with the machine's own keys, the account, sssd.",
-	.options = options,
-	.run = run,
-};
-
 /* it holds the keytab's keys: cli_main makes it undumpable first */
-CLI_MAIN(tool, {.req = ODJ_VERIFY_REQ_INIT})
+CLI_MAIN({.req = ODJ_VERIFY_REQ_INIT}, .print_json = print_json, .print_text = print_text)

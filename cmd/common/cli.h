@@ -55,15 +55,35 @@ struct cli_option {
 #define CLI_HEADING(text) {.help = (text)}
 #define CLI_END {.name = NULL, .help = NULL}
 
+/*
+ * A tool: its usage (CLI_USAGE), its option table, its work, and how it
+ * prints the result the work leaves in cli->priv.
+ */
 struct cli_tool {
 	const char *name;
-	const char *synopsis; /* the usage lines, one per form, without "usage: " */
-	const char *summary;  /* what the tool does, a few lines */
+	const char *synopsis; /* the usage lines, a form a line (continued: indented), no "usage: " */
+	const char *summary;  /* what the tool does, a line */
 	const struct cli_option *options;
 	unsigned min_args, max_args; /* positional arguments (omitted: none) */
 	/* The work, once the command line is read; returns the exit status. */
 	odj_result (*run)(struct cli *cli);
+	/*
+	 * Called by cli_main with run's result, before a failure is reported:
+	 * print_json with --json (true: it printed the result object, which
+	 * then carries the error, and cli_finish prints none), print_text
+	 * without.  NULL: run prints what there is to print.
+	 */
+	bool (*print_json)(struct cli *cli, odj_result r);
+	void (*print_text)(struct cli *cli, odj_result r);
 };
+
+/*
+ * A tool's name, usage lines and summary, from its man page: the header
+ * <tool>-usage.h that cmd/common/usage.awk makes of man/<tool>.1 at build
+ * time defines CLI_USAGE_NAME, CLI_USAGE_SYNOPSIS and CLI_USAGE_SUMMARY.
+ */
+#define CLI_USAGE \
+	.name = CLI_USAGE_NAME, .synopsis = CLI_USAGE_SYNOPSIS, .summary = CLI_USAGE_SUMMARY
 
 struct cli {
 	const struct cli_tool *tool;
@@ -95,21 +115,27 @@ enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CT
 
 /*
  * A tool's main(): hardens the process (cli_protect_process), parses the
- * command line into priv (cli_start), runs the tool and reports its failure
- * (cli_finish).  Everything on the run's talloc context is freed (secrets
- * wiped) before it returns the exit status.
+ * command line into priv (cli_start), runs the tool, prints its result (the
+ * tool's print_json or print_text) and reports its failure (cli_finish).
+ * Everything on the run's talloc context is freed (secrets wiped) before it
+ * returns the exit status.
  */
 int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv);
 
 /*
- * A tool's main(): cli_main with the tool's `struct options` starting as the
- * given initializer ({0}, or a request's _INIT).
+ * A tool's struct cli_tool and main(): its usage from its man page
+ * (CLI_USAGE), its table `options`, its `run` and the other fields given
+ * (.max_args, .print_json, .print_text); main() is cli_main with the tool's
+ * `struct options` starting as init: {0}, or {.member = a request's _INIT}
+ * (no comma of its own: it is one macro argument).
  */
-#define CLI_MAIN(tool_, ...)                                \
-	int main(int argc, char **argv)                     \
-	{                                                   \
-		struct options o = __VA_ARGS__;             \
-		return cli_main(&(tool_), &o, argc, argv);  \
+#define CLI_MAIN(init, ...)                                                                  \
+	static const struct cli_tool cli_tool_ = {CLI_USAGE, .options = options, .run = run, \
+						  __VA_ARGS__};                              \
+	int main(int argc, char **argv)                                                      \
+	{                                                                                    \
+		struct options o = init;                                                     \
+		return cli_main(&cli_tool_, &o, argc, argv);                                 \
 	}
 
 /*

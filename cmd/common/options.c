@@ -86,6 +86,20 @@ static void print_help(FILE *out, const struct cli_tool *tool)
 	print_table(out, common_options);
 }
 
+/* The synopsis's first form on one line: its continuation lines joined with a space. */
+static const char *first_form(TALLOC_CTX *mem, const char *synopsis)
+{
+	char *form = talloc_strdup(mem, "");
+	for (const char *s = synopsis; form != NULL && *s != '\0' && *s != '\n';) {
+		size_t len = strcspn(s, "\n");
+		form = talloc_asprintf_append(form, "%s%.*s", *form ? " " : "", (int)len, s);
+		s += len;
+		if (s[0] == '\n' && s[1] == ' ')
+			s += 1 + strspn(s + 1, " ");
+	}
+	return form != NULL ? form : "(out of memory)";
+}
+
 int cli_bad_usage(struct cli *cli, const char *fmt, ...)
 {
 	if (odj_error_get(cli->ctx)->result != ODJ_OK)
@@ -297,8 +311,7 @@ enum cli_start cli_start(struct cli *cli, const struct cli_tool *tool, TALLOC_CT
 		if (cli->n_args > tool->max_args)
 			cli_bad_usage(cli, "unexpected argument '%s'", cli->args[tool->max_args]);
 		else
-			cli_bad_usage(cli, "missing argument: usage: %.*s", (int)strcspn(tool->synopsis, "\n"),
-				      tool->synopsis);
+			cli_bad_usage(cli, "missing argument: usage: %s", first_form(mem, tool->synopsis));
 		*rc = cli_finish(cli, ODJ_E_INPUT);
 		return CLI_EXIT;
 	}
@@ -322,8 +335,14 @@ int cli_main(const struct cli_tool *tool, void *priv, int argc, char **argv)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct cli cli;
 	int rc;
-	if (cli_start(&cli, tool, mem, priv, argc, argv, &rc) == CLI_RUN)
-		rc = cli_finish(&cli, tool->run(&cli));
+	if (cli_start(&cli, tool, mem, priv, argc, argv, &rc) == CLI_RUN) {
+		odj_result r = tool->run(&cli);
+		if (cli.json && tool->print_json != NULL)
+			cli.json_printed = tool->print_json(&cli, r);
+		else if (!cli.json && tool->print_text != NULL)
+			tool->print_text(&cli, r);
+		rc = cli_finish(&cli, r);
+	}
 	talloc_free(mem); /* wipes the passwords and blobs the run read */
 	return rc;
 }
