@@ -32,6 +32,15 @@ void cli_json_add_strs(json_object *o, ...)
 	va_end(ap);
 }
 
+void cli_json_add_doubles(json_object *o, ...)
+{
+	va_list ap;
+	va_start(ap, o);
+	for (const char *key = va_arg(ap, const char *); key != NULL; key = va_arg(ap, const char *))
+		json_object_object_add(o, key, json_object_new_double(va_arg(ap, double)));
+	va_end(ap);
+}
+
 json_object *cli_jstrs(char *const *items, size_t n)
 {
 	json_object *a = json_object_new_array();

@@ -213,6 +213,9 @@ json_object *cli_jstrs(char *const *items, size_t n);
  */
 void cli_json_add_strs(json_object *o, ...);
 
+/* Adds number members (doubles: milliseconds, seconds) as cli_json_add_strs adds strings. */
+void cli_json_add_doubles(json_object *o, ...);
+
 /* An array of the strings of a NULL-terminated list (NULL: empty). */
 json_object *cli_jstrv(char *const *items);
 

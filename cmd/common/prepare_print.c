@@ -137,11 +137,8 @@ void cli_print_check_json(const struct odj_check_req *r, const struct odj_ctx *c
 	if (ss->smb_peer != NULL)
 		json_object_object_add(o, "smb_peer", cli_jstr(ss->smb_peer));
 	json_object *t = json_object_new_object();
-	json_object_object_add(t, "locate", json_object_new_double(ss->ms_locate));
-	json_object_object_add(t, "kerberos", json_object_new_double(ss->ms_kerberos));
-	json_object_object_add(t, "smb", json_object_new_double(ss->ms_smb));
-	json_object_object_add(t, "ldap", json_object_new_double(ss->ms_ldap));
-	json_object_object_add(t, "total", json_object_new_double(pl->ms_total));
+	cli_json_add_doubles(t, "locate", ss->ms_locate, "kerberos", ss->ms_kerberos, "smb", ss->ms_smb,
+			     "ldap", ss->ms_ldap, "total", pl->ms_total, NULL);
 	json_object_object_add(o, "ms", t);
 	cli_json_print_result(o, ok ? NULL : ctx);
 }
@@ -392,11 +389,9 @@ void cli_print_bulk_json(const struct odj_bulk_req *b, double rate, const struct
 	const struct odj_bulk_profile *p = &b->out.profile;
 	json_object *pr = json_object_new_object();
 	json_object_object_add(pr, "adds", json_object_new_int64((int64_t)p->adds));
-	json_object_object_add(pr, "add_latency_ms", json_object_new_double(p->add_latency));
-	json_object_object_add(pr, "read_latency_ms", json_object_new_double(p->read_latency));
-	json_object_object_add(pr, "derive_ms", json_object_new_double(p->derive));
-	json_object_object_add(pr, "proof_latency_ms", json_object_new_double(p->proof_latency));
-	json_object_object_add(pr, "blob_ms", json_object_new_double(p->blob));
+	cli_json_add_doubles(pr, "add_latency_ms", p->add_latency, "read_latency_ms", p->read_latency,
+			     "derive_ms", p->derive, "proof_latency_ms", p->proof_latency, "blob_ms",
+			     p->blob, NULL);
 	json_object_object_add(pr, "batches", json_object_new_int64((int64_t)p->batches));
 	json_object_object_add(pr, "search_ms", json_object_new_double(p->search));
 	json_object_object_add(o, "profile", pr);
