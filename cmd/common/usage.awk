@@ -65,9 +65,24 @@ function c_string(s) {
 	return s
 }
 
-# The form in lines of at most width columns, broken only outside [ ] and ( ).
-function wrap(f,    n, i, c, depth, unit, units, line, out, indent, width) {
-	width = 79 - length("usage: ")
+# Units (words, or bracketed groups) filled greedily into lines of at most
+# width columns; a continuation line starts with indent.
+function fill_units(units, n, width, indent,    i, line, out) {
+	line = units[1]; out = ""
+	for (i = 2; i <= n; i++) {
+		if (length(line) + 1 + length(units[i]) > width) {
+			out = out line "\n"
+			line = indent units[i]
+		} else {
+			line = line " " units[i]
+		}
+	}
+	return out line
+}
+
+# A form in lines that fit the help's 79 columns after "usage: ", broken only
+# outside [ ] and ( ), continued under the tool's arguments.
+function wrap(f,    n, i, c, depth, unit, units) {
 	n = 0; depth = 0; unit = ""
 	for (i = 1; i <= length(f); i++) {
 		c = substr(f, i, 1)
@@ -81,32 +96,13 @@ function wrap(f,    n, i, c, depth, unit, units, line, out, indent, width) {
 		}
 	}
 	if (unit != "") units[++n] = unit
-	indent = sprintf("%" (length(units[1]) + 1) "s", "")
-	line = units[1]; out = ""
-	for (i = 2; i <= n; i++) {
-		if (length(line) + 1 + length(units[i]) > width) {
-			out = out line "\n"
-			line = indent units[i]
-		} else {
-			line = line " " units[i]
-		}
-	}
-	return out line
+	return fill_units(units, n, 79 - length("usage: "), sprintf("%" (length(units[1]) + 1) "s", ""))
 }
 
 # Text filled into lines of at most 79 columns.
-function fill(t,    n, i, w, line, out) {
+function fill(t,    n, w) {
 	n = split(t, w, " ")
-	line = w[1]; out = ""
-	for (i = 2; i <= n; i++) {
-		if (length(line) + 1 + length(w[i]) > 79) {
-			out = out line "\n"
-			line = w[i]
-		} else {
-			line = line " " w[i]
-		}
-	}
-	return out line
+	return fill_units(w, n, 79, "")
 }
 
 function end_form() {
